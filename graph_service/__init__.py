@@ -1,0 +1,28 @@
+"""alumni-graph core: the schema, configuration, errors and the two stores.
+
+Nothing here imports from ``loaders``, ``queries`` or ``web`` (the CLI is the
+one place that ties them together).
+"""
+from graph_service.config import Config
+from graph_service.errors import (
+    AlumniGraphError,
+    ConfigError,
+    NotFound,
+    ParameterError,
+    SchemaError,
+    StoreUnavailable,
+)
+from graph_service.store import Store, WriteCounts, open_store
+
+__all__ = [
+    "AlumniGraphError",
+    "Config",
+    "ConfigError",
+    "NotFound",
+    "ParameterError",
+    "SchemaError",
+    "Store",
+    "StoreUnavailable",
+    "WriteCounts",
+    "open_store",
+]

@@ -1,0 +1,219 @@
+"""The ``alumni-graph`` command: a thin layer over the Python API.
+
+The only module of ``graph_service`` that imports ``loaders``, ``queries`` and
+``web`` (lazily, so ``init-schema`` works without the web stack).
+"""
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from graph_service.config import Config
+from graph_service.errors import AlumniGraphError
+from graph_service.store import open_store
+
+log = logging.getLogger("alumni_graph")
+
+
+def _config(ctx: click.Context) -> Config:
+    return ctx.obj["config"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default=None,
+              help="Overrides ALUMNI_GRAPH_BACKEND.")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Overrides ALUMNI_GRAPH_DATA_DIR.")
+@click.pass_context
+def cli(ctx: click.Context, backend: str | None, data_dir: Path | None) -> None:
+    """alumni-graph: jejaring alumni dan DU/DI untuk SMK (BKK dan Humas)."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    overrides = {k: v for k, v in {"backend": backend, "data_dir": data_dir}.items() if v}
+    ctx.obj = {"config": Config.from_env(**overrides)}
+
+
+@cli.command("init-schema")
+@click.pass_context
+def init_schema(ctx: click.Context) -> None:
+    """Create the uniqueness constraints and indexes derived from the schema."""
+    with open_store(_config(ctx)) as store:
+        names = store.init_schema()
+    click.echo(f"{store.backend}: constraints present: {', '.join(names)}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--skip-invalid", is_flag=True, help="Load valid rows; write rejected rows to a CSV.")
+@click.option("--dry-run", is_flag=True, help="Validate and count without writing.")
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def load(ctx, paths, skip_invalid, dry_run, batch_size, as_json) -> None:
+    """Load school spreadsheets (files or folders) into the store."""
+    from loaders import load_paths
+
+    config = _config(ctx)
+    if batch_size:
+        config = config.with_(batch_size=batch_size)
+    with open_store(config) as store:
+        report = load_paths(store, list(paths), skip_invalid=skip_invalid, dry_run=dry_run,
+                            progress=not as_json and sys.stderr.isatty())
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.render())
+    if not report.ok:
+        ctx.exit(1)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="A query parameter; repeat for several.")
+@click.option("--format", "fmt", type=click.Choice(["json", "table", "csv"]), default="table")
+@click.pass_context
+def query(ctx, name, params, fmt) -> None:
+    """Run a named query (see `alumni-graph queries`)."""
+    from queries import format_result, run_query
+
+    parsed = {}
+    for item in params:
+        if "=" not in item:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
+        key, value = item.split("=", 1)
+        parsed[key.strip()] = value
+    with open_store(_config(ctx)) as store:
+        result = run_query(store, name, parsed)
+    click.echo(format_result(result, fmt))
+
+
+@cli.command("queries")
+def list_queries() -> None:
+    """List the registered queries and their parameters."""
+    from queries import REGISTRY
+
+    for q in REGISTRY.values():
+        params = ", ".join(p.name + ("" if p.required else "?") for p in q.params)
+        click.echo(f"{q.name}({params}): {q.title_id} / {q.title_en}")
+
+
+@cli.command("merge-employers")
+@click.argument("keep")
+@click.argument("drop")
+@click.pass_context
+def merge_employers(ctx, keep, drop) -> None:
+    """Move every relationship of employer DROP onto employer KEEP, then delete DROP."""
+    with open_store(_config(ctx)) as store:
+        moved = store.merge_nodes("Employer", (keep,), (drop,), source="merge-employers")
+    click.echo(f"merged {drop} into {keep}: {moved} relationships moved")
+
+
+@cli.command()
+@click.pass_context
+def stats(ctx) -> None:
+    """Count nodes and relationships per label and type."""
+    from graph_service.schema import NODE_TYPES, REL_TYPES
+
+    with open_store(_config(ctx)) as store:
+        for label in NODE_TYPES:
+            click.echo(f"{label:15} {store.count_nodes(label):>9}")
+        for t in REL_TYPES:
+            click.echo(f"{t:15} {store.count_relationships(t):>9}")
+
+
+def _serve(config: Config, host: str, port: int, debug: bool) -> None:
+    from web import create_app
+
+    if not ipaddress.ip_address(_resolve(host)).is_loopback:
+        click.echo(
+            f"WARNING: serving on {host}: everyone on the network can reach this app and "
+            "the personal data in it. Only do this on a trusted school LAN.",
+            err=True,
+        )
+    app = create_app(config=config)
+    click.echo(f"alumni-graph ({config.backend}) on http://{host}:{port}/")
+    if debug:
+        app.run(host=host, port=port, debug=True, use_reloader=False)
+        return
+    import waitress
+
+    waitress.serve(app, host=host, port=port, threads=8, ident="alumni-graph")
+
+
+def _resolve(host: str) -> str:
+    if host == "localhost":
+        return "127.0.0.1"
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        import socket
+
+        return socket.gethostbyname(host)
+
+
+_host = click.option("--host", default="127.0.0.1", show_default=True)
+_port = click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+
+
+@cli.command()
+@_host
+@_port
+@click.option("--debug", is_flag=True, help="Flask's development server with the debugger.")
+@click.pass_context
+def serve(ctx, host, port, debug) -> None:
+    """Serve the web app (production WSGI server unless --debug)."""
+    _serve(_config(ctx), host, port, debug)
+
+
+@cli.command()
+@_host
+@_port
+@click.option("--seed", default=2026, show_default=True)
+@click.option("--schools", default=1, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--no-serve", is_flag=True, help="Generate and load, then exit.")
+@click.pass_context
+def demo(ctx, host, port, seed, schools, no_serve) -> None:
+    """Generate the synthetic demo school, load it, and serve the web app."""
+    from loaders import load_paths
+    from loaders.demo import generate_demo
+
+    config = _config(ctx)
+    out = config.data_dir / "demo-input"
+    files = generate_demo(out, seed=seed, schools=schools)
+    click.echo(f"demo files written to {out}")
+    with open_store(config) as store:
+        store.init_schema()
+        report = load_paths(store, list(files.values()), progress=sys.stderr.isatty())
+    click.echo(report.render())
+    if not report.ok:
+        ctx.exit(1)
+    if not no_serve:
+        _serve(config, host, port, debug=False)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except AlumniGraphError as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+        for problem in exc.errors[:50]:
+            click.echo(f"  - {problem}", err=True)
+        sys.exit(2 if exc.__class__.__name__ == "ConfigError" else 1)
+
+
+if __name__ == "__main__":
+    main()

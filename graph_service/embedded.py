@@ -1,0 +1,293 @@
+"""The embedded store: a networkx MultiDiGraph persisted as JSON in the data dir.
+
+Durability: every commit writes a complete new file next to the old one,
+fsyncs it and renames it over ``graph.json`` (``os.replace`` is atomic on
+POSIX), then fsyncs the directory. A process killed at any moment leaves the
+old or the new file, never a torn one. No pickle: the file is plain JSON.
+
+Concurrency: one writer at a time across processes (``flock`` on
+``graph.lock``). Writes work on a copy of the graph and swap it in on commit,
+so readers in the same process (web threads) never see half a load, and a
+failed load leaves the previous state. Readers in other processes notice a new
+file by its stat stamp and reload it.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import threading
+from collections.abc import Iterable
+from contextlib import contextmanager
+from pathlib import Path
+
+import networkx as nx
+
+from graph_service.errors import NotFound, StoreUnavailable
+from graph_service.schema import NODE_TYPES, constraint_name, node_id, node_type
+from graph_service.store import (
+    Store,
+    WriteCounts,
+    canonical_dump,
+    check_rel_endpoints,
+    check_rel_row,
+    now_iso,
+    rel_edge_key,
+    rel_type,
+    split_node_row,
+    strip_provenance,
+)
+
+FORMAT = "alumni-graph/embedded-1"
+GRAPH_FILE = "graph.json"
+
+
+class EmbeddedStore(Store):
+    backend = "embedded"
+
+    def __init__(self, data_dir: Path | str, *, batch_size: int = 5000):
+        self.data_dir = Path(data_dir)
+        self.batch_size = batch_size
+        self.path = self.data_dir / GRAPH_FILE
+        self._lock = threading.RLock()
+        self._g = nx.MultiDiGraph()
+        self._work: nx.MultiDiGraph | None = None  # the copy a transaction writes to
+        self._stamp = None
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreUnavailable(
+                f"cannot create the data directory {self.data_dir}: {exc.strerror}; "
+                "check ALUMNI_GRAPH_DATA_DIR"
+            ) from None
+        self._refresh()
+
+    # -- persistence ------------------------------------------------------
+    def _file_stamp(self):
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def _refresh(self) -> None:
+        """Reload from disk if another process committed since we last looked."""
+        with self._lock:
+            stamp = self._file_stamp()
+            if stamp == self._stamp:
+                return
+            self._g = self._read() if stamp else nx.MultiDiGraph()
+            self._stamp = stamp
+
+    def _read(self) -> nx.MultiDiGraph:
+        try:
+            with open(self.path, encoding="utf-8") as f:
+                doc = json.load(f)
+        except (OSError, ValueError) as exc:
+            raise StoreUnavailable(
+                f"cannot read {self.path}: {exc.__class__.__name__}; the file is not "
+                "an alumni-graph store (restore a backup or move it away)"
+            ) from None
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+            raise StoreUnavailable(f"{self.path} is not an {FORMAT} file")
+        g = nx.MultiDiGraph()
+        g.add_nodes_from((n, attrs) for n, attrs in doc["nodes"])
+        g.add_edges_from((u, v, k, attrs) for u, v, k, attrs in doc["edges"])
+        return g
+
+    def _write(self, g: nx.MultiDiGraph) -> None:
+        tmp = self.path.with_name(f".{GRAPH_FILE}.{os.getpid()}.tmp")
+        doc_head = {"format": FORMAT, "saved_at": now_iso()}
+        with open(tmp, "w", encoding="utf-8") as f:
+            # Streamed piecewise so a large graph is never one giant string.
+            f.write(json.dumps(doc_head)[:-1] + ', "nodes": [')
+            for i, (n, attrs) in enumerate(g.nodes(data=True)):
+                f.write(("," if i else "") + json.dumps([n, attrs], ensure_ascii=False))
+            f.write('], "edges": [')
+            for i, (u, v, k, attrs) in enumerate(g.edges(keys=True, data=True)):
+                f.write(("," if i else "") + json.dumps([u, v, k, attrs], ensure_ascii=False))
+            f.write("]}")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.path)
+        dir_fd = os.open(self.data_dir, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+        self._stamp = self._file_stamp()
+
+    @contextmanager
+    def transaction(self):
+        with self._lock:
+            if self._work is not None:  # nested: the outer transaction commits
+                yield self
+                return
+            lock_file = open(self.data_dir / "graph.lock", "a")
+            try:
+                fcntl.flock(lock_file, fcntl.LOCK_EX)
+                self._refresh()
+                self._work = self._g.copy()
+                try:
+                    yield self
+                    self._write(self._work)
+                    self._g = self._work
+                finally:
+                    self._work = None
+            finally:
+                lock_file.close()  # releases the flock
+
+    @contextmanager
+    def _writing(self):
+        with self.transaction():
+            yield self._work
+
+    # -- schema -----------------------------------------------------------
+    def init_schema(self) -> list[str]:
+        # Keys are enforced by construction: the node id is the key.
+        return self.constraints()
+
+    def constraints(self) -> list[str]:
+        return [constraint_name(label) for label in NODE_TYPES]
+
+    # -- writes -----------------------------------------------------------
+    def upsert_nodes(self, label: str, rows: Iterable[dict], *, source: str) -> WriteCounts:
+        nt = node_type(label)
+        counts = WriteCounts()
+        stamp = now_iso()
+        with self._writing() as g:
+            for row in rows:
+                r = split_node_row(nt, row)
+                nid = node_id(label, r.key)
+                if nid not in g:
+                    attrs = {"label": label, **dict(zip(nt.key, r.key))}
+                    attrs.update({k: v for k, v in r.props.items() if v is not None})
+                    attrs.update(source=source, loaded_at=stamp)
+                    g.add_node(nid, **attrs)
+                    counts.created += 1
+                elif _apply(g.nodes[nid], r.props, source, stamp):
+                    counts.updated += 1
+                else:
+                    counts.unchanged += 1
+        return counts
+
+    def upsert_relationships(
+        self, type_: str, rows: Iterable[dict], *, start_label: str, end_label: str, source: str
+    ) -> WriteCounts:
+        rt = rel_type(type_)
+        check_rel_endpoints(rt, start_label, end_label)
+        counts = WriteCounts()
+        stamp = now_iso()
+        with self._writing() as g:
+            for row in rows:
+                props = check_rel_row(rt, row)
+                u = node_id(start_label, row["start"])
+                v = node_id(end_label, row["end"])
+                if u not in g or v not in g:
+                    counts.missing += 1
+                    continue
+                key = rel_edge_key(rt, props)
+                if not g.has_edge(u, v, key):
+                    attrs = {"type": rt.type, **{k: val for k, val in props.items() if val is not None}}
+                    g.add_edge(u, v, key, **attrs, source=source, loaded_at=stamp)
+                    counts.created += 1
+                elif _apply(g.edges[u, v, key], props, source, stamp):
+                    counts.updated += 1
+                else:
+                    counts.unchanged += 1
+        return counts
+
+    def merge_nodes(self, label: str, keep: tuple, drop: tuple, *, source: str) -> int:
+        keep_id, drop_id = node_id(label, keep), node_id(label, drop)
+        moved = 0
+        with self._writing() as g:
+            for nid in (keep_id, drop_id):
+                if nid not in g:
+                    raise NotFound(f"{label} {nid.split(':', 1)[1]} does not exist")
+            if keep_id == drop_id:
+                return 0
+            stamp = now_iso()
+            edges = [(u, v, k, dict(a)) for u, v, k, a in g.out_edges(drop_id, keys=True, data=True)]
+            edges += [(u, v, k, dict(a)) for u, v, k, a in g.in_edges(drop_id, keys=True, data=True)]
+            for u, v, k, attrs in edges:
+                u2 = keep_id if u == drop_id else u
+                v2 = keep_id if v == drop_id else v
+                if not g.has_edge(u2, v2, k):
+                    attrs.update(source=source, loaded_at=stamp)
+                    g.add_edge(u2, v2, k, **attrs)
+                moved += 1
+            g.remove_node(drop_id)
+        return moved
+
+    def delete_node(self, label: str, key: tuple) -> bool:
+        nid = node_id(label, key)
+        with self._writing() as g:
+            if nid not in g:
+                return False
+            g.remove_node(nid)
+        return True
+
+    def clear(self) -> None:
+        with self._writing() as g:
+            g.clear()
+
+    # -- reads ------------------------------------------------------------
+    def graph(self) -> nx.MultiDiGraph:
+        self._refresh()
+        return self._g
+
+    def get_node(self, label: str, key: tuple) -> dict | None:
+        attrs = self.graph().nodes.get(node_id(label, key))
+        return None if attrs is None else {k: v for k, v in attrs.items() if k != "label"}
+
+    def count_nodes(self, label: str | None = None) -> int:
+        g = self.graph()
+        if label is None:
+            return g.number_of_nodes()
+        return sum(1 for _, lab in g.nodes(data="label") if lab == label)
+
+    def count_relationships(self, type_: str | None = None) -> int:
+        g = self.graph()
+        if type_ is None:
+            return g.number_of_edges()
+        return sum(1 for *_, t in g.edges(data="type") if t == type_)
+
+    def dump(self, *, provenance: bool = False) -> dict:
+        g = self.graph()
+        nodes, rels = [], []
+        for _, attrs in g.nodes(data=True):
+            nodes.append(_node_entry(attrs, provenance))
+        for u, v, attrs in g.edges(data=True):
+            props = {k: val for k, val in attrs.items() if k != "type"}
+            rels.append([
+                attrs["type"],
+                _ref(g.nodes[u]),
+                _ref(g.nodes[v]),
+                strip_provenance(props, provenance),
+            ])
+        return canonical_dump(nodes, rels)
+
+
+def _apply(attrs: dict, props: dict, source: str, stamp: str) -> bool:
+    """Set ``props`` on ``attrs`` (None removes); return True if anything changed."""
+    changed = any(attrs.get(k) != v for k, v in props.items())
+    if changed:
+        for k, v in props.items():
+            if v is None:
+                attrs.pop(k, None)
+            else:
+                attrs[k] = v
+        attrs["source"] = source
+        attrs["loaded_at"] = stamp
+    return changed
+
+
+def _ref(attrs: dict) -> list:
+    nt = NODE_TYPES[attrs["label"]]
+    return [nt.label, [attrs[k] for k in nt.key]]
+
+
+def _node_entry(attrs: dict, provenance: bool) -> list:
+    nt = NODE_TYPES[attrs["label"]]
+    props = {k: v for k, v in attrs.items() if k != "label" and k not in nt.key}
+    return [nt.label, [attrs[k] for k in nt.key], strip_provenance(props, provenance)]

@@ -1,0 +1,174 @@
+"""The graph schema, declared once.
+
+Everything else derives from this module: Neo4j uniqueness constraints
+(``constraint_statements``), the embedded store's node ids, the loaders'
+target properties and the web page's node types. Labels, relationship types
+and property names are only ever taken from here, so building Cypher text from
+them is safe; values always travel as parameters.
+
+Dates are stored as ISO-8601 strings (``YYYY-MM-DD``) in both stores: they
+sort and compare correctly as text, survive JSON unchanged and make the two
+stores return byte-identical rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Every node and relationship carries these, set by the store on write.
+PROVENANCE = ("source", "loaded_at")
+
+
+@dataclass(frozen=True)
+class NodeType:
+    label: str
+    key: tuple[str, ...]
+    properties: tuple[str, ...]
+    title_id: str
+    title_en: str
+
+    @property
+    def all_properties(self) -> tuple[str, ...]:
+        return self.key + self.properties + PROVENANCE
+
+
+@dataclass(frozen=True)
+class RelType:
+    type: str
+    start: tuple[str, ...]
+    end: tuple[str, ...]
+    #: Properties that tell parallel relationships between the same two nodes
+    #: apart (two internships at one firm differ by start date). Empty: at most
+    #: one relationship of this type per pair of nodes.
+    key: tuple[str, ...]
+    properties: tuple[str, ...]
+    title_id: str
+    title_en: str
+
+
+NODE_TYPES: dict[str, NodeType] = {
+    n.label: n
+    for n in (
+        NodeType("School", ("npsn",), ("name", "city", "province"), "Sekolah", "School"),
+        NodeType(
+            "Program",
+            ("school_npsn", "code"),
+            ("name", "sectors"),  # sectors: list of KBLI section letters
+            "Program keahlian",
+            "Programme",
+        ),
+        NodeType(
+            "Person",
+            ("nisn",),
+            (
+                "name", "school_npsn", "program_code", "gender", "birth_date",
+                "entry_year", "graduation_year", "status", "consent_contact",
+                "phone", "email",
+            ),
+            "Siswa/alumni",
+            "Student/alumnus",
+        ),
+        NodeType(
+            "Employer",
+            ("code",),
+            (
+                "name", "name_normalized", "sector", "kbli", "city", "province",
+                "scale", "contact", "verified",
+            ),
+            "DU/DI",
+            "Employer",
+        ),
+    )
+}
+
+REL_TYPES: dict[str, RelType] = {
+    r.type: r
+    for r in (
+        RelType("HAS_PROGRAM", ("School",), ("Program",), (), (), "punya program", "has programme"),
+        RelType("STUDIED_IN", ("Person",), ("Program",), (), (), "belajar di", "studied in"),
+        RelType(
+            "INTERNED_AT", ("Person",), ("Employer",), ("start",),
+            ("end", "score", "supervisor", "monitoring_visits"),
+            "prakerin di", "interned at",
+        ),
+        RelType(
+            "WORKS_AT", ("Person",), ("Employer",), ("start",),
+            ("end", "title", "aligned", "channel"),
+            "bekerja di", "works at",
+        ),
+        RelType(
+            "PARTNERS_WITH", ("School", "Program"), ("Employer",), ("start",),
+            ("end", "kinds", "mou_number"),
+            "bermitra dengan", "partners with",
+        ),
+        RelType(
+            "CONTACTED", ("School",), ("Employer",), ("date", "kind"),
+            ("by", "notes"),
+            "menghubungi", "contacted",
+        ),
+    )
+}
+
+
+def node_type(label: str) -> NodeType:
+    """Return the declared node type or raise SchemaError (never trust a caller's label)."""
+    from graph_service.errors import SchemaError
+
+    try:
+        return NODE_TYPES[label]
+    except KeyError:
+        raise SchemaError(
+            f"unknown node label {label!r}; known: {', '.join(NODE_TYPES)}"
+        ) from None
+
+
+def rel_type(name: str) -> RelType:
+    from graph_service.errors import SchemaError
+
+    try:
+        return REL_TYPES[name]
+    except KeyError:
+        raise SchemaError(
+            f"unknown relationship type {name!r}; known: {', '.join(REL_TYPES)}"
+        ) from None
+
+
+def node_id(label: str, key: tuple | list) -> str:
+    """The embedded store's node id, e.g. ``Program:20300001/TKR``.
+
+    Key values never contain ``/`` for School, Person and Program (digits and
+    programme codes); employer codes are normalised by the loader to
+    ``[A-Z0-9-]``, so the id is unambiguous.
+    """
+    node_type(label)
+    return f"{label}:{'/'.join(str(v) for v in key)}"
+
+
+def constraint_name(label: str) -> str:
+    return f"{label.lower()}_key_unique"
+
+
+def constraint_statements() -> list[str]:
+    """``CREATE CONSTRAINT ... IF NOT EXISTS`` for every node type's key.
+
+    Uniqueness (not node-key) constraints, because Community Edition has them;
+    the loaders guarantee the key properties are present.
+    """
+    statements = []
+    for nt in NODE_TYPES.values():
+        props = ", ".join(f"n.{p}" for p in nt.key)
+        target = props if len(nt.key) == 1 else f"({props})"
+        statements.append(
+            f"CREATE CONSTRAINT {constraint_name(nt.label)} IF NOT EXISTS "
+            f"FOR (n:{nt.label}) REQUIRE {target} IS UNIQUE"
+        )
+    return statements
+
+
+def index_statements() -> list[str]:
+    """Secondary indexes the queries and the web search rely on."""
+    return [
+        "CREATE INDEX person_school IF NOT EXISTS FOR (n:Person) ON (n.school_npsn)",
+        "CREATE TEXT INDEX person_name_text IF NOT EXISTS FOR (n:Person) ON (n.name)",
+        "CREATE TEXT INDEX employer_name_text IF NOT EXISTS FOR (n:Employer) ON (n.name)",
+        "CREATE INDEX employer_name_normalized IF NOT EXISTS FOR (n:Employer) ON (n.name_normalized)",
+    ]

@@ -1,0 +1,234 @@
+"""The store interface, shared write-row helpers, and ``open_store``.
+
+Two implementations: :class:`graph_service.embedded.EmbeddedStore` (networkx,
+persisted to a JSON file; the default) and
+:class:`graph_service.neo4j_store.Neo4jStore` (the official driver).
+
+Rows
+----
+``upsert_nodes(label, rows)`` takes dicts holding the node type's key
+properties and any other declared properties. A ``None`` value means "absent"
+(the property is removed). ``upsert_relationships(type, rows, start_label=...,
+end_label=...)`` takes dicts ``{"start": (key values...), "end": (key
+values...), "props": {...}}`` where ``props`` holds the relationship's key
+properties and others.
+
+Both stores count every row as exactly one of created, updated or unchanged;
+relationship rows whose endpoints do not exist are counted as ``missing`` and
+not written.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import islice
+
+from graph_service.errors import SchemaError
+from graph_service.schema import NodeType, RelType, node_type, rel_type
+
+
+@dataclass
+class WriteCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    missing: int = 0
+
+    def __iadd__(self, other: "WriteCounts") -> "WriteCounts":
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.missing += other.missing
+        return self
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged + self.missing
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "missing": self.missing,
+        }
+
+
+@dataclass(frozen=True)
+class NodeRow:
+    key: tuple
+    props: dict = field(hash=False)
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def split_node_row(nt: NodeType, row: dict) -> NodeRow:
+    """Check a node row against the schema and split it into key and properties."""
+    unknown = set(row) - set(nt.key) - set(nt.properties)
+    if unknown:
+        raise SchemaError(f"{nt.label} has no properties {sorted(unknown)}")
+    key = tuple(row.get(k) for k in nt.key)
+    if any(v is None or v == "" for v in key):
+        raise SchemaError(f"{nt.label} row lacks its key {nt.key}")
+    props = {k: v for k, v in row.items() if k not in nt.key}
+    return NodeRow(key, props)
+
+
+def check_rel_endpoints(rt: RelType, start_label: str, end_label: str) -> None:
+    if start_label not in rt.start or end_label not in rt.end:
+        raise SchemaError(
+            f"{rt.type} goes from {'/'.join(rt.start)} to {'/'.join(rt.end)}, "
+            f"not from {start_label} to {end_label}"
+        )
+
+
+def check_rel_row(rt: RelType, row: dict) -> dict:
+    """Check a relationship row's properties; return them."""
+    props = row.get("props") or {}
+    unknown = set(props) - set(rt.key) - set(rt.properties)
+    if unknown:
+        raise SchemaError(f"{rt.type} has no properties {sorted(unknown)}")
+    if any(props.get(k) in (None, "") for k in rt.key):
+        raise SchemaError(f"{rt.type} row lacks its key properties {rt.key}")
+    return props
+
+
+def batched(rows: Iterable, size: int) -> Iterator[list]:
+    it = iter(rows)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+class Store(ABC):
+    """What every store offers. Plain methods, the store first, like networkx."""
+
+    backend: str
+    batch_size: int
+
+    # -- schema -----------------------------------------------------------
+    @abstractmethod
+    def init_schema(self) -> list[str]:
+        """Create the constraints and indexes derived from the schema; idempotent."""
+
+    @abstractmethod
+    def constraints(self) -> list[str]:
+        """Names of the uniqueness constraints that exist."""
+
+    # -- writes -----------------------------------------------------------
+    @abstractmethod
+    def upsert_nodes(self, label: str, rows: Iterable[dict], *, source: str) -> WriteCounts: ...
+
+    @abstractmethod
+    def upsert_relationships(
+        self, type_: str, rows: Iterable[dict], *, start_label: str, end_label: str, source: str
+    ) -> WriteCounts: ...
+
+    @contextmanager
+    def transaction(self):
+        """Group writes. The embedded store saves once at the end (or rolls back
+        on error); on Neo4j each batch is its own transaction, so this only
+        marks the scope."""
+        yield self
+
+    # -- reads ------------------------------------------------------------
+    @abstractmethod
+    def get_node(self, label: str, key: tuple) -> dict | None:
+        """The node's properties (provenance included), or None."""
+
+    @abstractmethod
+    def count_nodes(self, label: str | None = None) -> int: ...
+
+    @abstractmethod
+    def count_relationships(self, type_: str | None = None) -> int: ...
+
+    @abstractmethod
+    def dump(self, *, provenance: bool = False) -> dict:
+        """The whole graph in a canonical, sorted, JSON-ready form.
+
+        ``{"nodes": [[label, [key...], {props}]...],
+           "relationships": [[type, [start_label, [key...]], [end_label, [key...]], {props}]...]}``
+        Used to compare the two stores and for subject-access exports.
+        """
+
+    @abstractmethod
+    def graph(self):
+        """A networkx MultiDiGraph of the store's data in the embedded layout
+        (node ids from ``schema.node_id``; node attribute ``label``; edge key
+        ``TYPE|keyvalues``; edge attribute ``type``)."""
+
+    @abstractmethod
+    def merge_nodes(self, label: str, keep: tuple, drop: tuple, *, source: str) -> int:
+        """Move every relationship of node ``drop`` onto node ``keep`` and delete
+        ``drop``. A moved relationship that ``keep`` already has (same type, other
+        end and key properties) is folded into the existing one. Returns the
+        number of relationships moved. Raises NotFound if either node is missing."""
+
+    @abstractmethod
+    def delete_node(self, label: str, key: tuple) -> bool:
+        """Delete a node and its relationships; True if it existed."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete every node and relationship (tests and ``demo --reset``)."""
+
+    def close(self) -> None:  # pragma: no cover - trivial
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def rel_edge_key(rt: RelType, props: dict) -> str:
+    return "|".join([rt.type, *(str(props[k]) for k in rt.key)])
+
+
+def canonical_dump(nodes: list, rels: list) -> dict:
+    return {"nodes": sorted(nodes, key=_sort_key), "relationships": sorted(rels, key=_sort_key)}
+
+
+def _sort_key(item) -> str:
+    import json
+
+    return json.dumps(item[:-1], sort_keys=True, default=str) + json.dumps(
+        item[-1], sort_keys=True, default=str
+    )
+
+
+def strip_provenance(props: dict, keep: bool) -> dict:
+    if keep:
+        return dict(props)
+    return {k: v for k, v in props.items() if k not in ("source", "loaded_at")}
+
+
+def open_store(config) -> Store:
+    """Open the store the configuration names. Raises StoreUnavailable with a
+    one-line reason when it cannot be reached."""
+    if config.backend == "neo4j":
+        from graph_service.neo4j_store import Neo4jStore
+
+        return Neo4jStore(
+            config.neo4j_uri,
+            user=config.neo4j_user,
+            password=config.neo4j_password,
+            database=config.neo4j_database,
+            batch_size=config.batch_size,
+        )
+    from graph_service.embedded import EmbeddedStore
+
+    return EmbeddedStore(config.data_dir, batch_size=config.batch_size)
+
+
+__all__ = [
+    "NodeRow", "Store", "WriteCounts", "batched", "canonical_dump", "check_rel_endpoints",
+    "check_rel_row",
+    "node_type", "now_iso", "open_store", "rel_edge_key", "rel_type", "split_node_row",
+    "strip_provenance",
+]

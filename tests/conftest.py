@@ -1,0 +1,75 @@
+"""Shared fixtures: a real Neo4j for the whole run, and a ``store`` fixture
+that runs every store-level test on both stores.
+
+Neo4j comes from ``NEO4J_URI`` when set (e.g. the docker compose service),
+otherwise from the throwaway server that ``tools/neo4j/launcher.py`` starts
+from Maven Central jars. A Neo4j that cannot be started is an error, never a
+skip: the suite's promise is that both stores were tested.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from graph_service.embedded import EmbeddedStore
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--run-slow", action="store_true",
+                     help="also run long fuzzing and fault-injection tests")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--run-slow"):
+        return
+    skip = pytest.mark.skip(reason="long run: pass --run-slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory):
+    """The Bolt URI of a running Neo4j (yields a dict with uri/user/password)."""
+    uri = os.environ.get("NEO4J_URI")
+    if uri:
+        yield {"uri": uri, "user": os.environ.get("NEO4J_USER", "neo4j"),
+               "password": os.environ.get("NEO4J_PASSWORD", "")}
+        return
+    from tools.neo4j.launcher import fetch_jars, start
+
+    fetch_jars()
+    server = start(tmp_path_factory.mktemp("neo4j"))
+    try:
+        yield {"uri": server.uri, "user": "neo4j", "password": "", "server": server}
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def neo4j_store(neo4j_server):
+    from graph_service.neo4j_store import Neo4jStore
+
+    store = Neo4jStore(neo4j_server["uri"], user=neo4j_server["user"],
+                       password=neo4j_server["password"],
+                       database=os.environ.get("NEO4J_DATABASE", "neo4j"), batch_size=500)
+    store.clear()
+    store.init_schema()
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def embedded_store(tmp_path):
+    return EmbeddedStore(tmp_path / "data", batch_size=500)
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def store(request):
+    """Each test using this runs once per store."""
+    return request.getfixturevalue(f"{request.param}_store")
