@@ -1,0 +1,113 @@
+"""Configuration errors are one clear line; the CLI is a thin layer; compose is sound."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from graph_service.config import Config
+from graph_service.errors import ConfigError, StoreUnavailable
+from graph_service.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _cli(*args, env=None):
+    import os
+
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("ALUMNI_GRAPH_", "NEO4J_"))}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "graph_service.cli", *args],
+                          capture_output=True, text=True, env=full_env, cwd=ROOT, timeout=120)
+
+
+def test_defaults_are_the_embedded_store_in_data():
+    config = Config.from_env({})
+    assert config.backend == "embedded"
+    assert config.data_dir == Path("data")
+    assert config.batch_size == 5000
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"ALUMNI_GRAPH_BACKEND": "mysql"}, "ALUMNI_GRAPH_BACKEND must be one of embedded, neo4j"),
+    ({"ALUMNI_GRAPH_BATCH_SIZE": "lots"}, "ALUMNI_GRAPH_BATCH_SIZE must be a whole number"),
+    ({"ALUMNI_GRAPH_BATCH_SIZE": "0"}, "between 1 and 100000"),
+    ({"ALUMNI_GRAPH_BACKEND": "neo4j", "NEO4J_URI": "http://x:7474"}, "NEO4J_URI must look like"),
+])
+def test_bad_configuration_is_a_clear_error(env, message):
+    with pytest.raises(ConfigError, match=message):
+        Config.from_env(env)
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_unreachable_neo4j_names_the_uri_and_what_to_check():
+    uri = f"bolt://127.0.0.1:{_closed_port()}"
+    with pytest.raises(StoreUnavailable, match=f"unreachable at {uri}.*NEO4J_URI"):
+        open_store(Config.from_env({"ALUMNI_GRAPH_BACKEND": "neo4j", "NEO4J_URI": uri}))
+
+
+def test_cli_reports_bad_configuration_in_one_line_without_traceback(tmp_path):
+    uri = f"bolt://127.0.0.1:{_closed_port()}"
+    result = _cli("stats", env={"ALUMNI_GRAPH_BACKEND": "neo4j", "NEO4J_URI": uri})
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("Error: Neo4j is unreachable at " + uri)
+    assert "Traceback" not in result.stderr
+    result = _cli("stats", env={"ALUMNI_GRAPH_BACKEND": "sqlite"})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Error: ALUMNI_GRAPH_BACKEND must be one of embedded, neo4j, got 'sqlite'"
+    ]
+
+
+def test_cli_init_schema_and_stats_on_neo4j(neo4j_server, tmp_path):
+    env = {"ALUMNI_GRAPH_BACKEND": "neo4j", "NEO4J_URI": neo4j_server["uri"]}
+    result = _cli("init-schema", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "person_key_unique" in result.stdout and "program_key_unique" in result.stdout
+    result = _cli("stats", env=env)
+    assert result.returncode == 0 and "Person" in result.stdout
+
+
+def test_cli_init_schema_on_the_embedded_store(tmp_path):
+    result = _cli("--data-dir", str(tmp_path / "d"), "init-schema")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("embedded: constraints present:")
+
+
+def test_compose_file_is_production_shaped():
+    doc = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    neo4j, app = doc["services"]["neo4j"], doc["services"]["app"]
+    assert neo4j["image"].startswith("neo4j:5.26") and neo4j["image"].endswith("-community")
+    assert all(p.startswith("127.0.0.1:") for s in (neo4j, app) for p in s["ports"])
+    assert "healthcheck" in neo4j and "${NEO4J_PASSWORD" in neo4j["environment"]["NEO4J_AUTH"]
+    assert app["environment"]["NEO4J_PASSWORD"].startswith("${NEO4J_PASSWORD")
+    assert {v.split(":")[1] for v in neo4j["volumes"]} == {"/data", "/logs"}
+    assert app["depends_on"]["neo4j"]["condition"] == "service_healthy"
+    assert app["environment"]["ALUMNI_GRAPH_BACKEND"] == "neo4j"
+    assert app["build"] == "."
+    assert (ROOT / "Dockerfile").exists()
+
+
+@pytest.mark.skipif(shutil.which("docker") is None, reason="no docker client")
+def test_docker_compose_config_parses(tmp_path):
+    probe = subprocess.run(["docker", "compose", "version"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip("docker compose plugin not installed; the YAML test above still runs")
+    env_file = tmp_path / ".env"
+    env_file.write_text("NEO4J_PASSWORD=test-password-123\n")
+    result = subprocess.run(
+        ["docker", "compose", "-f", str(ROOT / "docker-compose.yml"), "--env-file", str(env_file),
+         "config", "--quiet"],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
