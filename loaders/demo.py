@@ -103,7 +103,10 @@ OTHER_CITIES = (
        ("Badung", "Bali"), ("Gianyar", "Bali"), ("Medan", "Sumatera Utara"),
        ("Deli Serdang", "Sumatera Utara"), ("Makassar", "Sulawesi Selatan"),
        ("Balikpapan", "Kalimantan Timur"), ("Samarinda", "Kalimantan Timur"),
-       ("Palembang", "Sumatera Selatan"), ("Pontianak", "Kalimantan Barat")]
+       ("Palembang", "Sumatera Selatan"), ("Pontianak", "Kalimantan Barat"),
+       ("Mataram", "Nusa Tenggara Barat"), ("Padang", "Sumatera Barat"), ("Pekanbaru", "Riau"),
+       ("Batam", "Kepulauan Riau"), ("Banjarmasin", "Kalimantan Selatan"),
+       ("Manado", "Sulawesi Utara"), ("Jambi", "Jambi"), ("Bengkulu", "Bengkulu")]
 )
 # Industrial hubs outside the schools' region (big manufacturers, head offices).
 HUBS = [("Bekasi", "Jawa Barat", 30), ("Karawang", "Jawa Barat", 25),
@@ -851,8 +854,10 @@ def _gen_school(ctx: _Ctx, school) -> None:
                     e, s, _ = jobs[-1]
                     jobs[-1] = (e, s, None)
                 if keep_current and rng.random() < 0.006:  # a second, concurrent current job
-                    s2 = _rand_date(rng, jobs[-1][1], today)
-                    jobs.append((job_employer(c), s2, None))
+                    s2 = _rand_date(rng, jobs[-1][1] + dt.timedelta(days=1), today)
+                    e2 = job_employer(c)
+                    if e2 is not jobs[-1][0] and s2 > jobs[-1][1]:
+                        jobs.append((e2, s2, None))
                 for k, (e, s, en) in enumerate(jobs):
                     fit = _fits(e, c)
                     sel = rng.random() < (0.88 if fit else 0.08)
@@ -868,7 +873,8 @@ def _gen_school(ctx: _Ctx, school) -> None:
     non_partner = [e for c in codes for e in pools[c] if e.idx not in partner_ids]
     non_partner += [e for e in local_all[:200] if e.idx not in partner_ids]
     rows = []
-    for _ in range(n_kunj):
+    seen_kunj: set[tuple] = set()  # (employer, tanggal, jenis) is the loader's row key
+    while len(rows) < n_kunj:
         tanggal = _rand_date(rng, kunj_from, today)
         jenis = rng.choices(KUNJUNGAN_JENIS, weights=(35, 15, 20, 30))[0]
         sy = tanggal.year if tanggal.month >= 7 else tanggal.year - 1
@@ -883,6 +889,9 @@ def _gen_school(ctx: _Ctx, school) -> None:
         else:
             e = rng.choice(non_partner or ctx.emps)
             n_int = 0
+        if (e.idx, tanggal, jenis) in seen_kunj:
+            continue
+        seen_kunj.add((e.idx, tanggal, jenis))
         fit_codes = [c for c in codes if _fits(e, c)] or codes
         if rng.random() < 0.1:
             catatan = ""

@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from loaders.demo import COLUMNS, generate_demo, normalize_company_name
+from loaders.demo import COLUMNS, generate_demo
+
+try:  # resolve name-only references the way the loader does
+    from loaders.employers import normalize_name as normalize_company_name
+except ImportError:  # pragma: no cover - loader module not there yet
+    from loaders.demo import normalize_company_name
 
 TODAY = dt.date(2026, 11, 1)
 
@@ -106,6 +111,19 @@ def test_references_resolve(default_run):
                 assert normalize_company_name(r["nama_dudi"]) in by_key
                 name_only += 1
     assert name_only > 20
+
+    # the loader's row keys are unique (employer = kode, or resolved name)
+    def emp(r):
+        return r["kode_dudi"] or by_key[normalize_company_name(r["nama_dudi"])]
+
+    keys = {
+        "prakerin": lambda r: (r["nisn"], emp(r), r["mulai"]),
+        "pekerjaan": lambda r: (r["nisn"], emp(r), r["mulai"]),
+        "kemitraan": lambda r: (r["npsn"], r["kode_program"], emp(r), r["mulai"]),
+        "kunjungan": lambda r: (r["npsn"], emp(r), r["tanggal"], r["jenis"]),
+    }
+    for kind, key in keys.items():
+        assert len({key(r) for r in rows[kind]}) == len(rows[kind]), kind
 
 
 def test_dates_and_values(default_run):

@@ -89,6 +89,7 @@ def fetch_jars(lib_dir: Path | None = None) -> Path:
                 f"mvn failed (exit {result.returncode}) fetching Neo4j {version} jars:\n{tail}"
             )
         (scratch / marker.name).touch()
+        scratch.chmod(0o755)  # mkdtemp makes it 0700; the rename would keep that
         if lib_dir.exists():
             shutil.rmtree(lib_dir)
         scratch.rename(lib_dir)
@@ -267,8 +268,10 @@ def main(argv: list[str] | None = None) -> int:
     def interrupt(signum, frame):
         raise KeyboardInterrupt
 
-    # Treat SIGTERM like Ctrl-C so both end in a clean server.stop().
+    # Treat SIGTERM like Ctrl-C so both end in a clean server.stop(). SIGINT is set
+    # explicitly: a shell starts background jobs with it ignored, and Python keeps that.
     signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
     work_dir = args.work_dir or Path(tempfile.mkdtemp(prefix="neo4j-test-"))
     try:
         fetch_jars()
