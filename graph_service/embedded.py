@@ -52,6 +52,7 @@ class EmbeddedStore(Store):
         self._lock = threading.RLock()
         self._g = nx.MultiDiGraph()
         self._work: nx.MultiDiGraph | None = None  # the copy a transaction writes to
+        self._dirty = False  # whether the current transaction changed anything
         self._stamp = None
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -128,10 +129,13 @@ class EmbeddedStore(Store):
                 fcntl.flock(lock_file, fcntl.LOCK_EX)
                 self._refresh()
                 self._work = self._g.copy()
+                self._dirty = False
                 try:
                     yield self
-                    self._write(self._work)
-                    self._g = self._work
+                    # A re-load that changed nothing must not rewrite the file.
+                    if self._dirty:
+                        self._write(self._work)
+                        self._g = self._work
                 finally:
                     self._work = None
             finally:
@@ -165,8 +169,10 @@ class EmbeddedStore(Store):
                     attrs.update(source=source, loaded_at=stamp)
                     g.add_node(nid, **attrs)
                     counts.created += 1
+                    self._dirty = True
                 elif _apply(g.nodes[nid], r.props, source, stamp):
                     counts.updated += 1
+                    self._dirty = True
                 else:
                     counts.unchanged += 1
         return counts
@@ -191,11 +197,30 @@ class EmbeddedStore(Store):
                     attrs = {"type": rt.type, **{k: val for k, val in props.items() if val is not None}}
                     g.add_edge(u, v, key, **attrs, source=source, loaded_at=stamp)
                     counts.created += 1
+                    self._dirty = True
                 elif _apply(g.edges[u, v, key], props, source, stamp):
                     counts.updated += 1
+                    self._dirty = True
                 else:
                     counts.unchanged += 1
         return counts
+
+    def delete_relationships(
+        self, type_: str, rows: Iterable[dict], *, start_label: str, end_label: str
+    ) -> int:
+        rt = rel_type(type_)
+        check_rel_endpoints(rt, start_label, end_label)
+        deleted = 0
+        with self._writing() as g:
+            for row in rows:
+                props = check_rel_row(rt, row)
+                u, v = node_id(start_label, row["start"]), node_id(end_label, row["end"])
+                key = rel_edge_key(rt, props)
+                if g.has_edge(u, v, key):
+                    g.remove_edge(u, v, key)
+                    deleted += 1
+                    self._dirty = True
+        return deleted
 
     def merge_nodes(self, label: str, keep: tuple, drop: tuple, *, source: str) -> int:
         keep_id, drop_id = node_id(label, keep), node_id(label, drop)
@@ -217,6 +242,7 @@ class EmbeddedStore(Store):
                     g.add_edge(u2, v2, k, **attrs)
                 moved += 1
             g.remove_node(drop_id)
+            self._dirty = True
         return moved
 
     def delete_node(self, label: str, key: tuple) -> bool:
@@ -225,11 +251,13 @@ class EmbeddedStore(Store):
             if nid not in g:
                 return False
             g.remove_node(nid)
+            self._dirty = True
         return True
 
     def clear(self) -> None:
         with self._writing() as g:
             g.clear()
+            self._dirty = True
 
     # -- reads ------------------------------------------------------------
     def graph(self) -> nx.MultiDiGraph:
@@ -239,6 +267,17 @@ class EmbeddedStore(Store):
     def get_node(self, label: str, key: tuple) -> dict | None:
         attrs = self.graph().nodes.get(node_id(label, key))
         return None if attrs is None else {k: v for k, v in attrs.items() if k != "label"}
+
+    def iter_nodes(self, label: str, keys: Iterable[tuple] | None = None):
+        node_type(label)
+        g = self.graph()
+        if keys is None:
+            found = (attrs for _, attrs in g.nodes(data=True) if attrs["label"] == label)
+        else:
+            found = (g.nodes.get(node_id(label, key)) for key in keys)
+        for attrs in found:
+            if attrs is not None:
+                yield {k: v for k, v in attrs.items() if k != "label"}
 
     def count_nodes(self, label: str | None = None) -> int:
         g = self.graph()

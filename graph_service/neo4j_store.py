@@ -205,6 +205,29 @@ class Neo4jStore(Store):
         )
         return self._write_batches(cypher, payload, {"source": source, "loaded_at": now_iso()})
 
+    def delete_relationships(
+        self, type_: str, rows: Iterable[dict], *, start_label: str, end_label: str
+    ) -> int:
+        rt = rel_type(type_)
+        check_rel_endpoints(rt, start_label, end_label)
+        rkey = ", ".join(f"{k}: row.props.{k}" for k in rt.key)
+        cypher = (
+            f"UNWIND $rows AS row "
+            f"MATCH ({_match('a', start_label, 'row.start')})"
+            f"-[x:{rt.type}{' {' + rkey + '}' if rkey else ''}]->"
+            f"({_match('b', end_label, 'row.end')}) "
+            "DELETE x RETURN count(x) AS c"
+        )
+        payload = [
+            {"start": list(row["start"]), "end": list(row["end"]),
+             "props": check_rel_row(rt, row)}
+            for row in rows
+        ]
+        deleted = 0
+        for batch in batched(payload, self.batch_size):
+            deleted += self.write(cypher, {"rows": batch})[0]["c"]
+        return deleted
+
     def merge_nodes(self, label: str, keep: tuple, drop: tuple, *, source: str) -> int:
         node_type(label)
         if tuple(keep) == tuple(drop):
@@ -276,6 +299,19 @@ class Neo4jStore(Store):
         if not rows:
             return None
         return dict(rows[0]["p"])
+
+    def iter_nodes(self, label: str, keys: Iterable[tuple] | None = None):
+        node_type(label)
+        if keys is None:
+            for row in self.iter_read(f"MATCH (n:{label}) RETURN properties(n) AS p"):
+                yield dict(row["p"])
+            return
+        # Reads batch at a fixed size: a store made with batch_size=1 (to
+        # measure one-row writes) should not also read row by row.
+        cypher = f"UNWIND $keys AS key MATCH ({_match('n', label, 'key')}) RETURN properties(n) AS p"
+        for batch in batched((list(k) for k in keys), 5000):
+            for row in self.read(cypher, {"keys": batch}):
+                yield dict(row["p"])
 
     def count_nodes(self, label: str | None = None) -> int:
         if label is None:

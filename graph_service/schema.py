@@ -62,7 +62,7 @@ NODE_TYPES: dict[str, NodeType] = {
             (
                 "name", "school_npsn", "program_code", "gender", "birth_date",
                 "entry_year", "graduation_year", "status", "consent_contact",
-                "phone", "email",
+                "phone", "email", "featured",  # featured: staff mark an alumni success
             ),
             "Siswa/alumni",
             "Student/alumnus",

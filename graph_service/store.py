@@ -135,10 +135,25 @@ class Store(ABC):
         marks the scope."""
         yield self
 
+    @abstractmethod
+    def delete_relationships(
+        self, type_: str, rows: Iterable[dict], *, start_label: str, end_label: str
+    ) -> int:
+        """Delete relationships given as write rows (``start``, ``end`` and the
+        type's key properties in ``props``); rows matching nothing are ignored.
+        Returns the number deleted. (Loaders use it when a value a
+        relationship derives from changes, e.g. a student's programme.)"""
+
     # -- reads ------------------------------------------------------------
     @abstractmethod
     def get_node(self, label: str, key: tuple) -> dict | None:
         """The node's properties (provenance included), or None."""
+
+    @abstractmethod
+    def iter_nodes(self, label: str, keys: Iterable[tuple] | None = None) -> Iterator[dict]:
+        """Properties (provenance included) of every node of ``label``, or of
+        those whose key is in ``keys`` (absent keys are skipped): the bulk
+        form of ``get_node``, for loaders that check thousands of references."""
 
     @abstractmethod
     def count_nodes(self, label: str | None = None) -> int: ...

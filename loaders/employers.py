@@ -114,13 +114,16 @@ class EmployerIndex:
     by_name: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, emp: Employer) -> None:
-        old = self.by_code.get(emp.code)
-        if old is not None:
-            codes = self.by_name.get(old.name_normalized, [])
-            if emp.code in codes:
-                codes.remove(emp.code)
+        self.remove(emp.code)
         self.by_code[emp.code] = emp
         self.by_name.setdefault(emp.name_normalized, []).append(emp.code)
+
+    def remove(self, code: str) -> None:
+        emp = self.by_code.pop(code, None)
+        if emp is not None:
+            codes = self.by_name.get(emp.name_normalized, [])
+            if code in codes:
+                codes.remove(code)
 
     def add_node(self, props: dict) -> None:
         """Add an Employer node's properties as the store returns them."""

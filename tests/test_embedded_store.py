@@ -83,3 +83,12 @@ def test_killing_a_writer_mid_save_never_tears_the_file(tmp_path, delay):
     assert EmbeddedStore(tmp_path).count_nodes("Person") == n
     if delay > 0.5:
         assert versions != {2000}  # the writer got at least one save done before the kill
+
+
+def test_a_load_that_changes_nothing_does_not_rewrite_the_file(tmp_path):
+    s = EmbeddedStore(tmp_path)
+    s.upsert_nodes("Person", _people(3, 1), source="t")
+    stamp = (tmp_path / "graph.json").stat().st_mtime_ns
+    counts = s.upsert_nodes("Person", _people(3, 1), source="t")
+    assert counts.unchanged == 3
+    assert (tmp_path / "graph.json").stat().st_mtime_ns == stamp

@@ -1,0 +1,446 @@
+"""The file contract: which columns each kind of file has, and how cells parse.
+
+A parser takes one non-empty cell (a string from CSV/JSON, or a typed value
+from XLSX: int, float, bool, datetime) and returns the value to store, or
+raises :class:`Invalid` with a message in Bahasa Indonesia and in English.
+Messages never quote the value: the report shows it in its own column.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+class Invalid(ValueError):
+    """A cell or row is invalid; ``msg`` is Indonesian, ``msg_en`` English."""
+
+    def __init__(self, msg: str, msg_en: str):
+        super().__init__(msg_en)
+        self.msg = msg
+        self.msg_en = msg_en
+
+
+# -- cell parsers --------------------------------------------------------------
+
+def is_empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def as_text(value) -> str:
+    """A cell as text: Excel numbers lose their ``.0``, dates become ISO."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def text(max_len: int = 500) -> Callable:
+    """Free text: surrounding whitespace removed, the rest kept byte-for-byte."""
+
+    def parse(value):
+        s = as_text(value).strip()
+        if len(s) > max_len:
+            raise Invalid(f"terlalu panjang (lebih dari {max_len} karakter)",
+                          f"too long (more than {max_len} characters)")
+        return s
+
+    return parse
+
+
+def digits(n: int) -> Callable:
+    """An identifier of exactly ``n`` digits (NISN 10, NPSN 8).
+
+    Numeric XLSX cells are zero-padded: Excel drops leading zeros of numbers.
+    """
+
+    def parse(value):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if float(value).is_integer() and 0 <= value < 10**n:
+                return str(int(value)).zfill(n)
+        s = as_text(value).strip()
+        if not re.fullmatch(rf"\d{{{n}}}", s):
+            hint = ""
+            hint_en = ""
+            if re.fullmatch(r"\d+", s) and len(s) < n:
+                hint = "; nol di depan mungkin hilang karena Excel (format kolom sebagai Teks)"
+                hint_en = "; leading zeros may have been dropped by Excel (format the column as Text)"
+            raise Invalid(f"harus {n} digit angka{hint}", f"must be {n} digits{hint_en}")
+        return s
+
+    return parse
+
+
+def code(max_len: int = 20) -> Callable:
+    """A programme code such as TKR: letters, digits, ``-`` and ``_``; upper-cased."""
+
+    def parse(value):
+        s = as_text(value).strip().upper()
+        if not re.fullmatch(rf"[A-Z0-9][A-Z0-9_-]{{0,{max_len - 1}}}", s):
+            raise Invalid(f"kode hanya boleh huruf, angka, - dan _ (paling panjang {max_len})",
+                          f"a code has only letters, digits, - and _ (at most {max_len})")
+        return s
+
+    return parse
+
+
+_DATE_FORMATS = (
+    (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), ("y", "m", "d")),
+    (re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})"), ("d", "m", "y")),
+    (re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})"), ("d", "m", "y")),
+)
+
+
+def date(value) -> str:
+    """``YYYY-MM-DD``, ``DD/MM/YYYY``, ``DD-MM-YYYY`` or an Excel date → ISO text.
+
+    >>> date("05/07/2024"), date("2024-7-5")
+    ('2024-07-05', '2024-07-05')
+    """
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # An Excel serial day number in a cell not formatted as a date.
+        if 1 <= value < 2958466:
+            from openpyxl.utils.datetime import from_excel
+
+            return from_excel(value).date().isoformat()
+    s = as_text(value).strip()
+    s = s.split("T")[0] if re.fullmatch(r"\d{4}-\d{2}-\d{2}T[\d:.]+", s) else s
+    s = s.split(" ")[0] if re.fullmatch(r"\d{4}-\d{2}-\d{2} 00:00(:00)?", s) else s
+    for pattern, order in _DATE_FORMATS:
+        m = pattern.fullmatch(s)
+        if m:
+            parts = dict(zip(order, map(int, m.groups())))
+            try:
+                return dt.date(parts["y"], parts["m"], parts["d"]).isoformat()
+            except ValueError:
+                raise Invalid("tanggal tidak ada di kalender", "no such date in the calendar") from None
+    raise Invalid("tanggal harus YYYY-MM-DD, DD/MM/YYYY atau DD-MM-YYYY",
+                  "a date must be YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY")
+
+
+def integer(lo: int, hi: int, what: str = "angka", what_en: str = "number") -> Callable:
+    def parse(value):
+        if isinstance(value, bool):
+            raise Invalid(f"{what} harus bilangan bulat", f"{what_en} must be a whole number")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        s = as_text(value).strip()
+        s = s[:-2] if re.fullmatch(r"-?\d+\.0", s) else s
+        if not re.fullmatch(r"-?\d+", s):
+            raise Invalid(f"{what} harus bilangan bulat", f"{what_en} must be a whole number")
+        n = int(s)
+        if not lo <= n <= hi:
+            raise Invalid(f"{what} harus antara {lo} dan {hi}", f"{what_en} must be between {lo} and {hi}")
+        return n
+
+    return parse
+
+
+year = integer(1950, 2100, "tahun", "year")
+
+_TRUE = {"ya", "y", "yes", "true", "1", "benar", "t"}
+_FALSE = {"tidak", "n", "no", "false", "0", "salah", "f", "tdk", "tidak bersedia"}
+
+
+def boolean(value) -> bool:
+    """ya/tidak, y/n, yes/no, true/false, 1/0 (any case).
+
+    >>> boolean("Ya"), boolean(" TIDAK "), boolean(0)
+    (True, False, False)
+    """
+    if isinstance(value, bool):
+        return value
+    s = as_text(value).strip().lower()
+    if s in _TRUE:
+        return True
+    if s in _FALSE:
+        return False
+    raise Invalid("harus ya/tidak (atau y/n, yes/no, true/false, 1/0)",
+                  "must be ya/tidak (or y/n, yes/no, true/false, 1/0)")
+
+
+def _enum_key(value) -> str:
+    return re.sub(r"[\s\-]+", "_", as_text(value).strip().lower())
+
+
+def enum(values: tuple[str, ...], aliases: dict[str, str] | None = None) -> Callable:
+    """One of ``values``, case-insensitive, spaces or dashes for underscores."""
+    aliases = aliases or {}
+
+    def parse(value):
+        s = _enum_key(value)
+        s = aliases.get(s, s)
+        if s not in values:
+            raise Invalid(f"harus salah satu dari: {', '.join(values)}",
+                          f"must be one of: {', '.join(values)}")
+        return s
+
+    return parse
+
+
+def enum_list(values: tuple[str, ...]) -> Callable:
+    """``;``-separated (``,`` accepted) values of an enum, de-duplicated, in order."""
+    one = enum(values)
+
+    def parse(value):
+        items = [one(p) for p in re.split(r"[;,]", as_text(value)) if p.strip()]
+        if not items:
+            raise Invalid("wajib diisi", "required")
+        return list(dict.fromkeys(items))
+
+    return parse
+
+
+def gender(value) -> str:
+    s = as_text(value).strip().lower().replace("-", " ")
+    if s in ("l", "laki laki", "laki", "pria", "male", "m"):
+        return "L"
+    if s in ("p", "perempuan", "wanita", "female", "f", "w"):
+        return "P"
+    raise Invalid("harus L atau P", "must be L or P")
+
+
+#: KBLI 2020: the two-digit divisions of each section letter.
+KBLI_SECTIONS = {
+    "A": range(1, 4), "B": range(5, 10), "C": range(10, 34), "D": range(35, 36),
+    "E": range(36, 40), "F": range(41, 44), "G": range(45, 48), "H": range(49, 54),
+    "I": range(55, 57), "J": range(58, 64), "K": range(64, 67), "L": range(68, 69),
+    "M": range(69, 76), "N": range(77, 83), "O": range(84, 85), "P": range(85, 86),
+    "Q": range(86, 89), "R": range(90, 94), "S": range(94, 97), "T": range(97, 99),
+    "U": range(99, 100),
+}
+
+
+def section_of(kbli: str) -> str | None:
+    division = int(kbli[:2])
+    return next((s for s, r in KBLI_SECTIONS.items() if division in r), None)
+
+
+def sections(value) -> list[str]:
+    """``G;C`` → ``["G", "C"]``: KBLI section letters, upper-cased, de-duplicated.
+
+    >>> sections("g; c;G")
+    ['G', 'C']
+    """
+    items = [p.strip().upper() for p in re.split(r"[;,/\s]+", as_text(value)) if p.strip()]
+    bad = [p for p in items if p not in KBLI_SECTIONS]
+    if bad or not items:
+        raise Invalid("harus huruf seksi KBLI A-U dipisah ';' (misalnya G;C)",
+                      "must be KBLI section letters A-U separated by ';' (e.g. G;C)")
+    return list(dict.fromkeys(items))
+
+
+def sector(value) -> tuple[str, str | None]:
+    """``G``, ``45201``, ``G45201`` or ``G 45201`` → ``(section, kbli or None)``.
+
+    >>> sector("g"), sector("45201"), sector("G45201")
+    (('G', None), ('G', '45201'), ('G', '45201'))
+    """
+    s = as_text(value).strip().upper()
+    m = re.fullmatch(r"([A-Z])?[\s;,./-]*(\d{5})?", s)
+    if not s or not m:
+        raise Invalid("harus huruf seksi KBLI (A-U), boleh diikuti kode KBLI 5 digit",
+                      "must be a KBLI section letter (A-U), optionally followed by a 5-digit KBLI code")
+    letter, kbli = m.groups()
+    if letter and letter not in KBLI_SECTIONS:
+        raise Invalid("huruf seksi KBLI harus A-U", "the KBLI section letter must be A-U")
+    if kbli:
+        derived = section_of(kbli)
+        if derived is None:
+            raise Invalid("kode KBLI tidak dikenal", "unknown KBLI code")
+        if letter and letter != derived:
+            raise Invalid(f"kode KBLI ini termasuk seksi {derived}, bukan {letter}",
+                          f"this KBLI code belongs to section {derived}, not {letter}")
+        letter = derived
+    return letter, kbli
+
+
+def phone(value) -> str:
+    """Separators removed; a leading zero that Excel dropped from a number is restored."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        s = as_text(value)
+        s = s if s.startswith(("0", "62")) else "0" + s
+    else:
+        s = re.sub(r"[\s\-.()/]+", "", as_text(value).strip())
+    if not re.fullmatch(r"\+?\d{8,15}", s):
+        raise Invalid("nomor HP harus 8-15 digit (boleh diawali +)",
+                      "a phone number has 8-15 digits (optionally a leading +)")
+    return s
+
+
+def email(value) -> str:
+    s = as_text(value).strip()
+    if len(s) > 254 or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s.]+", s):
+        raise Invalid("alamat email tidak valid", "not a valid email address")
+    return s
+
+
+# -- the contract ---------------------------------------------------------------
+
+STATUSES = ("bekerja", "melanjutkan", "wirausaha", "mencari_kerja", "tidak_terdata")
+SCALES = ("mikro", "kecil", "menengah", "besar")
+CHANNELS = ("tracer", "bkk", "alumni", "lainnya")
+PARTNERSHIP_KINDS = ("prakerin", "rekrutmen", "sinkronisasi_kurikulum", "guru_tamu", "kelas_industri")
+CONTACT_KINDS = ("kunjungan", "promosi", "rapat", "monitoring")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    parse: Callable
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of file. ``key``: the columns that identify a row (the same
+    key twice in a file with other values is an error). ``one_of``: groups of
+    columns of which at least one must be filled."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    stems: tuple[str, ...] = ()
+    one_of: tuple[tuple[str, ...], ...] = ()
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+_EMP_REF = (
+    Column("kode_dudi", text(100), aliases=("employer_code", "kode_du_di", "kode_perusahaan")),
+    Column("nama_dudi", text(200), aliases=("employer_name", "nama_du_di", "nama_perusahaan", "perusahaan", "employer")),
+    Column("kota_dudi", text(100), aliases=("employer_city", "kota_perusahaan")),
+)
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind("sekolah", (
+            Column("npsn", digits(8), True),
+            Column("nama", text(200), True, ("name", "nama_sekolah")),
+            Column("kota", text(100), aliases=("city", "kabupaten_kota", "kab_kota")),
+            Column("provinsi", text(100), aliases=("province",)),
+        ), key=("npsn",), stems=("school", "schools")),
+        Kind("program", (
+            Column("npsn", digits(8), True, ("school_npsn",)),
+            Column("kode", code(), True, ("code", "kode_program", "program_code")),
+            Column("nama", text(200), True, ("name", "nama_program")),
+            Column("bidang", sections, aliases=("sectors", "sector", "kbli")),
+        ), key=("npsn", "kode"), stems=("programs", "programme", "programmes")),
+        Kind("siswa", (
+            Column("nisn", digits(10), True),
+            Column("nama", text(200), True, ("name", "nama_siswa", "nama_lengkap")),
+            Column("npsn", digits(8), True, ("school_npsn",)),
+            Column("kode_program", code(), True, ("program_code", "program", "jurusan")),
+            Column("jenis_kelamin", gender, aliases=("gender", "jk", "l_p", "sex")),
+            Column("tanggal_lahir", date, aliases=("birth_date", "tgl_lahir", "date_of_birth")),
+            Column("tahun_masuk", year, aliases=("entry_year",)),
+            Column("tahun_lulus", year, aliases=("graduation_year",)),
+            Column("status", enum(STATUSES, {"kerja": "bekerja", "kuliah": "melanjutkan",
+                                              "belum_bekerja": "mencari_kerja"})),
+            Column("bersedia_dihubungi", boolean, aliases=("consent_contact", "consent")),
+            Column("no_hp", phone, aliases=("phone", "hp", "telepon", "no_telepon", "nomor_hp")),
+            Column("email", email, aliases=("e_mail", "surel")),
+        ), key=("nisn",), stems=("students", "student", "alumni", "people")),
+        Kind("dudi", (
+            Column("nama", text(200), True, ("name", "nama_dudi", "nama_perusahaan")),
+            Column("kode", text(100), aliases=("code", "kode_dudi")),
+            Column("bidang_usaha", sector, aliases=("sector", "kbli", "bidang")),
+            Column("kota", text(100), aliases=("city", "kabupaten_kota", "kab_kota")),
+            Column("provinsi", text(100), aliases=("province",)),
+            Column("skala", enum(SCALES), aliases=("scale", "skala_usaha")),
+            Column("kontak", text(300), aliases=("contact",)),
+        ), key=("kode",), stems=("employers", "employer", "du_di")),
+        Kind("prakerin", (
+            Column("nisn", digits(10), True),
+            *_EMP_REF,
+            Column("mulai", date, True, ("start", "tanggal_mulai")),
+            Column("selesai", date, aliases=("end", "tanggal_selesai")),
+            Column("nilai", integer(0, 100, "nilai", "score"), aliases=("score",)),
+            Column("guru_pembimbing", text(200), aliases=("supervisor", "pembimbing")),
+            Column("kunjungan_monitoring", integer(0, 1000, "jumlah kunjungan", "number of visits"),
+                   aliases=("monitoring_visits",)),
+        ), key=("nisn", "_employer", "mulai"), stems=("internships", "pkl"),
+            one_of=(("kode_dudi", "nama_dudi"),)),
+        Kind("pekerjaan", (
+            Column("nisn", digits(10), True),
+            *_EMP_REF,
+            Column("jabatan", text(200), aliases=("title", "job_title", "posisi")),
+            Column("mulai", date, True, ("start", "tanggal_mulai")),
+            Column("selesai", date, aliases=("end", "tanggal_selesai")),
+            Column("selaras", boolean, aliases=("aligned",)),
+            Column("sumber", enum(CHANNELS), aliases=("channel", "source")),
+        ), key=("nisn", "_employer", "mulai"), stems=("jobs", "employment", "tracer", "bkk"),
+            one_of=(("kode_dudi", "nama_dudi"),)),
+        Kind("kemitraan", (
+            Column("npsn", digits(8), True, ("school_npsn",)),
+            Column("kode_program", code(), aliases=("program_code",)),
+            *_EMP_REF,
+            Column("jenis", enum_list(PARTNERSHIP_KINDS), True, ("kinds", "jenis_kerja_sama")),
+            Column("nomor_mou", text(200), aliases=("mou_number", "no_mou")),
+            Column("mulai", date, True, ("start", "tanggal_mulai")),
+            Column("selesai", date, aliases=("end", "tanggal_selesai")),
+        ), key=("npsn", "kode_program", "_employer", "mulai"), stems=("partnerships", "mou"),
+            one_of=(("kode_dudi", "nama_dudi"),)),
+        Kind("kunjungan", (
+            Column("npsn", digits(8), True, ("school_npsn",)),
+            *_EMP_REF,
+            Column("tanggal", date, True, ("date",)),
+            Column("jenis", enum(CONTACT_KINDS), aliases=("kind", "type")),
+            Column("oleh", text(200), aliases=("by", "petugas")),
+            Column("catatan", text(2000), aliases=("notes", "keterangan")),
+        ), key=("npsn", "_employer", "tanggal", "jenis"), stems=("contacts", "visits", "humas"),
+            one_of=(("kode_dudi", "nama_dudi"),)),
+    )
+}
+
+#: The order kinds are written in: what a row refers to is written before it.
+ORDER = ("sekolah", "program", "dudi", "siswa", "prakerin", "pekerjaan", "kemitraan", "kunjungan")
+
+#: Columns the loader writes itself into rejected-row files; ignored on re-load.
+ERROR_COLUMN = "kesalahan"
+
+
+def header_key(header) -> str:
+    """``" Tahun Lulus "`` → ``"tahun_lulus"``; ``"No. HP"`` → ``"no_hp"``."""
+    s = as_text(header).replace("\ufeff", "").strip().lower()
+    return re.sub(r"[^0-9a-z]+", "_", s).strip("_")
+
+
+def kind_of_name(file_name: str) -> str | None:
+    """The kind a file name tells: the first word of its stem.
+
+    >>> kind_of_name("Siswa 2024.xlsx"), kind_of_name("dudi2.csv"), kind_of_name("data.csv")
+    ('siswa', 'dudi', None)
+    """
+    stem = file_name.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    words = re.split(r"[^0-9a-z]+", stem.lower())
+    first = next((w for w in words if w), "")
+    first = first.rstrip("0123456789") or first  # "siswa2024.csv"
+    if first in KINDS:
+        return first
+    if first == "du" and words[1:2] == ["di"]:
+        return "dudi"
+    return next((k.name for k in KINDS.values() if first in k.stems), None)
+
+
+def columns_by_header(kind: Kind) -> dict[str, str]:
+    """Normalised header → canonical column name, Indonesian names first."""
+    out = {c.name: c.name for c in kind.columns}
+    for c in kind.columns:
+        for a in c.aliases:
+            out.setdefault(a, c.name)
+    return out
