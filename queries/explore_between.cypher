@@ -14,4 +14,4 @@ CALL (s, e) {
   MATCH (p)-[:STUDIED_IN]->(n:Program)
   RETURN n
 }
-RETURN elementId(n) AS eid, labels(n)[0] AS label, n __FIELDS__ AS p, COUNT { (n)--() } AS degree
+RETURN elementId(n) AS eid, labels(n)[0] AS label, n __FIELDS__ AS p

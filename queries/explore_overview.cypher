@@ -1,4 +1,5 @@
-// The home page's numbers for one school ($npsn) or all ($npsn null).
+// The home page's numbers for one school ($npsn) or all ($npsn null); the
+// prospects count comes from the prospective_partners query itself.
 // Dates are ISO strings, so text comparison is date comparison.
 CALL () {
   MATCH (p:Person)
@@ -15,16 +16,10 @@ CALL () {
   RETURN collect(DISTINCT e.code) AS partners
 }
 CALL () {
-  MATCH (p:Person)-[:WORKS_AT|INTERNED_AT]->(e:Employer)
-  WHERE $npsn IS NULL OR p.school_npsn = $npsn
-  RETURN collect(DISTINCT e.code) AS linked
-}
-CALL () {
   MATCH (p:Person)-[r:INTERNED_AT]->(:Employer)
   WHERE ($npsn IS NULL OR p.school_npsn = $npsn)
     AND r.start <= $year_end AND (r.end IS NULL OR r.end >= $year_start)
   RETURN count(r) AS internships_this_year
 }
 RETURN alumni, alumni_traced, students, size(partners) AS active_partners,
-       size([c IN linked WHERE NOT c IN partners]) AS prospects,
        internships_this_year

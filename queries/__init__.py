@@ -1,0 +1,63 @@
+"""Named queries for BKK and Humas, each in Cypher (Neo4j) and networkx (embedded).
+
+>>> from queries import REGISTRY, run_query, format_result   # doctest: +SKIP
+>>> result = run_query(store, "prospective_partners", {"npsn": "20300001"})  # doctest: +SKIP
+>>> print(format_result(result, "table"))  # doctest: +SKIP
+
+* ``prospective_partners``: calon mitra DU/DI (Humas).
+* ``referral_paths``: who can introduce a student to an employer (BKK).
+* ``alumni_at_employer``: the alumni working at one employer.
+
+Each query has ``queries/<name>.cypher`` and its networkx twin, a plain
+function ``<name>(G, *, ...)`` in ``queries/<name>.py``; :func:`run_query`
+validates the parameters and picks the implementation by ``store.backend``.
+See ``queries/README.md``.
+"""
+from __future__ import annotations
+
+from graph_service.errors import NotFound
+from queries.framework import Param, Query, QueryResult, format_result
+from queries import alumni_at_employer, prospective_partners, referral_paths
+from queries import (alumni_register, industry_clusters, internship_monitoring, key_connectors,
+                     program_alignment, tracer_summary, untraced_reach)
+
+REGISTRY: dict[str, Query] = {
+    q.name: q for q in (prospective_partners.QUERY, referral_paths.QUERY, alumni_at_employer.QUERY,
+                        tracer_summary.QUERY, program_alignment.QUERY,
+                        internship_monitoring.QUERY, internship_monitoring.HOSTS_QUERY,
+                        alumni_register.QUERY, untraced_reach.QUERY, key_connectors.QUERY,
+                        industry_clusters.QUERY)
+}
+
+
+def run_query(store, name: str, params: dict | None = None, *,
+              weights: dict | None = None) -> QueryResult:
+    """Validate ``params`` and run the query ``name`` on ``store``.
+
+    Parameters
+    ----------
+    store : graph_service.store.Store
+        The embedded store or Neo4j.
+    name : str
+        A key of :data:`REGISTRY`.
+    params : dict
+        Raw values: strings (CLI, query string) or JSON values.
+    weights : dict, optional
+        Overrides of the query's default weights (``prospective_partners``:
+        score weights; ``referral_paths``: relationship weights).
+
+    Raises
+    ------
+    NotFound
+        No such query, or a person/employer/school named by a parameter is missing.
+    ParameterError
+        One or more parameters are invalid (``errors`` lists each).
+    """
+    query = REGISTRY.get(name)
+    if query is None:
+        raise NotFound(f"unknown query / query tidak dikenal; known: {', '.join(REGISTRY)}",
+                       [{"param": "name", "message": "unknown query"}])
+    return query.run(store, params, weights=weights)
+
+
+__all__ = ["REGISTRY", "Param", "Query", "QueryResult", "format_result", "run_query"]

@@ -1,0 +1,474 @@
+"""What the web pages need from a store beyond the query registry.
+
+``search`` (autocomplete), ``entity`` (detail pages), ``around`` (the
+neighbourhood drawn by the graph explorer), ``between`` (the evidence graph of
+one prospective partner), ``schools`` (the pages' selectors), ``overview`` (the home page's numbers) and
+``layout`` (server-side positions for large drawings).
+
+Each reader has a Cypher implementation (a store with ``read``: Neo4j, the
+text in the ``explore_*.cypher`` files next to this module) and a networkx one
+(on ``store.graph()``). Only the part that touches the store differs: both
+produce the same raw material (node properties, relationships), and the
+shaping, filtering, ordering and capping below are shared, so the two stores
+return identical answers (tests/test_explore.py checks it).
+
+Cypher text only ever gains labels, key patterns and property names taken from
+``graph_service.schema``; every value is a ``$parameter``.
+
+Nodes leave this module as *summaries* (:func:`summary`): key, name and a few
+non-sensitive fields. Contact fields (phone, email) appear only in
+``entity(..., include_contact=True)``, and never in search results or graphs.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from graph_service.errors import NotFound, ParameterError
+from graph_service.schema import NODE_TYPES, PROVENANCE, REL_TYPES, node_id, node_type
+from graph_service.store import rel_edge_key
+
+HERE = Path(__file__).resolve().parent
+
+#: Summary fields per label, besides the key and name: what a search result,
+#: a graph node or a tooltip may show. Never contact details or birth dates.
+SUMMARY_FIELDS: dict[str, tuple[str, ...]] = {
+    "School": ("city", "province"),
+    "Program": ("sectors",),
+    "Person": ("school_npsn", "program_code", "graduation_year", "status"),
+    "Employer": ("sector", "city", "verified"),
+}
+#: Relationship properties a graph edge carries (no free-text notes, no
+#: supervisor names).
+EDGE_FIELDS = ("start", "end", "title", "aligned", "kinds", "date", "kind")
+CONTACT_FIELDS = ("phone", "email")
+#: Search matches a key by prefix on this property (Program: its code alone).
+SEARCH_KEY = {"Person": "nisn", "Employer": "code", "School": "npsn", "Program": "code"}
+#: Person.status values that mean "we do not know what this alumnus does".
+UNTRACED_STATUS = ("", "tidak_terdata", "unknown", "tidak_diketahui")
+#: Node types in drawing order (ties in a neighbourhood are broken by this).
+TYPE_ORDER = {"School": 0, "Program": 1, "Employer": 2, "Person": 3}
+MAX_DEPTH = 3
+MAX_RELATIONSHIPS = 1000
+
+_PROJECTED = sorted(
+    {k for nt in NODE_TYPES.values() for k in nt.key}
+    | {"name"}
+    | {f for fields in SUMMARY_FIELDS.values() for f in fields}
+)
+
+
+# -- shared shaping -----------------------------------------------------------
+
+def key_string(label: str, props: dict) -> str:
+    """The key of a node as one string: ``20300001/TKR`` for a programme."""
+    return "/".join(str(props[k]) for k in NODE_TYPES[label].key)
+
+
+def parse_key(label: str, key: str) -> tuple:
+    """Split a key string back into the key tuple; NotFound if it cannot be one."""
+    nt = node_type(label)
+    parts = tuple(str(key).split("/", len(nt.key) - 1))
+    if len(parts) != len(nt.key) or any(p == "" for p in parts):
+        raise NotFound(f"no {nt.title_en.lower()} with that key")
+    return parts
+
+
+def summary(label: str, props: dict, degree: int | None = None) -> dict:
+    key = tuple(props[k] for k in NODE_TYPES[label].key)
+    out = {
+        "id": node_id(label, key),
+        "type": label,
+        "key": key_string(label, props),
+        "name": props.get("name") or key_string(label, props),
+    }
+    for f in SUMMARY_FIELDS[label]:
+        out[f] = props.get(f)
+    if degree is not None:
+        out["degree"] = degree
+    return out
+
+
+def _edge(rtype: str, a: dict, b: dict, props: dict) -> dict:
+    rt = REL_TYPES[rtype]
+    out = {
+        "id": f"{a['id']}|{b['id']}|{rel_edge_key(rt, props)}",
+        "from": a["id"],
+        "to": b["id"],
+        "type": rtype,
+    }
+    out.update({f: props[f] for f in EDGE_FIELDS if props.get(f) is not None})
+    return out
+
+
+def _is_cypher(store) -> bool:
+    return callable(getattr(store, "read", None))
+
+
+@lru_cache(maxsize=None)
+def _cypher_file(name: str) -> str:
+    return (HERE / f"explore_{name}.cypher").read_text(encoding="utf-8")
+
+
+def _cypher(name: str, label: str | None = None) -> str:
+    """A query's text with its schema-derived placeholders filled in."""
+    text = _cypher_file(name).replace(
+        "__FIELDS__", "{" + ", ".join(f".{p}" for p in _PROJECTED) + "}"
+    )
+    if label is not None:
+        nt = node_type(label)  # only a schema label ever reaches the text
+        inner = ", ".join(f"{k}: $key[{i}]" for i, k in enumerate(nt.key))
+        text = text.replace("__MATCH__", f"(n:{nt.label} {{{inner}}})")
+    return text
+
+
+def _sort_json(value) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+# -- search -------------------------------------------------------------------
+
+def search(store, text: str, limit: int = 10, types: list[str] | tuple | None = None) -> list[dict]:
+    """Nodes whose name contains ``text`` or whose key starts with it (case-insensitive).
+
+    Exact key matches first, then names starting with the text, then the rest;
+    fewer than two characters give no results (every name contains a vowel).
+    """
+    q = (text or "").strip().lower()
+    labels = [node_type(t).label for t in (types or NODE_TYPES)]
+    if len(q) < 2 or limit < 1:
+        return []
+    if _is_cypher(store):
+        rows = store.read(_cypher("search"), {"q": q, "types": labels, "limit": int(limit)})
+        return [summary(r["label"], r["p"], r["degree"]) for r in rows]
+    g = store.graph()
+    found = []
+    for nid, attrs in g.nodes(data=True):
+        label = attrs["label"]
+        if label not in labels:
+            continue
+        name = (attrs.get("name") or "").lower()
+        skey = str(attrs.get(SEARCH_KEY[label], "")).lower()
+        if q not in name and not skey.startswith(q):
+            continue
+        rank = 0 if skey == q else 1 if name.startswith(q) else 2
+        key = key_string(label, attrs)
+        found.append(((rank, (attrs.get("name") or key).lower(), label, key), nid))
+    found.sort()
+    return [
+        summary(g.nodes[nid]["label"], g.nodes[nid], g.degree(nid)) for _, nid in found[:limit]
+    ]
+
+
+# -- entity -------------------------------------------------------------------
+
+def entity(store, label: str, key, *, include_contact: bool = False,
+           max_relationships: int = MAX_RELATIONSHIPS) -> dict:
+    """A node's properties and relationships (the other end summarised).
+
+    Contact fields are left out unless ``include_contact``; the caller decides
+    (consent, masking, roles). Relationships are sorted and capped at
+    ``max_relationships`` (a programme has one per student);
+    ``relationships_total`` tells how many there are.
+    """
+    nt = node_type(label)
+    keyt = parse_key(label, key) if isinstance(key, str) else tuple(key)
+    rels = []
+    if _is_cypher(store):
+        rows = store.read(_cypher("entity", label), {"key": list(keyt)})
+        if not rows:
+            raise NotFound(f"no {nt.title_en.lower()} with that key")
+        props, degree = rows[0]["p"], rows[0]["degree"]
+        for r in rows[0]["rels"]:
+            rels.append((r["type"], "out" if r["out"] else "in",
+                         summary(r["label"], r["other"], r["degree"]), r["props"]))
+    else:
+        g = store.graph()
+        nid = node_id(label, keyt)
+        if nid not in g:
+            raise NotFound(f"no {nt.title_en.lower()} with that key")
+        props, degree = g.nodes[nid], g.degree(nid)
+        for direction, edges in (("out", g.out_edges(nid, data=True)),
+                                 ("in", g.in_edges(nid, data=True))):
+            for u, v, attrs in edges:
+                other = v if direction == "out" else u
+                rels.append((attrs["type"], direction,
+                             summary(g.nodes[other]["label"], g.nodes[other], g.degree(other)),
+                             {k: val for k, val in attrs.items() if k != "type"}))
+    shaped = [
+        {"type": t, "direction": d, "other": o,
+         "properties": {k: v for k, v in p.items() if k not in PROVENANCE}}
+        for t, d, o, p in rels
+    ]
+    shaped.sort(key=lambda r: (r["type"], r["direction"], TYPE_ORDER[r["other"]["type"]],
+                               r["other"]["key"], _sort_json(r["properties"])))
+    hidden = set(PROVENANCE) | {"label"} | (set() if include_contact else set(CONTACT_FIELDS))
+    return {
+        **summary(nt.label, props, degree),
+        "properties": {k: v for k, v in sorted(props.items()) if k not in hidden},
+        "relationships": shaped[:max_relationships],
+        "relationships_total": len(shaped),
+    }
+
+
+# -- neighbourhoods -----------------------------------------------------------
+
+def _matches(node: dict, filters: dict) -> bool:
+    """The explorer's narrowing filters; each applies only to the types it names."""
+    types = filters.get("types")
+    if types and node["type"] not in types:
+        return False
+    t = node["type"]
+    program = filters.get("program")
+    if program and t == "Person" and node.get("program_code") != program:
+        return False
+    if program and t == "Program" and node["key"].split("/", 1)[1] != program:
+        return False
+    if filters.get("sector") and t == "Employer" and node.get("sector") != filters["sector"]:
+        return False
+    year_from, year_to = filters.get("year_from"), filters.get("year_to")
+    if t == "Person" and (year_from is not None or year_to is not None):
+        year = node.get("graduation_year")
+        if year is None:
+            return False
+        if year_from is not None and year < year_from:
+            return False
+        if year_to is not None and year > year_to:
+            return False
+    return True
+
+
+def _subgraph(store, nodes: list[dict], handles: dict, center: str | None, *,
+              max_nodes: int, max_edges: int, filters: dict | None = None) -> dict:
+    """Filter, order and cap ``nodes``, then add the relationships among the kept ones.
+
+    ``handles`` maps node id to what the store needs to find the node again
+    (an element id on Neo4j, the node id itself in networkx).
+    """
+    filters = filters or {}
+    chosen = [n for n in nodes if n["id"] == center or _matches(n, filters)]
+    chosen.sort(key=lambda n: (n.get("distance", 0), TYPE_ORDER[n["type"]], n["key"]))
+    kept = chosen[:max_nodes]
+    by_id = {n["id"]: n for n in kept}
+    edges = []
+    if _is_cypher(store):
+        by_handle = {handles[n["id"]]: n for n in kept}
+        if kept:
+            # Degrees only for the kept nodes: a neighbourhood can hold thousands.
+            for r in store.read(_cypher("degrees"), {"ids": list(by_handle)}):
+                by_handle[r["id"]]["degree"] = r["degree"]
+            for r in store.read(_cypher("edges"), {"ids": list(by_handle)}):
+                edges.append(_edge(r["type"], by_handle[r["a"]], by_handle[r["b"]], r["props"]))
+    else:
+        g = store.graph()
+        for n in kept:
+            n["degree"] = g.degree(n["id"])
+        for u, v, attrs in g.subgraph(by_id).edges(data=True):
+            edges.append(_edge(attrs["type"], by_id[u], by_id[v], attrs))
+    edges.sort(key=lambda e: e["id"])
+    return {
+        "center": center,
+        "nodes": kept,
+        "edges": edges[:max_edges],
+        "total_nodes": len(chosen),
+        "total_edges": len(edges),
+        "truncated": len(chosen) > len(kept) or len(edges) > max_edges,
+    }
+
+
+def _bounds(name: str, value, low: int, high: int) -> int:
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name} must be a whole number",
+                             [{"param": name, "value": str(value)[:40],
+                               "message": "must be a whole number"}]) from None
+    if not low <= value <= high:
+        raise ParameterError(f"{name} must be between {low} and {high}",
+                             [{"param": name, "value": value,
+                               "message": f"must be between {low} and {high}"}])
+    return value
+
+
+def around(store, label: str, key, depth: int = 1, max_nodes: int = 500,
+           max_edges: int = 1500, filters: dict | None = None) -> dict:
+    """The nodes within ``depth`` steps of one node (either direction) and the
+    relationships among them.
+
+    Nearer nodes are kept first when the neighbourhood is larger than
+    ``max_nodes``; ``total_nodes`` is the size before the cap (after
+    ``filters``: ``types``, ``program``, ``sector``, ``year_from``,
+    ``year_to``), so the page can say "showing N of M".
+    """
+    nt = node_type(label)
+    keyt = parse_key(label, key) if isinstance(key, str) else tuple(key)
+    depth = _bounds("depth", depth, 1, MAX_DEPTH)
+    max_nodes = _bounds("max_nodes", max_nodes, 1, 100_000)
+    max_edges = _bounds("max_edges", max_edges, 0, 1_000_000)
+    found: dict[str, dict] = {}
+    handles: dict[str, object] = {}
+    if _is_cypher(store):
+        rows = store.read(_cypher("start", label), {"key": list(keyt)})
+        if not rows:
+            raise NotFound(f"no {nt.title_en.lower()} with that key")
+        frontier = []
+        for distance in range(depth + 1):
+            new = []
+            for r in rows:
+                node = summary(r["label"], r["p"])
+                if node["id"] not in found:
+                    found[node["id"]] = {**node, "distance": distance}
+                    handles[node["id"]] = r["eid"]
+                    new.append(r["eid"])
+            frontier = new
+            if distance < depth and frontier:
+                rows = store.read(_cypher("neighbours"), {"ids": frontier})
+            else:
+                break
+    else:
+        g = store.graph()
+        start = node_id(label, keyt)
+        if start not in g:
+            raise NotFound(f"no {nt.title_en.lower()} with that key")
+        frontier = [start]
+        found[start] = {**summary(label, g.nodes[start]), "distance": 0}
+        for distance in range(1, depth + 1):
+            new = []
+            for n in frontier:
+                for m in (*g.successors(n), *g.predecessors(n)):
+                    if m not in found:
+                        found[m] = {**summary(g.nodes[m]["label"], g.nodes[m]), "distance": distance}
+                        new.append(m)
+            frontier = new
+        handles = {nid: nid for nid in found}
+    center = node_id(nt.label, keyt)
+    return _subgraph(store, list(found.values()), handles, center,
+                     max_nodes=max_nodes, max_edges=max_edges, filters=filters)
+
+
+def between(store, npsn: str, employer: str, max_nodes: int = 500, max_edges: int = 1500) -> dict:
+    """The school, the employer, the school's people who worked or interned
+    there, and their programmes, with the relationships among them."""
+    nodes, handles = [], {}
+    if _is_cypher(store):
+        rows = store.read(_cypher("between"), {"npsn": str(npsn), "code": str(employer)})
+        for r in rows:
+            node = summary(r["label"], r["p"])
+            nodes.append(node)
+            handles[node["id"]] = r["eid"]
+    else:
+        g = store.graph()
+        school, firm = node_id("School", (npsn,)), node_id("Employer", (employer,))
+        if school in g and firm in g:
+            ids = {school, firm}
+            for p, _, t in g.in_edges(firm, data="type"):
+                if t in ("WORKS_AT", "INTERNED_AT") and g.nodes[p].get("school_npsn") == npsn:
+                    ids.add(p)
+                    ids.update(v for _, v, t2 in g.out_edges(p, data="type") if t2 == "STUDIED_IN")
+            nodes = [summary(g.nodes[n]["label"], g.nodes[n]) for n in ids]
+            handles = {n: n for n in ids}
+    if not nodes:
+        raise NotFound("no such school or employer")
+    return _subgraph(store, nodes, handles, node_id("Employer", (employer,)),
+                     max_nodes=max_nodes, max_edges=max_edges)
+
+
+# -- schools ------------------------------------------------------------------
+
+def schools(store) -> list[dict]:
+    """Every school with its programmes (code, name), by name: the pages' selectors."""
+    if _is_cypher(store):
+        rows = store.read(_cypher("schools"))
+    else:
+        g = store.graph()
+        rows = [
+            {"npsn": a["npsn"], "name": a.get("name"), "city": a.get("city"),
+             "programs": [{"code": g.nodes[v]["code"], "name": g.nodes[v].get("name")}
+                          for _, v, t in g.out_edges(n, data="type") if t == "HAS_PROGRAM"]}
+            for n, a in g.nodes(data=True) if a["label"] == "School"
+        ]
+    for r in rows:
+        r["programs"] = sorted(r["programs"], key=lambda p: p["code"])
+    return sorted(rows, key=lambda r: ((r["name"] or "").lower(), r["npsn"]))
+
+
+# -- overview -----------------------------------------------------------------
+
+def overview(store, npsn: str | None = None, as_of: str | None = None) -> dict:
+    """The home page's numbers for one school (or all): alumni (traced: with a
+    known status), students, active partners and internships running in the
+    year of ``as_of``. (The number of prospects is the length of the
+    ``prospective_partners`` answer, so the two pages always agree.)"""
+    as_of = as_of or dt.date.today().isoformat()
+    try:
+        year = dt.date.fromisoformat(as_of).year
+    except ValueError:
+        raise ParameterError("as_of must be a date (YYYY-MM-DD)",
+                             [{"param": "as_of", "value": str(as_of)[:40],
+                               "message": "must be a date (YYYY-MM-DD)"}]) from None
+    year_start, year_end = f"{year}-01-01", f"{year}-12-31"
+    if _is_cypher(store):
+        row = store.read(_cypher("overview"), {
+            "npsn": npsn, "as_of": as_of, "year_start": year_start, "year_end": year_end,
+            "untraced": list(UNTRACED_STATUS),
+        })[0]
+        counts = dict(row)
+    else:
+        g = store.graph()
+        nodes = g.nodes
+
+        def ours(n) -> bool:
+            a = nodes[n]
+            if npsn is None:
+                return True
+            return a.get("npsn") == npsn or a.get("school_npsn") == npsn
+
+        people = [a for n, a in nodes(data=True) if a["label"] == "Person" and ours(n)]
+        alumni = [a for a in people if a.get("graduation_year") is not None]
+        partners, interns = set(), 0
+        for u, v, a in g.edges(data=True):
+            if a["type"] == "PARTNERS_WITH" and ours(u) and a.get("start", "") <= as_of \
+                    and (a.get("end") is None or a["end"] >= as_of):
+                partners.add(v)
+            elif a["type"] == "INTERNED_AT" and ours(u) and a.get("start", "") <= year_end \
+                    and (a.get("end") is None or a["end"] >= year_start):
+                interns += 1
+        counts = {
+            "alumni": len(alumni),
+            "alumni_traced": sum(1 for a in alumni if a.get("status") is not None
+                                 and a["status"] not in UNTRACED_STATUS),
+            "students": len(people) - len(alumni),
+            "active_partners": len(partners),
+            "internships_this_year": interns,
+        }
+    return {"npsn": npsn, "as_of": as_of, "year": year, **counts}
+
+
+# -- layout -------------------------------------------------------------------
+
+def layout(nodes: list[dict], edges: list[dict], *, seed: int = 7,
+           iterations: int = 50) -> dict[str, tuple[int, int]]:
+    """Server-side positions for a large drawing (the browser then skips physics).
+
+    networkx's Fruchterman-Reingold force layout with a fixed seed, so the
+    same graph always looks the same; scaled to vis-network's pixel space.
+    """
+    import networkx as nx  # here, not at import: only large drawings need it
+    import numpy as np
+    from networkx.drawing.layout import _fruchterman_reingold
+
+    g = nx.Graph()
+    g.add_nodes_from(n["id"] for n in nodes)
+    g.add_edges_from((e["from"], e["to"]) for e in edges)
+    if not g:
+        return {}
+    # The dense implementation behind ``spring_layout``, called directly: from
+    # 500 nodes ``spring_layout`` switches to a sparse variant that needs scipy
+    # and is several times slower at the sizes a page draws (at most the cap).
+    pos = _fruchterman_reingold(nx.to_numpy_array(g, weight=None), iterations=iterations,
+                                seed=np.random.RandomState(seed))
+    pos -= pos.mean(axis=0)
+    scale = 45 * len(g) ** 0.5 / (float(np.abs(pos).max()) or 1.0)
+    return {n: (round(float(x) * scale), round(float(y) * scale)) for n, (x, y) in zip(g, pos)}

@@ -1,0 +1,378 @@
+"""The query framework: typed parameters, the query record, results and their
+text formats, and the one place that talks to a store (:func:`read_cypher`).
+
+A query is a :class:`Query` record. Its ``runner(store, params, weights)``
+dispatches on the backend: Neo4j runs the query's ``.cypher`` file through
+``store.read``; the embedded store runs the networkx twin on ``store.graph()``.
+Both return the same rows, which the parity tests check.
+
+Parameters arrive as strings (CLI ``--param k=v``, a URL query string) or as
+JSON values (the web's JSON API). :meth:`Query.validate` turns them into typed,
+JSON-ready values and reports *every* bad parameter at once in a
+:class:`~graph_service.errors.ParameterError`.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from graph_service.errors import AlumniGraphError, ParameterError
+
+HERE = Path(__file__).resolve().parent
+
+PARAM_TYPES = ("str", "int", "date", "bool", "choice")
+_TRUE = frozenset({"true", "ya", "1"})
+_FALSE = frozenset({"false", "tidak", "0"})
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def today() -> str:
+    """Today's date as ``YYYY-MM-DD`` (local time: the school's clock).
+
+    A function, not a constant, so a long-running web server moves on at
+    midnight.
+    """
+    return dt.date.today().isoformat()
+
+
+class _Bad(ValueError):
+    """One parameter's problem (message in English / Indonesian)."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """A typed query parameter.
+
+    ``default`` may be a callable (evaluated at each call, e.g. :func:`today`).
+    ``pattern`` (str only) is a regular expression the whole value must match;
+    ``pattern_help`` says in words what it means.
+    """
+
+    name: str
+    type: str = "str"
+    required: bool = False
+    default: Any = None
+    help: str = ""
+    choices: tuple = ()
+    min: int | None = None
+    max: int | None = None
+    pattern: str | None = None
+    pattern_help: str = ""
+    #: str only: upper-case the value (codes are stored upper-cased).
+    upper: bool = False
+
+    def __post_init__(self):
+        if self.type not in PARAM_TYPES:
+            raise ValueError(f"parameter {self.name}: unknown type {self.type!r}")
+        if self.type == "choice" and not self.choices:
+            raise ValueError(f"parameter {self.name}: a choice needs choices")
+
+    def default_value(self):
+        return self.default() if callable(self.default) else self.default
+
+    def describe(self) -> dict:
+        """JSON-ready description (the web form is built from it)."""
+        return {
+            "name": self.name,
+            "type": self.type,
+            "required": self.required,
+            "default": None if self.required else self.default_value(),
+            "help": self.help,
+            "choices": list(self.choices) or None,
+            "min": self.min,
+            "max": self.max,
+        }
+
+    def parse(self, value):
+        """Return the typed value of one given (non-empty) value or raise _Bad."""
+        return getattr(self, f"_parse_{self.type}")(value)
+
+    def _parse_str(self, value):
+        if not isinstance(value, (str, int)) or isinstance(value, bool):
+            raise _Bad("must be text / harus teks")
+        s = str(value).strip()
+        if self.upper:
+            s = s.upper()
+        if len(s) > 200:
+            raise _Bad("too long (more than 200 characters) / terlalu panjang (lebih dari 200 karakter)")
+        if self.pattern and not re.fullmatch(self.pattern, s):
+            raise _Bad(self.pattern_help or "has the wrong format / formatnya salah")
+        return s
+
+    def _parse_int(self, value):
+        if isinstance(value, bool):
+            raise _Bad("must be a whole number / harus bilangan bulat")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,9}\s*", value):
+            value = int(value)
+        if not isinstance(value, int):
+            raise _Bad("must be a whole number / harus bilangan bulat")
+        if self.min is not None and value < self.min or self.max is not None and value > self.max:
+            raise _Bad(f"must be between {self.min} and {self.max} / harus antara {self.min} dan {self.max}"
+                       if self.min is not None and self.max is not None else
+                       f"must be at least {self.min} / minimal {self.min}" if self.min is not None else
+                       f"must be at most {self.max} / maksimal {self.max}")
+        return value
+
+    def _parse_date(self, value):
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        message = "must be a date YYYY-MM-DD / harus tanggal YYYY-MM-DD"
+        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
+            raise _Bad(message)
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            raise _Bad("no such date in the calendar / tanggal tidak ada di kalender") from None
+
+    def _parse_bool(self, value):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        s = value.strip().lower() if isinstance(value, str) else None
+        if s in _TRUE:
+            return True
+        if s in _FALSE:
+            return False
+        raise _Bad("must be true/false (ya/tidak, 1/0) / harus true/false (ya/tidak, 1/0)")
+
+    def _parse_choice(self, value):
+        s = value.strip() if isinstance(value, str) else None
+        if s not in self.choices:
+            raise _Bad(f"must be one of: {', '.join(self.choices)} / harus salah satu dari: "
+                       f"{', '.join(self.choices)}")
+        return s
+
+
+def _echo(value):
+    """The given value as it goes back in an error (JSON-ready, bounded)."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 100 else text[:100] + "…"
+
+
+def _absent(value) -> bool:
+    # An empty web form field means "not given", like a missing key.
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+@dataclass
+class QueryResult:
+    """What a query returns: validated parameters, column names, rows, meta.
+
+    Everything is JSON-ready: rows hold only str, int, float, bool, None,
+    lists and dicts.
+    """
+
+    name: str
+    params: dict
+    columns: list[str]
+    rows: list[dict]
+    meta: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "params": self.params,
+            "columns": self.columns,
+            "count": len(self.rows),
+            "rows": self.rows,
+            "meta": self.meta,
+        }
+
+
+@dataclass(frozen=True)
+class Query:
+    """A named query.
+
+    ``runner(store, params, weights)`` returns ``(rows, meta)``; ``weights``
+    is None for the documented defaults.
+    """
+
+    name: str
+    title_id: str
+    title_en: str
+    params: tuple[Param, ...]
+    columns: tuple[str, ...]
+    runner: Callable
+    description: str = ""
+    #: Columns shown by the ``table`` format (a terminal is narrow); None: all.
+    table_columns: tuple[str, ...] | None = None
+
+    def describe(self) -> dict:
+        return {
+            "name": self.name,
+            "title_id": self.title_id,
+            "title_en": self.title_en,
+            "description": self.description,
+            "params": [p.describe() for p in self.params],
+            "columns": list(self.columns),
+        }
+
+    def validate(self, raw: Mapping | None) -> dict:
+        """Typed parameter values, defaults filled in; ParameterError listing
+        every bad or unknown parameter."""
+        raw = {} if raw is None else raw
+        if not isinstance(raw, Mapping):
+            raise ParameterError("parameters must be a mapping of names to values / "
+                                 "parameter harus berupa pasangan nama dan nilai")
+        known = {p.name for p in self.params}
+        errors = [
+            {"param": str(k), "value": _echo(v), "message": "unknown parameter / parameter tidak dikenal"}
+            for k, v in raw.items() if k not in known
+        ]
+        values = {}
+        for p in self.params:
+            given = raw.get(p.name)
+            if _absent(given):
+                if p.required:
+                    errors.append({"param": p.name, "value": _echo(given),
+                                   "message": "required / wajib diisi"})
+                values[p.name] = p.default_value()
+                continue
+            try:
+                values[p.name] = p.parse(given)
+            except _Bad as exc:
+                errors.append({"param": p.name, "value": _echo(given), "message": str(exc)})
+        if errors:
+            names = ", ".join(e["param"] for e in errors)
+            raise ParameterError(
+                f"invalid parameters for {self.name}: {names} / parameter tidak valid", errors)
+        return values
+
+    def run(self, store, raw: Mapping | None, *, weights: dict | None = None) -> QueryResult:
+        params = self.validate(raw)
+        rows, meta = self.runner(store, params, weights)
+        return QueryResult(self.name, params, list(self.columns), rows, meta)
+
+
+def merge_weights(defaults: dict, overrides: Mapping | None) -> dict:
+    """``defaults`` updated with ``overrides``; ParameterError for an unknown
+    name or a value that is not a number >= 0."""
+    overrides = dict(overrides or {})
+    errors = [
+        {"param": "weights", "value": _echo(name), "message": "unknown weight / bobot tidak dikenal"}
+        for name in overrides if name not in defaults
+    ] + [
+        {"param": "weights", "value": _echo(value),
+         "message": f"{name} must be a number >= 0 / harus angka >= 0"}
+        for name, value in overrides.items()
+        if name in defaults and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                 or value < 0)
+    ]
+    if errors:
+        raise ParameterError(f"invalid weights; known: {', '.join(defaults)}", errors)
+    return {**defaults, **overrides}
+
+
+# -- the store side ------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def cypher_text(name: str) -> str:
+    """The text of ``queries/<name>.cypher``, read once per process."""
+    return (HERE / f"{name}.cypher").read_text(encoding="utf-8")
+
+
+def is_neo4j(store) -> bool:
+    return getattr(store, "backend", None) == "neo4j"
+
+
+def read_cypher(store, name: str, params: dict) -> list[dict]:
+    """Run ``<name>.cypher`` on a Neo4j store; every value travels as a parameter.
+
+    A Cypher error is a bug of ours, not of the caller: it becomes an
+    AlumniGraphError naming the query and Neo4j's status code (never the
+    parameter values, which may be personal data).
+    """
+    from neo4j.exceptions import Neo4jError
+
+    try:
+        return store.read(cypher_text(name), params)
+    except Neo4jError as exc:
+        raise AlumniGraphError(f"query {name} failed in Neo4j ({exc.code})") from None
+
+
+def require_node(store, label: str, key: tuple, param: str, what: str) -> None:
+    """NotFound naming the parameter (never its value) when a node is missing."""
+    from graph_service.errors import NotFound
+
+    if store.get_node(label, key) is None:
+        raise NotFound(f"{param}: no {what} with this key / {param}: tidak ditemukan",
+                       [{"param": param, "message": f"no such {what}"}])
+
+
+# -- text formats --------------------------------------------------------------
+
+FORMATS = ("json", "table", "csv")
+
+
+def format_result(result: QueryResult, fmt: str = "table") -> str:
+    """The result as ``json`` (everything), ``table`` (for a terminal) or ``csv``.
+
+    Values come out unchanged (names byte-for-byte). CSV cells hold nested
+    values (lists, maps) as compact JSON; the table shows them as plain text
+    ("a, b; c, d") and only the query's ``table_columns``.
+    """
+    if fmt == "json":
+        return json.dumps(result.as_dict(), ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(result.columns)
+        for row in result.rows:
+            writer.writerow([_cell(row.get(c)) for c in result.columns])
+        return out.getvalue().rstrip("\n")
+    if fmt == "table":
+        return _table(result)
+    raise ParameterError("format must be json, table or csv / format harus json, table atau csv",
+                         [{"param": "format", "value": _echo(fmt), "message": "must be json, table or csv"}])
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
+
+
+def _plain(value) -> str:
+    """A table cell: nested values as readable text, not JSON (no escaping)."""
+    if isinstance(value, list):
+        return "; ".join(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(_plain(v) for v in value.values() if v is not None)
+    return _cell(value)
+
+
+def _table(result: QueryResult) -> str:
+    from queries import REGISTRY
+
+    query = REGISTRY.get(result.name)
+    cols = list(query.table_columns or result.columns) if query else result.columns
+    cells = [[_plain(row.get(c)) for c in cols] for row in result.rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(cols)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
+    lines.append(f"({len(cells)} rows / baris)")
+    hint = result.meta.get("hint")
+    if isinstance(hint, dict):
+        lines.append(f"hint: {hint.get('message_id', '')}")
+        lines.append(f"      {hint.get('message_en', '')}")
+    return "\n".join(lines)

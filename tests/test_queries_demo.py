@@ -1,0 +1,157 @@
+"""Parity on the demo school (~8,000 people): the Cypher and the networkx
+implementations return identical rows and meta for every query and a fixed
+set of sampled parameters. The demo is generated and loaded through the
+loader into both stores once for the module."""
+from __future__ import annotations
+
+import os
+import random
+
+import pytest
+
+import queries_support as qs
+from queries import run_query
+
+DEMO_TODAY = "2026-11-01"  # loaders.demo.DEFAULT_TODAY: the demo's "today"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, neo4j_server):
+    from graph_service.embedded import EmbeddedStore
+    from loaders import load_paths
+    from loaders.demo import generate_demo
+
+    files = list(generate_demo(tmp_path_factory.mktemp("demo-input"), seed=2026, schools=1).values())
+    emb = EmbeddedStore(tmp_path_factory.mktemp("demo") / "data")
+    neo = qs.open_neo4j(neo4j_server)
+    neo.clear()
+    for store in (emb, neo):
+        store.init_schema()
+        report = load_paths(store, files)
+        assert report.ok, report.render()
+    yield emb, neo
+    neo.close()
+
+
+def sample_cases(G, n_referrals: int = 14, seed: int = 7) -> list[tuple[str, dict]]:
+    """A fixed, deterministic set of parameter cases for a demo graph (also
+    used by bench/query_latency.py). Referral targets are mostly employers
+    where an alumnus of the person's programme works (paths exist), some are
+    random (no path: the hint)."""
+    rng = random.Random(seed)
+    nodes = dict(G.nodes(data=True))
+    schools = sorted(a["npsn"] for a in nodes.values() if a["label"] == "School")
+    programs = sorted(a["code"] for a in nodes.values() if a["label"] == "Program")
+    people = sorted((a for a in nodes.values() if a["label"] == "Person"), key=lambda a: a["nisn"])
+    employers = sorted(a["code"] for a in nodes.values() if a["label"] == "Employer")
+    busiest = sorted(employers, key=lambda c: (-G.degree(f"Employer:{c}"), c))
+    jobs_by_program: dict[str, list[str]] = {}
+    for u, v, t in G.edges(data="type"):
+        if t == "WORKS_AT":
+            jobs_by_program.setdefault(nodes[u].get("program_code"), []).append(nodes[v]["code"])
+    npsn = schools[0]
+    cases = [
+        ("prospective_partners", {"npsn": npsn, "as_of": DEMO_TODAY}),
+        ("prospective_partners", {"npsn": npsn, "as_of": DEMO_TODAY, "limit": 1000}),
+        ("prospective_partners", {"npsn": npsn, "as_of": "2023-07-01", "limit": 1000}),
+    ]
+    for program in rng.sample(programs, 3):
+        cases.append(("prospective_partners", {"npsn": npsn, "program": program,
+                                               "as_of": DEMO_TODAY, "limit": 1000}))
+    for category in ("former_partner", "alumni_employer", "internship_host", "past_alumni_only"):
+        cases.append(("prospective_partners", {"npsn": npsn, "category": category,
+                                               "as_of": DEMO_TODAY, "limit": 1000}))
+    for code in busiest[:2] + rng.sample(employers, 2):
+        cases.append(("alumni_at_employer", {"employer": code, "as_of": DEMO_TODAY}))
+        cases.append(("alumni_at_employer", {"employer": code, "npsn": npsn,
+                                             "current_only": False, "as_of": DEMO_TODAY}))
+    for i in range(n_referrals):
+        person = rng.choice(people)
+        if i % 3 == 2:
+            target = rng.choice(employers)
+        else:
+            target = rng.choice(sorted(jobs_by_program.get(person.get("program_code"), employers)))
+        cases.append(("referral_paths", {"nisn": person["nisn"], "employer": target,
+                                         "max_hops": (3, 5)[i % 2], "k": (5, 20)[i % 2],
+                                         "as_of": DEMO_TODAY}))
+    return cases
+
+
+def test_parity_on_the_demo_school(demo):
+    emb, neo = demo
+    cases = sample_cases(emb.graph())
+    non_empty = {"referral_paths": 0, "prospective_partners": 0, "alumni_at_employer": 0}
+    for name, params in cases:
+        a, b = run_query(emb, name, params), run_query(neo, name, params)
+        assert a.rows == b.rows, (name, params)
+        assert a.meta == b.meta, (name, params)
+        non_empty[name] += bool(a.rows)
+    # The sample exercises real answers, not only empty ones.
+    assert non_empty["referral_paths"] >= 5
+    assert non_empty["prospective_partners"] >= 8
+    assert non_empty["alumni_at_employer"] >= 4
+
+
+def test_demo_referral_paths_obey_the_rules(demo):
+    """On the big graph: intermediaries are consenting alumni, paths simple."""
+    emb, _ = demo
+    G = emb.graph()
+    for name, params in sample_cases(G):
+        if name != "referral_paths":
+            continue
+        for row in run_query(emb, name, {**params, "max_hops": 5, "k": 50}).rows:
+            ids = [n["id"] for n in row["nodes"]]
+            assert len(set(ids)) == len(ids) and row["hops"] in (1, 3, 5)
+            for nid in ids[1:-1]:
+                attrs = G.nodes[nid]
+                if attrs["label"] == "Person":
+                    assert attrs.get("graduation_year") is not None
+                    assert attrs.get("consent_contact") is True
+
+
+def _operators(plan: dict) -> list[str]:
+    return [plan["operatorType"].split("@")[0]] + [
+        op for c in plan.get("children", []) for op in _operators(c)]
+
+
+def _leaves(plan: dict) -> list[str]:
+    if not plan.get("children"):
+        return [plan["operatorType"].split("@")[0]]
+    return [op for c in plan["children"] for op in _leaves(c)]
+
+
+def test_cypher_plans_seek_indexes_at_the_anchors(demo, neo4j_server):
+    """EXPLAIN on the demo data: every plan starts from index seeks (the
+    School/Person/Employer uniqueness constraints; Person.school_npsn for a
+    school's people) and never scans a label or the whole store. The full
+    PROFILE output is printed by bench/query_latency.py --profile."""
+    import neo4j
+
+    from queries import REGISTRY, alumni_at_employer, prospective_partners, referral_paths
+    from queries.framework import cypher_text
+
+    emb, _ = demo
+    cases = {name: params for name, params in reversed(sample_cases(emb.graph()))}
+    rp = REGISTRY["referral_paths"].validate(cases["referral_paths"])
+    plans = {
+        "prospective_partners": prospective_partners.cypher_params(
+            REGISTRY["prospective_partners"].validate(cases["prospective_partners"])),
+        "referral_paths": referral_paths.cypher_params(rp),
+        "referral_paths_hint": referral_paths.hint_cypher_params(rp),
+        "alumni_at_employer": alumni_at_employer.cypher_params(
+            REGISTRY["alumni_at_employer"].validate(cases["alumni_at_employer"])),
+    }
+    auth = (neo4j_server["user"], neo4j_server["password"]) if neo4j_server["password"] else None
+    with neo4j.GraphDatabase.driver(neo4j_server["uri"], auth=auth) as driver:
+        for name, params in plans.items():
+            _, summary, _ = driver.execute_query("EXPLAIN " + cypher_text(name), params,
+                                                 database_=os.environ.get("NEO4J_DATABASE", "neo4j"))
+            plan = summary.plan
+            ops = _operators(plan)
+            assert not {"NodeByLabelScan", "AllNodesScan", "DirectedRelationshipTypeScan",
+                        "UndirectedRelationshipTypeScan"} & set(ops), (name, ops)
+            anchors = set(_leaves(plan)) - {"Argument"}
+            assert "NodeUniqueIndexSeek" in anchors, (name, anchors)
+            assert anchors <= {"NodeUniqueIndexSeek", "NodeIndexSeek"}, (name, anchors)
+            if name == "referral_paths":  # the two halves meet in a hash join
+                assert "NodeHashJoin" in ops, ops

@@ -1,0 +1,78 @@
+"""Odd and empty data written straight with the store's upserts (no loader),
+on both stores through the conftest ``store`` fixture."""
+from __future__ import annotations
+
+from queries import run_query
+
+NPSN = "20399999"
+AS_OF = "2025-07-01"
+
+
+def _school(store, *, people=(), employers=(), jobs=(), internships=()):
+    store.init_schema()
+    store.upsert_nodes("School", [{"npsn": NPSN, "name": "SMK Kosong"}], source="t")
+    store.upsert_nodes("Program", [{"school_npsn": NPSN, "code": "TKR", "name": "TKR",
+                                    "sectors": ["C"]}], source="t")
+    store.upsert_relationships("HAS_PROGRAM", [{"start": (NPSN,), "end": (NPSN, "TKR")}],
+                               start_label="School", end_label="Program", source="t")
+    store.upsert_nodes("Employer", [{"code": c, "name": f"PT {c}", "sector": "C"} for c in employers],
+                       source="t")
+    store.upsert_nodes("Person", [{"nisn": n, "name": f"Orang {n[-2:]}", "school_npsn": NPSN,
+                                   "program_code": "TKR", **extra} for n, extra in people],
+                       source="t")
+    store.upsert_relationships("STUDIED_IN", [{"start": (n,), "end": (NPSN, "TKR")} for n, _ in people],
+                               start_label="Person", end_label="Program", source="t")
+    for type_, rows in (("WORKS_AT", jobs), ("INTERNED_AT", internships)):
+        store.upsert_relationships(type_, [{"start": (n,), "end": (c,), "props": props}
+                                           for n, c, props in rows],
+                                   start_label="Person", end_label="Employer", source="t")
+
+
+def test_an_empty_school_has_no_prospects_and_no_paths(store):
+    _school(store, people=[("0099000001", {})], employers=["X1", "X2"])
+    assert run_query(store, "prospective_partners", {"npsn": NPSN, "as_of": AS_OF}).rows == []
+    assert run_query(store, "prospective_partners",
+                     {"npsn": NPSN, "program": "tkr", "as_of": AS_OF}).rows == []
+    assert run_query(store, "alumni_at_employer", {"employer": "X1", "as_of": AS_OF}).rows == []
+    result = run_query(store, "referral_paths", {"nisn": "0099000001", "employer": "X1",
+                                                 "as_of": AS_OF})
+    assert result.rows == [] and result.meta["hint"]["employers"] == []
+
+
+def test_a_missing_consent_flag_means_no_consent(store):
+    _school(store, employers=["X1"],
+            people=[("0099000001", {}),  # the student asking
+                    ("0099000002", {"graduation_year": 2020}),  # consent unknown
+                    ("0099000003", {"graduation_year": 2021, "consent_contact": True})],
+            jobs=[("0099000002", "X1", {"start": "2021-01-01"}),
+                  ("0099000003", "X1", {"start": "2022-01-01"})])
+    rows = run_query(store, "prospective_partners", {"npsn": NPSN, "as_of": AS_OF}).rows
+    assert rows[0]["current_alumni"] == 2
+    assert [c["name"] for c in rows[0]["champions"]] == ["Orang 03"]
+    paths = run_query(store, "referral_paths", {"nisn": "0099000001", "employer": "X1",
+                                                "as_of": AS_OF}).rows
+    assert [p["nodes"][2]["key"] for p in paths] == ["0099000003"]
+    people = run_query(store, "alumni_at_employer", {"employer": "X1", "as_of": AS_OF}).rows
+    assert [(p["name"], p["consent_contact"]) for p in people] == [
+        ("Orang 03", True), (None, False)]
+
+
+def test_parallel_relationships_make_one_path_with_the_strongest(store):
+    # Internship, then a past job, then a current job at the same firm.
+    _school(store, employers=["X1"],
+            people=[("0099000001", {}),
+                    ("0099000002", {"graduation_year": 2019, "consent_contact": True})],
+            internships=[("0099000002", "X1", {"start": "2018-08-01", "end": "2018-10-31"})],
+            jobs=[("0099000002", "X1", {"start": "2019-07-01", "end": "2020-01-31"}),
+                  ("0099000002", "X1", {"start": "2021-03-01"})])
+    paths = run_query(store, "referral_paths", {"nisn": "0099000001", "employer": "X1",
+                                                "as_of": AS_OF}).rows
+    assert len(paths) == 1
+    assert paths[0]["relationships"][-1] == {
+        "type": "WORKS_AT", "from": "Person:0099000002", "to": "Employer:X1", "current": True,
+        "weight": 1.0}
+    # Before the current job started, the internship (0.7) beats the past job (0.6).
+    paths = run_query(store, "referral_paths", {"nisn": "0099000001", "employer": "X1",
+                                                "as_of": "2020-06-01"}).rows
+    assert paths[0]["relationships"][-1]["type"] == "INTERNED_AT"
+    assert paths[0]["strength"] == 0.448

@@ -1,0 +1,46 @@
+"""web/ stays a thin layer: it imports neither the Neo4j driver nor networkx
+(all store work goes through ``queries``). Checked on the source, statically."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+WEB = Path(__file__).resolve().parent.parent / "web"
+FORBIDDEN = {"neo4j", "networkx"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
+                "import_module", "__import__") and node.args and isinstance(node.args[0], ast.Constant):
+            found.add(str(node.args[0].value))
+    return found
+
+
+def test_web_imports_neither_neo4j_nor_networkx():
+    files = sorted(WEB.rglob("*.py"))
+    assert files, "no web sources found"
+    offenders = {
+        str(f.relative_to(WEB.parent)): sorted(m for m in imported_modules(f)
+                                               if m.split(".")[0] in FORBIDDEN)
+        for f in files
+    }
+    assert not {k: v for k, v in offenders.items() if v}
+
+
+def test_the_check_catches_an_import(tmp_path):
+    sample = tmp_path / "x.py"
+    sample.write_text("def f():\n    import networkx as nx\n    from neo4j import GraphDatabase\n")
+    assert {"networkx", "neo4j"} <= imported_modules(sample)
+
+
+def test_no_cdn_in_templates_or_static():
+    for f in list((WEB / "templates").glob("*.html")) + list((WEB / "static").glob("*")):
+        text = f.read_text(encoding="utf-8")
+        assert "http://" not in text and "https://" not in text, f
+        assert "innerHTML" not in text and "eval(" not in text, f

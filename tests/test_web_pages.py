@@ -1,0 +1,189 @@
+"""HTML pages and their JSON twins on both stores: escaping, language,
+exports, import, detail pages."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+
+import web_fixture as fx
+from web import create_app, i18n
+from web_support import app, client, ok_json, web_store  # noqa: F401 (fixtures)
+
+PAGES = [
+    "/", "/calon-mitra", "/jalur-referensi", "/jalur-referensi?nisn=0051000003&employer=E-002",
+    "/graf", "/graf?type=employer&key=E-001&depth=2", "/dudi/E-001", "/siswa/0051000001",
+    f"/sekolah/{fx.NPSN}", f"/program/{fx.NPSN}/TKR", "/impor",
+]
+HOSTILE = [fx.XSS_IMG, fx.XSS_SVG, fx.XSS_SCRIPT, "<script>window.__xss=1</script>"]
+
+
+def twin(url: str) -> str:
+    path, _, query = url.partition("?")
+    path = "/index.json" if path == "/" else path + ".json"
+    return f"{path}?{query}" if query else path
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_page_and_its_json_twin(client, url):
+    page = client.get(url)
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    assert f'href="{twin(url)}'.replace("&", "&amp;") in html or url == "/impor"
+    ok_json(client.get(twin(url)))
+    # No markup from data, no CDN, no inline script: every <script> is ours or JSON data.
+    for payload in HOSTILE:
+        assert payload not in html
+    for tag in re.findall(r"<script[^>]*>", html):
+        assert 'type="application/json"' in tag or re.search(r'src="/(static|vendor)/', tag), tag
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert not re.search(r"<[a-z]+[^>]* style=", html)  # the CSP forbids inline styles
+
+
+def test_hostile_names_are_escaped_text(client):
+    html = client.get("/dudi/E-001").get_data(as_text=True)
+    assert "PT &lt;svg onload=window.__xss=1&gt; Motor" in html
+    data_block = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.S).group(1)
+    assert "<" not in data_block and "\\u003csvg" in data_block
+    person = client.get("/siswa/0051000002").get_data(as_text=True)
+    assert "Budi &#34; href=&#34;javascript:window.__xss=1&#34; x=&#34;" in person
+
+
+def test_home_numbers(client):
+    body = ok_json(client.get(f"/index.json?npsn={fx.NPSN}&as_of=2026-11-01"))
+    assert body["overview"]["alumni_traced"] == 3 and body["overview"]["prospects"] == 3
+    html = client.get(f"/?npsn={fx.NPSN}&as_of=2026-11-01").get_data(as_text=True)
+    assert "Alumni terlacak" in html and 'id="task-partners"' in html and 'id="task-referral"' in html
+
+
+def test_language_switch_is_remembered(client):
+    r = client.get("/bahasa/en?next=/graf")
+    assert r.status_code == 302 and r.headers["Location"] == "/graf"
+    assert "lang=en" in r.headers["Set-Cookie"] and "HttpOnly" in r.headers["Set-Cookie"]
+    html = client.get("/").get_data(as_text=True)
+    assert 'lang="en"' in html and "Alumni traced" in html and ">Bahasa Indonesia<" in html
+    client.get("/bahasa/id")
+    assert "Alumni terlacak" in client.get("/").get_data(as_text=True)
+    assert client.get("/bahasa/en?next=//evil.example/").headers["Location"] == "/"
+    assert client.get("/bahasa/fr").status_code == 404
+
+
+def test_both_languages_have_the_same_strings():
+    assert set(i18n.STRINGS["id"]) == set(i18n.STRINGS["en"])
+
+
+def test_partners_filters(client):
+    base = f"/calon-mitra.json?npsn={fx.NPSN}&as_of=2026-11-01"
+    rows = ok_json(client.get(base))["rows"]
+    assert {r["code"] for r in rows} == {"E-001", "E-003", "E-004"}
+    assert {r["code"] for r in ok_json(client.get(base + "&sector=G"))["rows"]} == {"E-001", "E-004"}
+    assert {r["code"] for r in ok_json(client.get(base + "&city=Cilegon"))["rows"]} == {"E-003"}
+    assert {r["code"] for r in ok_json(client.get(base + "&category=former_partner"))["rows"]} == {"E-003"}
+    assert ok_json(client.get(base + "&category=nope"), 400)["errors"][0]["param"] == "category"
+    html = client.get(base.replace(".json", "")).get_data(as_text=True)
+    assert html.count('<details class="evidence"') == 3
+    assert f"/api/v1/graph/between/{fx.NPSN}/E-001" in html
+
+
+def test_exports_neutralise_formulas(client):
+    r = client.get(f"/calon-mitra.csv?npsn={fx.NPSN}&as_of=2026-11-01")
+    assert r.status_code == 200 and r.mimetype == "text/csv" and "attachment" in r.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True).lstrip("\ufeff"))))
+    champions = next(row for row in rows if row["code"] == "E-001")["champions"]
+    assert champions.startswith("'=HYPERLINK")
+    x = client.get(f"/calon-mitra.xlsx?npsn={fx.NPSN}&as_of=2026-11-01")
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(x.data)).active
+    values = [c.value for row in ws.iter_rows() for c in row]
+    assert "'" + fx.FORMULA in values and not any(isinstance(v, str) and v.startswith("=") for v in values)
+
+
+def test_referral_page(client):
+    body = ok_json(client.get("/jalur-referensi.json?nisn=0051000003&employer=E-002"))
+    assert len(body["rows"]) >= 2 and body["graph"]["meta"]["paths"][0]["nodes"][0] == "Person:0051000003"
+    html = client.get("/jalur-referensi?nisn=0051000003&employer=E-002").get_data(as_text=True)
+    assert 'class="highlight"' in html and "referral-graph-data" in html
+    none = ok_json(client.get("/jalur-referensi.json?nisn=0051000003&employer=E-003"))
+    assert none["rows"] == [] and none["graph"] is None
+    assert 'id="paths-hint"' in client.get("/jalur-referensi?nisn=0051000003&employer=E-003").get_data(as_text=True)
+    assert ok_json(client.get("/jalur-referensi.json?nisn=0051000003&employer=E-002&k=0"), 400)["errors"][0]["param"] == "k"
+
+
+def test_graph_page(client):
+    body = ok_json(client.get("/graf.json"))
+    assert body["graph"]["meta"]["center"] == f"School:{fx.NPSN}"
+    capped = create_app({"GRAPH_MAX_NODES": 4}, store=client.application.extensions["alumni_graph_store"].get())
+    html = capped.test_client().get("/graf?depth=3").get_data(as_text=True)
+    assert "Menampilkan 4 dari" in html
+
+
+def test_person_page_contact(client):
+    html = client.get("/siswa/0051000001").get_data(as_text=True)
+    assert "0812*****001" in html and "081234500001" not in html
+    html = client.get("/siswa/0051000002").get_data(as_text=True)
+    assert "Tidak bersedia dihubungi" in html and "0812" not in html
+
+
+def test_employer_page_sections(client):
+    body = ok_json(client.get("/dudi/E-001.json"))
+    sections = {s["title"]: [r["other"]["key"] for r in s["rows"]] for s in body["sections"]}
+    assert sections["alumni_now"] == ["0051000005"]
+    assert sections["alumni_before"] == ["0051000002"]
+    assert sections["interns"] == ["0051000004"] and sections["contacts"] == [fx.NPSN]
+    assert body["graph"]["meta"]["center"] == "Employer:E-001"
+    assert client.get("/dudi/NOPE").status_code == 404
+    assert ok_json(client.get("/dudi/NOPE.json"), 404)["status"] == 404
+
+
+BAD_SISWA = (
+    "nisn,nama,npsn,kode_program,jenis_kelamin,tanggal_lahir,tahun_masuk,tahun_lulus,status,"
+    "bersedia_dihubungi,no_hp,email\n"
+    "12,Siswa Satu,20300001,TKR,L,2008-01-01,2023,,,ya,,\n"
+)
+GOOD_SEKOLAH = "npsn,nama,kota,provinsi\n20300009,SMK Baru,Depok,Jawa Barat\n"
+
+
+def test_import_shows_row_errors_then_loads(client, web_store):
+    r = client.post("/impor", data={"files": [(io.BytesIO(BAD_SISWA.encode()), "siswa.csv")]},
+                    content_type="multipart/form-data")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and 'class="problem"' in html and "nisn" in html
+    body = ok_json(client.post("/impor.json", data={"files": [(io.BytesIO(BAD_SISWA.encode()), "siswa.csv")]},
+                               content_type="multipart/form-data"))
+    problem = body["report"]["problems"][0]
+    assert problem["file"] == "siswa.csv" and problem["row"] and problem["column"] == "nisn"
+    report_csv = client.get(f"/impor/{body['token']}/laporan.csv")
+    assert report_csv.status_code == 200 and "nisn" in report_csv.get_data(as_text=True)
+
+    good = ok_json(client.post("/impor.json", data={"files": [(io.BytesIO(GOOD_SEKOLAH.encode()), "sekolah.csv")]},
+                               content_type="multipart/form-data"))
+    assert good["report"]["ok"] and web_store.get_node("School", ("20300009",)) is None  # only checked
+    loaded = ok_json(client.post(f"/impor/{good['token']}/muat.json"))
+    assert loaded["loaded"] and web_store.get_node("School", ("20300009",))["name"] == "SMK Baru"
+    assert client.post(f"/impor/{good['token']}/muat").status_code == 404  # used up
+
+
+def test_import_needs_a_file_and_has_a_size_limit(web_store):
+    c = create_app({"MAX_CONTENT_LENGTH": 1024}, store=web_store).test_client()
+    assert ok_json(c.post("/impor.json", data={}, content_type="multipart/form-data"), 400)["errors"][0]["param"] == "files"
+    big = io.BytesIO(b"npsn,nama\n" + b"x" * 4096)
+    r = c.post("/impor", data={"files": [(big, "sekolah.csv")]}, content_type="multipart/form-data")
+    assert r.status_code == 413 and "Berkas terlalu besar" in r.get_data(as_text=True)
+
+
+def test_vendor_files_are_served_locally(client):
+    js = client.get("/vendor/vis-network/vis-network.min.js")
+    assert js.status_code == 200 and b"@license" in js.data[:2000]
+    assert client.get("/vendor/vis-network/../../network.py").status_code == 404
+    assert client.get("/vendor/vis-network/tom-select.css").status_code == 404
+
+
+def test_every_schema_property_has_a_label():
+    from graph_service.schema import NODE_TYPES, REL_TYPES
+
+    names = {p for nt in NODE_TYPES.values() for p in nt.key + nt.properties}
+    names |= {p for rt in REL_TYPES.values() for p in rt.key + rt.properties}
+    assert names <= set(i18n.PROPERTY_LABELS)

@@ -1,0 +1,185 @@
+"""The web app: JSON API (``/api/v1``), HTML pages with JSON twins, graph explorer.
+
+A thin layer: parse the request, call ``queries`` (the registry and
+``queries.explore``), render. It imports neither ``neo4j`` nor ``networkx``
+(tests/test_web_imports.py checks): all store work happens in ``queries``.
+
+``create_app(test_config=None, *, config=None, store=None)``: a given ``store``
+is used as is (the caller closes it); otherwise one store is opened from
+``config`` (or the environment) on first use and closed at exit.
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+
+from flask import Flask, current_app, g, request
+from werkzeug.exceptions import HTTPException
+
+from graph_service.errors import AlumniGraphError, ParameterError
+from web import i18n
+
+log = logging.getLogger("alumni_graph.web")
+
+DEFAULTS = {
+    # The graph explorer's cap per drawing; above it the page says "showing N of M".
+    "GRAPH_MAX_NODES": 500,
+    "GRAPH_MAX_EDGES": 1500,
+    # Above this many nodes positions come from the server and physics is off.
+    "GRAPH_LAYOUT_THRESHOLD": 150,
+    # Uploads (the import page); Flask answers 413 above it.
+    "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+    "UPLOAD_TTL_SECONDS": 1800,
+    # Person phone/email: hidden, masked or full (see web.access).
+    "CONTACT_DETAILS": "masked",
+    # Rows of a query export (CSV/XLSX).
+    "EXPORT_MAX_ROWS": 5000,
+}
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+class _StoreHolder:
+    """One store per process, opened on first use (so the app starts even if
+    Neo4j is still booting; requests answer 503 until it is up)."""
+
+    def __init__(self, store, config):
+        self._store = store
+        self._config = config
+        self._lock = threading.Lock()
+
+    def get(self):
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    from graph_service import Config, open_store
+
+                    store = open_store(self._config or Config.from_env())
+                    atexit.register(store.close)
+                    self._store = store
+        return self._store
+
+
+def get_store():
+    return current_app.extensions["alumni_graph_store"].get()
+
+
+def create_app(test_config: dict | None = None, *, config=None, store=None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    if test_config:
+        app.config.update(test_config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    app.extensions["alumni_graph_store"] = _StoreHolder(store, config)
+
+    from web import api, pages
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+
+    @app.before_request
+    def _language_and_origin():
+        g.lang = i18n.pick_lang(request.cookies.get(i18n.COOKIE))
+        # No login yet, so refuse state-changing requests another site's page
+        # could make a staff browser send (a cross-site form posting an upload).
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            if request.headers.get("Sec-Fetch-Site") == "cross-site":
+                return _error_response(403, "cross-site request refused")
+            origin = request.headers.get("Origin")
+            if origin and origin != "null" and origin.split("://", 1)[-1] != request.host:
+                return _error_response(403, "cross-site request refused")
+        return None
+
+    @app.after_request
+    def _security_headers(response):
+        h = response.headers
+        h.setdefault("Content-Security-Policy", CSP)
+        h["X-Content-Type-Options"] = "nosniff"
+        h["Referrer-Policy"] = "no-referrer"
+        h["X-Frame-Options"] = "DENY"
+        h["Cross-Origin-Opener-Policy"] = "same-origin"
+        if request.endpoint in ("static", "pages.vendor"):
+            h["Cache-Control"] = "public, max-age=86400"
+        else:
+            # Pages and JSON carry personal data: never in a shared or disk cache.
+            h["Cache-Control"] = "no-store"
+        return response
+
+    @app.errorhandler(AlumniGraphError)
+    def _our_error(exc: AlumniGraphError):
+        status = exc.status
+        if status >= 500:
+            # Store or configuration trouble: the message may name hosts or
+            # Cypher, so the client gets a generic text and the log the class.
+            log.warning("%s on %s: %s", exc.__class__.__name__, request.endpoint, exc.message)
+            return _error_response(status, None)
+        return _error_response(status, exc.message, exc.errors)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        message = None
+        if exc.code == 413:
+            mib = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+            message = i18n.translate(_lang(), "too_large", mib=mib)
+        return _error_response(exc.code or 500, message)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        # No traceback to the client, and none in the log either: exception
+        # messages can hold row values (personal data). Class and place only.
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}" if tb else "?"
+        log.error("unexpected %s on %s at %s", exc.__class__.__name__, request.endpoint, where)
+        return _error_response(500, None)
+
+    return app
+
+
+def _lang() -> str:
+    return getattr(g, "lang", None) or i18n.pick_lang(request.cookies.get(i18n.COOKIE))
+
+
+def wants_json() -> bool:
+    path = request.path
+    if path.startswith("/api/") or path.endswith(".json"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def _error_response(status: int, message: str | None, errors: list | None = None):
+    from flask import jsonify, render_template
+
+    lang = _lang()
+    text = message or i18n.translate(lang, f"error_{status}")
+    if text == f"error_{status}":
+        text = i18n.translate(lang, "error_500" if status >= 500 else "error_400")
+    if wants_json():
+        resp = jsonify({"ok": False, "error": text, "errors": errors or [], "status": status})
+    else:
+        resp = current_app.make_response(
+            render_template("error.html", status=status, message=text, errors=errors or [])
+        )
+    resp.status_code = status
+    return resp
+
+
+def param_error(param: str, value, message: str) -> ParameterError:
+    """A 400 that names the parameter (the value is cut short: it may be personal)."""
+    shown = value if isinstance(value, (int, float)) or value is None else str(value)[:40]
+    return ParameterError(f"{param}: {message}", [{"param": param, "value": shown, "message": message}])

@@ -1,0 +1,231 @@
+"""The JSON API, ``/api/v1``. Every answer is an envelope: ``{"ok": true, ...}``
+or ``{"ok": false, "error", "errors", "status"}`` (see ``web._error_response``).
+
+Each view declares its OpenAPI fragment with :func:`web.openapi.doc`; the
+document at ``/api/v1/openapi.json`` is generated from those, the URL map and
+the query registry, so it cannot drift from the routes.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, jsonify, request
+
+from queries import explore
+from web import access, get_store, graphview, param_error
+from web.openapi import doc, openapi_document
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def ok(**payload):
+    return jsonify({"ok": True, **payload})
+
+
+def registry():
+    """The query registry, imported on first use (the app runs without it)."""
+    from queries import REGISTRY, run_query
+
+    return REGISTRY, run_query
+
+
+def int_arg(args, name: str, default: int | None, low: int, high: int) -> int | None:
+    raw = args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise param_error(name, raw, "must be a whole number") from None
+    if not low <= value <= high:
+        raise param_error(name, value, f"must be between {low} and {high}")
+    return value
+
+
+def label_of(slug: str, param: str = "type") -> str:
+    try:
+        return graphview.LABELS[slug]
+    except KeyError:
+        raise param_error(param, slug, f"must be one of {', '.join(graphview.LABELS)}") from None
+
+
+def graph_filters(args) -> dict:
+    """The explorer's narrowing filters from request arguments (shared with the page)."""
+    types = set()
+    for item in args.getlist("types"):
+        for slug in item.split(","):
+            if slug.strip():
+                types.add(label_of(slug.strip(), "types"))
+    return {
+        "types": types or None,
+        "program": (args.get("program") or "").strip() or None,
+        "sector": (args.get("sector") or "").strip() or None,
+        "year_from": int_arg(args, "year_from", None, 1900, 2200),
+        "year_to": int_arg(args, "year_to", None, 1900, 2200),
+    }
+
+
+def run_registered(name: str, params: dict):
+    reg, run_query = registry()
+    if name not in reg:
+        from graph_service.errors import NotFound
+
+        raise NotFound("no such query", [{"param": "name", "message": f"known: {', '.join(reg)}"}])
+    result = run_query(get_store(), name, params).as_dict()
+    # The API's envelope calls the query's name "query".
+    return {"query": result["name"], "params": result["params"], "columns": result["columns"],
+            "count": result["count"], "rows": result["rows"], "meta": result["meta"]}
+
+
+# -- registry -------------------------------------------------------------------
+
+@bp.get("/queries")
+@access.requires("bkk", "humas", "admin")
+@doc("The registered queries: names, titles, parameters and columns.", response="Queries")
+def queries():
+    reg, _ = registry()
+    return ok(queries=[q.describe() for q in reg.values()])
+
+
+@bp.route("/query/<name>", methods=["GET", "POST"])
+@access.requires("bkk", "humas", "admin")
+@doc("Run a registered query.", expand="queries", response="QueryResult")
+def query(name: str):
+    if request.method == "POST":
+        body = request.get_json(silent=True)
+        if body is None:
+            body = {}
+        if not isinstance(body, dict):
+            raise param_error("body", type(body).__name__, "must be a JSON object of parameters")
+        params = {k: v for k, v in body.items()}
+    else:
+        params = {k: v for k, v in request.args.items()}
+    return ok(**run_registered(name, params))
+
+
+# -- entities and search --------------------------------------------------------
+
+@bp.get("/search")
+@access.requires("bkk", "humas", "admin")
+@doc("Autocomplete: nodes whose name contains q or whose key starts with it.",
+     params=[("q", "string", True, "at least 2 characters"),
+             ("limit", "integer", False, "1-50, default 10"),
+             ("types", "string", False, "comma-separated: school, programme, person, employer")],
+     response="Search")
+def search():
+    q = request.args.get("q", "")
+    if len(q) > 100:
+        raise param_error("q", q, "at most 100 characters")
+    limit = int_arg(request.args, "limit", 10, 1, 50)
+    types = graph_filters(request.args)["types"]
+    return ok(q=q, results=explore.search(get_store(), q, limit, types=sorted(types) if types else None))
+
+
+def entity_payload(label: str, key: str) -> dict:
+    """An entity with the person's contact block applied (consent, then policy)."""
+    want_contact = label == "Person" and access.contact_policy() != "hidden"
+    ent = explore.entity(get_store(), label, key, include_contact=want_contact)
+    if label == "Person":
+        props = ent["properties"]
+        ent["contact"] = access.person_contact(props)
+        for field in explore.CONTACT_FIELDS:
+            props.pop(field, None)
+    ent["url"] = graphview.detail_url(label, ent["key"])
+    for rel in ent["relationships"]:
+        rel["other"]["url"] = graphview.detail_url(rel["other"]["type"], rel["other"]["key"])
+    return ent
+
+
+@bp.get("/employer/<code>")
+@access.requires("bkk", "humas", "admin")
+@doc("An employer and its relationships.", response="Entity")
+def employer(code: str):
+    return ok(entity=entity_payload("Employer", code))
+
+
+@bp.get("/person/<nisn>")
+@access.requires("bkk", "humas", "admin")
+@doc("A student or alumnus; contact details only with consent, masked unless configured.",
+     response="Entity")
+def person(nisn: str):
+    return ok(entity=entity_payload("Person", nisn))
+
+
+@bp.get("/school/<npsn>")
+@access.requires("bkk", "humas", "admin")
+@doc("A school and its relationships.", response="Entity")
+def school(npsn: str):
+    return ok(entity=entity_payload("School", npsn))
+
+
+@bp.get("/programme/<npsn>/<code>")
+@access.requires("bkk", "humas", "admin")
+@doc("A programme of a school and its relationships.", response="Entity")
+def programme(npsn: str, code: str):
+    return ok(entity=entity_payload("Program", f"{npsn}/{code}"))
+
+
+@bp.get("/schools")
+@access.requires("bkk", "humas", "admin")
+@doc("Every school with its programmes (for selectors).", response="Schools")
+def schools():
+    return ok(schools=explore.schools(get_store()))
+
+
+@bp.get("/overview")
+@access.requires("bkk", "humas", "admin")
+@doc("The home page's numbers for one school or all.",
+     params=[("npsn", "string", False, "a school; all schools when absent"),
+             ("as_of", "string", False, "YYYY-MM-DD, default today")],
+     response="Overview")
+def overview():
+    npsn = request.args.get("npsn") or None
+    return ok(overview=explore.overview(get_store(), npsn, request.args.get("as_of") or None))
+
+
+# -- graph ------------------------------------------------------------------------
+
+GRAPH_FILTER_PARAMS = [
+    ("types", "string", False, "comma-separated node types to keep"),
+    ("program", "string", False, "programme code (people and programmes)"),
+    ("sector", "string", False, "KBLI section letter (employers)"),
+    ("year_from", "integer", False, "graduated in or after"),
+    ("year_to", "integer", False, "graduated in or before"),
+]
+
+
+def around_graph(label: str, key: str, args) -> dict:
+    """The explorer's drawing data around one node (shared with the graph page)."""
+    cfg = current_app.config
+    depth = int_arg(args, "depth", 1, 1, explore.MAX_DEPTH)
+    max_nodes = int_arg(args, "max_nodes", cfg["GRAPH_MAX_NODES"], 1, cfg["GRAPH_MAX_NODES"])
+    sub = explore.around(get_store(), label, key, depth=depth, max_nodes=max_nodes,
+                         max_edges=cfg["GRAPH_MAX_EDGES"], filters=graph_filters(args))
+    return graphview.build(sub, g.lang, layout_threshold=cfg["GRAPH_LAYOUT_THRESHOLD"])
+
+
+@bp.get("/graph/around/<type>/<path:key>")
+@access.requires("bkk", "humas", "admin")
+@doc("The subgraph around a node, capped; meta tells how many nodes there are in all.",
+     params=[("depth", "integer", False, f"1-{explore.MAX_DEPTH}, default 1"),
+             ("max_nodes", "integer", False, "at most the server's cap"),
+             *GRAPH_FILTER_PARAMS],
+     path_enums={"type": list(graphview.LABELS)}, response="Graph")
+def around(type: str, key: str):  # noqa: A002 - the URL's name
+    return ok(graph=around_graph(label_of(type), key, request.args))
+
+
+@bp.get("/graph/between/<npsn>/<code>")
+@access.requires("humas", "admin")
+@doc("The evidence graph of a prospective partner: the school, the employer, "
+     "the school's people who worked or interned there and their programmes.",
+     response="Graph")
+def between(npsn: str, code: str):
+    cfg = current_app.config
+    sub = explore.between(get_store(), npsn, code, max_nodes=cfg["GRAPH_MAX_NODES"],
+                          max_edges=cfg["GRAPH_MAX_EDGES"])
+    return ok(graph=graphview.build(sub, g.lang, layout_threshold=cfg["GRAPH_LAYOUT_THRESHOLD"]))
+
+
+@bp.get("/openapi.json")
+@doc("This document.", response=None)
+def openapi():
+    return jsonify(openapi_document(current_app))

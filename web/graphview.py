@@ -1,0 +1,198 @@
+"""Turn a subgraph from ``queries.explore`` into vis-network data, with pyvis.
+
+pyvis's ``Network`` holds the nodes, edges and options; its own HTML template
+is never used (pyvis 0.3.2 inserts some fields into the page raw). The data
+goes to the browser as JSON (a ``<script type="application/json">`` block or
+an API response) and ``static/graph.js`` draws it, turning every tooltip into
+text nodes. Names reach the canvas as labels, never as HTML.
+"""
+from __future__ import annotations
+
+from flask import url_for
+
+from web import i18n
+
+#: Colour and shape per node type; a Person without a graduation year is a student.
+STYLE = {
+    "School": {"shape": "star", "color": "#c0392b"},
+    "Program": {"shape": "diamond", "color": "#8e44ad"},
+    "Employer": {"shape": "square", "color": "#1f6fb2"},
+    "Person": {"shape": "dot", "color": "#27ae60"},
+    "Student": {"shape": "dot", "color": "#e67e22"},
+}
+EDGE_COLOR = {
+    "HAS_PROGRAM": "#b39ddb",
+    "STUDIED_IN": "#cfd8dc",
+    "INTERNED_AT": "#f0b27a",
+    "WORKS_AT": "#58d68d",
+    "PARTNERS_WITH": "#e74c3c",
+    "CONTACTED": "#5dade2",
+}
+#: URL names of the node types (``/api/v1/graph/around/<slug>/<key>``).
+SLUGS = {"School": "school", "Program": "programme", "Person": "person", "Employer": "employer"}
+LABELS = {v: k for k, v in SLUGS.items()}
+LABEL_MAX = 28
+
+
+def style_key(node: dict) -> str:
+    if node.get("kind") in STYLE:
+        return node["kind"]
+    if node["type"] == "Person" and node.get("graduation_year") is None:
+        return "Student"
+    return node["type"]
+
+
+def detail_url(node_type: str, key: str) -> str:
+    if node_type == "Program":
+        npsn, code = key.split("/", 1)
+        return url_for("pages.program", npsn=npsn, code=code)
+    endpoint = {"School": "pages.school", "Person": "pages.person", "Employer": "pages.employer"}
+    arg = {"School": "npsn", "Person": "nisn", "Employer": "code"}[node_type]
+    return url_for(endpoint[node_type], **{arg: key})
+
+
+def legend(lang: str) -> list[dict]:
+    return [{"type": k, "label": i18n.translate(lang, f"type_{k}"), **v} for k, v in STYLE.items()]
+
+
+def _short(name: str) -> str:
+    name = " ".join(str(name).split())
+    return name if len(name) <= LABEL_MAX else name[: LABEL_MAX - 1] + "…"
+
+
+def _tooltip(node: dict, lang: str) -> str:
+    t = lambda key: i18n.translate(lang, key)  # noqa: E731
+    lines = [f"{t('type_' + style_key(node))}: {node['name']}", node["key"]]
+    if node.get("program_code"):
+        lines.append(f"{t('program')}: {node['program_code']}")
+    if node["type"] == "Person":
+        year = node.get("graduation_year")
+        lines.append(f"{t('graduation_year')}: {year if year is not None else t('still_studying')}")
+        if node.get("status"):
+            lines.append(f"{t('status')}: {node['status']}")
+    for field in ("sector", "city"):
+        if node.get(field):
+            lines.append(f"{t(field)}: {node[field]}")
+    if node.get("degree") is not None:
+        lines.append(f"{t('relationships')}: {node['degree']}")
+    return "\n".join(lines)
+
+
+def _edge_tooltip(edge: dict, lang: str) -> str:
+    t = lambda key: i18n.translate(lang, key)  # noqa: E731
+    parts = [t("rel_" + edge["type"])]
+    for field in ("title", "kind", "date", "start", "end"):
+        if edge.get(field) not in (None, ""):
+            parts.append(f"{t(field)}: {edge[field]}")
+    return "\n".join(parts)
+
+
+def build(sub: dict, lang: str, *, layout_threshold: int = 150,
+          highlight: dict | None = None) -> dict:
+    """vis-network nodes, edges and options for ``sub`` (an ``explore`` subgraph).
+
+    Above ``layout_threshold`` nodes the positions come from the server
+    (networkx, in ``queries.explore.layout``) and physics is off, so a large
+    drawing never keeps the browser busy.
+    """
+    from pyvis.network import Network  # heavy import (IPython): only when drawing
+
+    nodes, edges = sub["nodes"], sub["edges"]
+    large = len(nodes) > layout_threshold
+    positions = {}
+    if large:
+        from queries.explore import layout
+
+        positions = layout(nodes, edges)
+    net = Network(directed=True)
+    for n in nodes:
+        style = STYLE[style_key(n)]
+        extra = {}
+        if n["id"] in positions:
+            extra["x"], extra["y"] = positions[n["id"]]
+        if "level" in n:
+            extra["level"] = n["level"]
+        degree = n.get("degree") or 0
+        net.add_node(
+            n["id"], label=_short(n["name"]), shape=style["shape"], color=style["color"],
+            size=round(8 + min(degree, 100) ** 0.5 * 3, 1),
+            title=_tooltip(n, lang), borderWidth=3 if n["id"] == sub.get("center") else 1,
+            # Fields for graph.js (filters, expand, detail page); vis ignores them.
+            type=n["type"], kind=style_key(n), key=n["key"], slug=SLUGS[n["type"]],
+            url=detail_url(n["type"], n["key"]), program_code=n.get("program_code"),
+            graduation_year=n.get("graduation_year"), sector=n.get("sector"),
+            **extra,
+        )
+    for e in edges:
+        net.add_edge(
+            e["from"], e["to"], id=e["id"], title=_edge_tooltip(e, lang),
+            color=EDGE_COLOR.get(e["type"], "#999999"), dashes=bool(e.get("end")),
+            rel=e["type"], width=1,
+        )
+    net.options = {
+        "autoResize": True,
+        "physics": {
+            "enabled": not large,
+            "solver": "barnesHut",
+            "barnesHut": {"gravitationalConstant": -6000, "springLength": 110, "damping": 0.35},
+            "stabilization": {"enabled": True, "iterations": 200, "fit": True},
+        },
+        "layout": {"improvedLayout": len(nodes) <= 100},
+        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": large,
+                        "navigationButtons": False, "keyboard": False},
+        "nodes": {"font": {"size": 12, "face": "sans-serif"}},
+        "edges": {"smooth": False if large else {"type": "continuous"},
+                  "arrows": {"to": {"enabled": True, "scaleFactor": 0.4}}},
+    }
+    vis_nodes, vis_edges, *_ = net.get_network_data()
+    meta = {k: sub[k] for k in ("center", "total_nodes", "total_edges", "truncated") if k in sub}
+    meta.update(shown_nodes=len(vis_nodes), shown_edges=len(vis_edges),
+                layout="server" if large else "browser")
+    if highlight:
+        meta["highlight"] = highlight
+    return {"nodes": vis_nodes, "edges": vis_edges, "options": net.options, "meta": meta}
+
+
+def from_paths(rows: list[dict], lang: str) -> dict:
+    """The graph of referral paths: each path's nodes in order, joined by its
+    relationships; ``meta.paths`` lists each path's node and edge ids so the
+    page can highlight one."""
+    from graph_service.schema import NODE_TYPES, node_id
+
+    nodes: dict[str, dict] = {}
+    edges: dict[str, dict] = {}
+    paths = []
+    for row in rows:
+        ids = []
+        for n in row.get("nodes") or []:
+            label = n.get("type")
+            if label not in NODE_TYPES:
+                continue
+            key = str(n.get("key"))
+            nid = n.get("id") or node_id(label, key.split("/", len(NODE_TYPES[label].key) - 1))
+            node = nodes.setdefault(nid, {
+                "id": nid, "type": label, "key": key, "name": n.get("name") or key,
+                # the path starts at the student; the people after are alumni
+                "kind": ("Student" if not ids else "Person") if label == "Person" else label,
+                "level": len(ids),
+            })
+            node["level"] = min(node["level"], len(ids))
+            ids.append(nid)
+        edge_ids = []
+        for rel in row.get("relationships") or []:
+            a, b, rtype = rel.get("from"), rel.get("to"), rel.get("type")
+            if a not in nodes or b not in nodes:
+                continue
+            eid = f"{a}|{b}|{rtype}"
+            edges.setdefault(eid, {"id": eid, "from": a, "to": b, "type": rtype})
+            edge_ids.append(eid)
+        paths.append({"nodes": ids, "edges": edge_ids})
+    sub = {"nodes": list(nodes.values()), "edges": list(edges.values()),
+           "center": paths[0]["nodes"][0] if paths and paths[0]["nodes"] else None}
+    data = build(sub, lang, layout_threshold=10_000)
+    # Paths read left to right: each node's level is its place in the path.
+    data["options"]["layout"] = {"hierarchical": {"enabled": True, "direction": "LR",
+                                                  "levelSeparation": 190, "nodeSpacing": 90}}
+    data["options"]["physics"] = {"enabled": False}
+    data["meta"]["paths"] = paths
+    return data

@@ -1,0 +1,189 @@
+"""The OpenAPI 3.1 document of ``/api/v1``, generated at request time from
+the app's URL map, each view's :func:`doc` declaration and the query registry.
+A route without a declaration makes the document fail to build (and the
+tests fail), so the document cannot silently drift from the API.
+"""
+from __future__ import annotations
+
+import re
+
+from graph_service.schema import NODE_TYPES
+
+_ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
+def doc(summary: str, *, params=(), response: str | None = None, expand: str | None = None,
+        path_enums: dict | None = None):
+    """Attach an OpenAPI fragment to a view.
+
+    ``params``: (name, type, required, description) query parameters;
+    ``response``: a component schema name for the 200 answer;
+    ``expand="queries"``: one path per registered query (``<name>`` filled in).
+    """
+    def decorate(view):
+        view.openapi = {"summary": summary, "params": list(params), "response": response,
+                        "expand": expand, "path_enums": path_enums or {}}
+        return view
+
+    return decorate
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _envelope(**props) -> dict:
+    return {"type": "object", "required": ["ok", *props],
+            "properties": {"ok": {"const": True}, **props}}
+
+
+_NODE = {
+    "type": "object", "required": ["id", "type", "key", "name"],
+    "properties": {"id": {"type": "string"}, "type": {"enum": list(NODE_TYPES)},
+                   "key": {"type": "string"}, "name": {"type": "string"}},
+}
+_OBJECTS = {"type": "array", "items": {"type": "object"}}
+
+COMPONENTS = {
+    "Error": {
+        "type": "object", "required": ["ok", "error", "errors", "status"],
+        "properties": {
+            "ok": {"const": False}, "error": {"type": "string"},
+            "errors": _OBJECTS, "status": {"type": "integer"},
+        },
+    },
+    "Node": _NODE,
+    "Queries": _envelope(queries=_OBJECTS),
+    "QueryResult": _envelope(
+        query={"type": "string"}, params={"type": "object"},
+        columns={"type": "array"}, rows=_OBJECTS,
+    ),
+    "Search": _envelope(q={"type": "string"}, results={"type": "array", "items": _NODE}),
+    "Entity": _envelope(entity={
+        "allOf": [_NODE, {"type": "object",
+                          "required": ["properties", "relationships", "relationships_total"],
+                          "properties": {"properties": {"type": "object"},
+                                         "relationships": _OBJECTS,
+                                         "relationships_total": {"type": "integer"}}}],
+    }),
+    "Schools": _envelope(schools=_OBJECTS),
+    "Overview": _envelope(overview={"type": "object", "required": ["alumni", "active_partners"]}),
+    "Graph": _envelope(graph={
+        "type": "object", "required": ["nodes", "edges", "options", "meta"],
+        "properties": {
+            "nodes": _OBJECTS, "edges": _OBJECTS, "options": {"type": "object"},
+            "meta": {"type": "object", "required": ["shown_nodes", "total_nodes", "truncated"],
+                     "properties": {"shown_nodes": {"type": "integer"},
+                                    "total_nodes": {"type": "integer"},
+                                    "truncated": {"type": "boolean"}}},
+        },
+    }),
+}
+
+_TYPES = {
+    "str": "string", "string": "string", "text": "string", "date": "string",
+    "int": "integer", "integer": "integer", "float": "number", "number": "number",
+    "bool": "boolean", "boolean": "boolean",
+}
+
+
+def _param_schema(p: dict) -> dict:
+    """A registry parameter (``describe()['params']`` item) as a JSON schema."""
+    kind = str(p.get("type") or "string").lower()
+    schema: dict = {"type": _TYPES.get(kind, "string")}
+    if kind == "date":
+        schema["format"] = "date"
+    choices = p.get("choices") or p.get("enum")
+    if choices:
+        schema = {"enum": list(choices)}
+    for src, dst in (("min", "minimum"), ("max", "maximum"),
+                     ("minimum", "minimum"), ("maximum", "maximum")):
+        if p.get(src) is not None and "enum" not in schema:
+            schema[dst] = p[src]
+    if p.get("default") is not None:
+        schema["default"] = p["default"]
+    return schema
+
+
+def _errors(*codes: int) -> dict:
+    text = {400: "Invalid parameter (named in errors)", 404: "Not found",
+            503: "Store unreachable"}
+    return {str(c): {"description": text[c],
+                     "content": {"application/json": {"schema": _ref("Error")}}} for c in codes}
+
+
+def _operation(view, spec: dict, summary: str, parameters: list, response: str | None,
+               method: str, body: dict | None = None) -> dict:
+    op = {
+        "summary": summary,
+        "operationId": f"{view.__name__}_{method}",
+        "parameters": parameters,
+        "responses": {"200": {"description": "OK", "content": {"application/json": {
+            "schema": _ref(response) if response else {"type": "object"}}}}},
+    }
+    if response:
+        op["responses"].update(_errors(400, 404, 503))
+    roles = getattr(view, "required_roles", None)
+    if roles:
+        op["x-roles"] = list(roles)
+    if body is not None:
+        op["requestBody"] = {"required": False,
+                             "content": {"application/json": {"schema": body}}}
+    return op
+
+
+def openapi_document(app) -> dict:
+    paths: dict[str, dict] = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        view = app.view_functions[rule.endpoint]
+        spec = getattr(view, "openapi", None)
+        if spec is None:
+            raise RuntimeError(f"API route {rule.rule} has no @doc declaration")
+        methods = sorted(m.lower() for m in rule.methods - {"HEAD", "OPTIONS"})
+        if spec["expand"] == "queries":
+            from queries import REGISTRY
+
+            for name, q in REGISTRY.items():
+                d = q.describe()
+                params = d.get("params") or []
+                path = _ARG.sub(lambda m: name if m.group(1) == "name" else "{%s}" % m.group(1),
+                                rule.rule)
+                title = d.get("title_en") or d.get("title") or name
+                ops = {}
+                for method in methods:
+                    if method == "get":
+                        parameters = [{"name": p["name"], "in": "query",
+                                       "required": bool(p.get("required")),
+                                       "schema": _param_schema(p)} for p in params]
+                        ops[method] = _operation(view, spec, title, parameters,
+                                                 spec["response"], f"{name}_get")
+                    else:
+                        body = {"type": "object",
+                                "properties": {p["name"]: _param_schema(p) for p in params},
+                                "required": [p["name"] for p in params if p.get("required")]}
+                        ops[method] = _operation(view, spec, title, [], spec["response"],
+                                                 f"{name}_post", body)
+                paths[path] = ops
+            continue
+        path = _ARG.sub(lambda m: "{%s}" % m.group(1), rule.rule)
+        parameters = [
+            {"name": arg, "in": "path", "required": True,
+             "schema": ({"enum": spec["path_enums"][arg]} if arg in spec["path_enums"]
+                        else {"type": "string", "minLength": 1})}
+            for arg in _ARG.findall(rule.rule)
+        ]
+        for name, kind, required, description in spec["params"]:
+            parameters.append({"name": name, "in": "query", "required": required,
+                               "description": description, "schema": {"type": kind}})
+        paths[path] = {m: _operation(view, spec, spec["summary"], parameters, spec["response"], m)
+                       for m in methods}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "alumni-graph API", "version": "1",
+                 "description": "Read-only JSON API of the SMK alumni network. "
+                                "Every answer is an envelope with ok true or false."},
+        "paths": paths,
+        "components": {"schemas": COMPONENTS},
+    }

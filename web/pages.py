@@ -1,0 +1,430 @@
+"""HTML pages. Each page's view returns a JSON-ready dict; :func:`page`
+registers it twice: the HTML at the URL and the same dict as JSON at the URL
+plus ``.json`` (its JSON twin, which the tests assert on).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import io
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from flask import (
+    Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template,
+    request, send_file, url_for,
+)
+
+from queries import explore
+from web import access, get_store, graphview, i18n, param_error
+from web.api import around_graph, entity_payload, int_arg, label_of, registry, run_registered
+from web.exports import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
+
+bp = Blueprint("pages", __name__)
+
+#: The home page counts prospects up to this (the query's own row limit).
+PROSPECTS_MAX = 1000
+
+
+def page(rule: str, template: str, *, json_rule: str | None = None, methods=("GET",)):
+    """Register a view as an HTML page and as its JSON twin."""
+    def decorate(view):
+        name = view.__name__
+
+        def html(**kwargs):
+            data = view(**kwargs)
+            return render_template(template, d=data, json_url=_twin_url(name, kwargs))
+
+        def twin(**kwargs):
+            return jsonify({"ok": True, **view(**kwargs)})
+
+        bp.add_url_rule(rule, name, html, methods=list(methods))
+        bp.add_url_rule(json_rule or rule + ".json", name + "_json", twin, methods=list(methods))
+        return view
+
+    return decorate
+
+
+def _twin_url(name: str, view_args: dict) -> str:
+    url = url_for(f"pages.{name}_json", **view_args)
+    query = request.query_string.decode("ascii", "replace")
+    return f"{url}?{query}" if query and request.method == "GET" else url
+
+
+@bp.app_context_processor
+def _template_helpers():
+    lang = getattr(g, "lang", i18n.DEFAULT_LANG)
+
+    def t(key: str, **kwargs) -> str:
+        return i18n.translate(lang, key, **kwargs)
+
+    def fmt(value) -> str:
+        if value is None or value == "":
+            return "–"
+        if isinstance(value, bool):
+            return t("yes") if value else t("no")
+        if isinstance(value, dict):
+            return str(value.get("name") or value.get("key") or "")
+        if isinstance(value, (list, tuple)):
+            return ", ".join(fmt(v) for v in value)
+        return str(value)
+
+    other = "en" if lang == "id" else "id"
+    here = request.full_path.rstrip("?") if request else "/"
+    def label(name: str) -> str:
+        return i18n.property_label(lang, name)
+
+    return {"t": t, "fmt": fmt, "label": label, "lang": lang,
+            "switch_url": url_for("pages.language", code=other, next=here)}
+
+
+@bp.get("/bahasa/<code>")
+def language(code: str):
+    """The language switch: remember the choice in a cookie, go back."""
+    if code not in i18n.LANGS:
+        abort(404)
+    target = request.args.get("next") or "/"
+    if not target.startswith("/") or target.startswith(("//", "/\\")):
+        target = "/"  # never an open redirect
+    resp = redirect(target)
+    resp.set_cookie(i18n.COOKIE, code, max_age=365 * 86400, samesite="Lax", httponly=True)
+    return resp
+
+
+_VIS_FILES = {"vis-network.min.js": "text/javascript", "vis-network.css": "text/css"}
+
+
+@bp.get("/vendor/vis-network/<name>")
+def vendor(name: str):
+    """vis-network from the copy inside the pyvis package: no CDN, works offline.
+    (The file keeps its licence header: Apache-2.0 or MIT.)"""
+    if name not in _VIS_FILES:
+        abort(404)
+    spec = importlib.util.find_spec("pyvis")
+    base = Path(next(iter(spec.submodule_search_locations))) / "lib" / "vis-9.1.2"
+    return send_file(base / name, mimetype=_VIS_FILES[name], max_age=86400)
+
+
+# -- helpers ------------------------------------------------------------------
+
+def _schools_and_npsn() -> tuple[list[dict], str | None]:
+    """Every school, and the one the page is about: ``?npsn=`` or the only/first one."""
+    schools = explore.schools(get_store())
+    npsn = (request.args.get("npsn") or "").strip() or None
+    if npsn is None and schools:
+        npsn = schools[0]["npsn"]
+    return schools, npsn
+
+
+def _as_of() -> str | None:
+    raw = (request.args.get("as_of") or "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw).isoformat()
+    except ValueError:
+        raise param_error("as_of", raw, "must be a date (YYYY-MM-DD)") from None
+
+
+# -- home ----------------------------------------------------------------------
+
+@page("/", "index.html", json_rule="/index.json")
+@access.requires("bkk", "humas", "admin")
+def index():
+    schools, npsn = _schools_and_npsn()
+    if request.args.get("npsn") == "":
+        npsn = None  # "all schools" chosen explicitly
+    as_of = _as_of()
+    overview = explore.overview(get_store(), npsn, as_of)
+    # Prospects: the Calon mitra list itself, so both pages show the same number
+    # (one school at a time: the query is per school).
+    overview["prospects"] = overview["prospects_more"] = None
+    if npsn is not None:
+        params = {"npsn": npsn, "limit": PROSPECTS_MAX, **({"as_of": as_of} if as_of else {})}
+        rows = run_registered("prospective_partners", params)["rows"]
+        overview["prospects"], overview["prospects_more"] = len(rows), len(rows) >= PROSPECTS_MAX
+    return {"schools": schools, "npsn": npsn, "overview": overview}
+
+
+# -- prospective partners (Humas) ------------------------------------------------
+
+def _partners_data() -> dict:
+    schools, npsn = _schools_and_npsn()
+    reg, _ = registry()
+    describe = reg["prospective_partners"].describe() if "prospective_partners" in reg else {}
+    categories = []
+    for p in describe.get("params") or []:
+        if p.get("name") == "category":
+            categories = list(p.get("choices") or p.get("enum") or [])
+    filters = {k: (request.args.get(k) or "").strip() or None
+               for k in ("program", "category", "sector", "city")}
+    limit = int_arg(request.args, "limit", 100, 1, current_app.config["EXPORT_MAX_ROWS"])
+    data = {"schools": schools, "npsn": npsn, "filters": filters, "limit": limit,
+            "categories": categories, "columns": [], "rows": [], "sectors": [], "cities": [],
+            "legend": graphview.legend(g.lang)}
+    if npsn is None:
+        return data
+    params = {"npsn": npsn, "program": filters["program"], "category": filters["category"],
+              "as_of": _as_of(), "limit": limit}
+    result = run_registered("prospective_partners", {k: v for k, v in params.items() if v is not None})
+    rows = result["rows"]
+    # Sector and city are not query parameters: narrowed here, on the rows.
+    data["sectors"] = sorted({r.get("sector") for r in rows if r.get("sector")})
+    data["cities"] = sorted({r.get("city") for r in rows if r.get("city")})
+    for field in ("sector", "city"):
+        if filters[field]:
+            rows = [r for r in rows if r.get(field) == filters[field]]
+    data.update(query=result["query"], params=result["params"], columns=result["columns"],
+                rows=rows, meta=result.get("meta", {}))
+    return data
+
+
+@page("/calon-mitra", "partners.html")
+@access.requires("humas", "admin")
+def partners():
+    return _partners_data()
+
+
+def _export(fmt: str):
+    data = _partners_data()
+    columns = [c["name"] if isinstance(c, dict) else c for c in data["columns"]]
+    stamp = dt.date.today().isoformat()
+    name = f"calon-mitra-{data['npsn'] or 'semua'}-{stamp}"
+    if fmt == "csv":
+        body, mime = to_csv(columns, data["rows"]), CSV_MIME
+    else:
+        body, mime = to_xlsx(columns, data["rows"], "calon_mitra"), XLSX_MIME
+    return Response(body, mimetype=mime,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+@bp.get("/calon-mitra.csv")
+@access.requires("humas", "admin")
+def partners_csv():
+    return _export("csv")
+
+
+@bp.get("/calon-mitra.xlsx")
+@access.requires("humas", "admin")
+def partners_xlsx():
+    return _export("xlsx")
+
+
+# -- referral paths (BKK) ------------------------------------------------------------
+
+@page("/jalur-referensi", "referral.html")
+@access.requires("bkk", "admin")
+def referral():
+    nisn = (request.args.get("nisn") or "").strip()
+    employer = (request.args.get("employer") or "").strip()
+    data = {"nisn": nisn, "employer": employer, "k": request.args.get("k") or "",
+            "max_hops": request.args.get("max_hops") or "", "rows": None, "graph": None}
+    if nisn and employer:
+        params = {"nisn": nisn, "employer": employer}
+        for name in ("k", "max_hops"):
+            if data[name]:
+                params[name] = data[name]
+        result = run_registered("referral_paths", params)
+        data.update(rows=result["rows"], columns=result["columns"], params=result["params"],
+                    meta=result["meta"],
+                    legend=graphview.legend(g.lang),
+                    graph=graphview.from_paths(result["rows"], g.lang) if result["rows"] else None)
+    return data
+
+
+# -- graph explorer ----------------------------------------------------------------------
+
+@page("/graf", "graph.html")
+@access.requires("bkk", "humas", "admin")
+def graph():
+    schools, npsn = _schools_and_npsn()
+    slug = (request.args.get("type") or "").strip()
+    key = (request.args.get("key") or "").strip()
+    if not slug or not key:
+        slug, key = "school", npsn
+    data = {"schools": schools, "type": slug, "key": key, "graph": None,
+            "depth": int_arg(request.args, "depth", 1, 1, explore.MAX_DEPTH),
+            "filters": {k: request.args.get(k) or "" for k in
+                        ("program", "sector", "year_from", "year_to", "max_nodes")},
+            "types": sorted({s for item in request.args.getlist("types") for s in item.split(",") if s}),
+            "slugs": list(graphview.LABELS),
+            "programs": sorted({p["code"] for s in schools for p in s["programs"]}),
+            "legend": graphview.legend(g.lang),
+            "max_nodes_cap": current_app.config["GRAPH_MAX_NODES"]}
+    if key:
+        data["graph"] = around_graph(label_of(slug), key, request.args)
+        data["sectors"] = sorted({n.get("sector") for n in data["graph"]["nodes"] if n.get("sector")})
+    return data
+
+
+# -- detail pages ------------------------------------------------------------------------
+
+def _rows(ent: dict, rtype: str, direction: str | None = None, keep=None) -> list[dict]:
+    return [r for r in ent["relationships"]
+            if r["type"] == rtype and (direction is None or r["direction"] == direction)
+            and (keep is None or keep(r))]
+
+
+def _section(key: str, rows: list[dict], columns: list[str]) -> dict:
+    return {"title": key, "rows": rows, "columns": columns}
+
+
+def _detail(label: str, key: str, sections, graph_depth: int | None = 1) -> dict:
+    ent = entity_payload(label, key)
+    data = {"entity": ent, "sections": sections(ent), "graph": None,
+            "legend": graphview.legend(g.lang)}
+    if graph_depth:
+        data["graph"] = around_graph(label, key, _Args(depth=graph_depth, max_nodes=150))
+    return data
+
+
+class _Args(dict):
+    """Fixed arguments shaped like ``request.args`` (for the detail pages' graphs)."""
+
+    def __init__(self, **kwargs):
+        super().__init__({k: str(v) for k, v in kwargs.items()})
+
+    def getlist(self, name):
+        return [self[name]] if name in self else []
+
+
+def _current(r: dict) -> bool:
+    end = r["properties"].get("end")
+    return end is None or end >= dt.date.today().isoformat()
+
+
+@page("/dudi/<code>", "entity.html")
+@access.requires("bkk", "humas", "admin")
+def employer(code: str):
+    return _detail("Employer", code, lambda e: [
+        _section("alumni_now", _rows(e, "WORKS_AT", "in", _current), ["start", "title", "aligned"]),
+        _section("alumni_before", _rows(e, "WORKS_AT", "in", lambda r: not _current(r)),
+                 ["start", "end", "title", "aligned"]),
+        _section("interns", _rows(e, "INTERNED_AT", "in"), ["start", "end", "score"]),
+        _section("partnerships", _rows(e, "PARTNERS_WITH", "in"), ["start", "end", "kinds", "mou_number"]),
+        _section("contacts", _rows(e, "CONTACTED", "in"), ["date", "kind", "by", "notes"]),
+    ])
+
+
+@page("/siswa/<nisn>", "entity.html")
+@access.requires("bkk", "admin")
+def person(nisn: str):
+    return _detail("Person", nisn, lambda e: [
+        _section("programs", _rows(e, "STUDIED_IN"), []),
+        _section("jobs", _rows(e, "WORKS_AT"), ["start", "end", "title", "aligned"]),
+        _section("internships", _rows(e, "INTERNED_AT"), ["start", "end", "score"]),
+    ])
+
+
+@page("/sekolah/<npsn>", "entity.html")
+@access.requires("bkk", "humas", "admin")
+def school(npsn: str):
+    return _detail("School", npsn, lambda e: [
+        _section("programs", _rows(e, "HAS_PROGRAM"), []),
+        _section("partnerships", _rows(e, "PARTNERS_WITH"), ["start", "end", "kinds", "mou_number"]),
+        _section("contacts", _rows(e, "CONTACTED"), ["date", "kind", "by", "notes"]),
+    ])
+
+
+@page("/program/<npsn>/<code>", "entity.html")
+@access.requires("bkk", "humas", "admin")
+def program(npsn: str, code: str):
+    return _detail("Program", f"{npsn}/{code}", lambda e: [
+        _section("partnerships", _rows(e, "PARTNERS_WITH"), ["start", "end", "kinds", "mou_number"]),
+        _section("people", _rows(e, "STUDIED_IN"), []),
+    ], graph_depth=None)
+
+
+# -- import --------------------------------------------------------------------------------
+
+class _Uploads:
+    """Checked uploads waiting for confirmation, in memory only (personal data
+    never touches the disk here), dropped after UPLOAD_TTL_SECONDS."""
+
+    MAX = 20
+
+    def __init__(self):
+        self._items: dict[str, dict] = {}
+        self._lock = threading.Lock()
+
+    def put(self, files: list[tuple[str, bytes]], ttl: int) -> str:
+        token = uuid.uuid4().hex
+        with self._lock:
+            self._purge(ttl)
+            while len(self._items) >= self.MAX:
+                self._items.pop(next(iter(self._items)))
+            self._items[token] = {"files": files, "at": time.monotonic(), "report": None}
+        return token
+
+    def get(self, token: str, ttl: int) -> dict | None:
+        with self._lock:
+            self._purge(ttl)
+            return self._items.get(token)
+
+    def pop(self, token: str) -> None:
+        with self._lock:
+            self._items.pop(token, None)
+
+    def _purge(self, ttl: int) -> None:
+        now = time.monotonic()
+        for token in [t for t, v in self._items.items() if now - v["at"] > ttl]:
+            del self._items[token]
+
+
+def _uploads() -> _Uploads:
+    return current_app.extensions.setdefault("alumni_graph_uploads", _Uploads())
+
+
+def _load(files, **kwargs):
+    from loaders import load_files
+
+    return load_files(get_store(), [(name, io.BytesIO(body)) for name, body in files], **kwargs)
+
+
+@page("/impor", "import.html", methods=("GET", "POST"))
+@access.requires("admin")
+def upload():
+    mib = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+    data = {"max_mib": mib, "token": None, "report": None}
+    if request.method == "GET":
+        return data
+    files = [(Path(f.filename or "").name, f.read())
+             for f in request.files.getlist("files") if f and f.filename]
+    if not files:
+        raise param_error("files", None, i18n.translate(g.lang, "no_files"))
+    report = _load(files, dry_run=True).as_dict()
+    token = _uploads().put(files, current_app.config["UPLOAD_TTL_SECONDS"])
+    _uploads().get(token, current_app.config["UPLOAD_TTL_SECONDS"])["report"] = report
+    data.update(token=token, report=report, files=[name for name, _ in files])
+    return data
+
+
+def _staged(token: str) -> dict:
+    item = _uploads().get(token, current_app.config["UPLOAD_TTL_SECONDS"])
+    if item is None:
+        from graph_service.errors import NotFound
+
+        raise NotFound(i18n.translate(g.lang, "upload_expired"))
+    return item
+
+
+@page("/impor/<token>/muat", "import.html", methods=("POST",))
+@access.requires("admin")
+def upload_confirm(token: str):
+    item = _staged(token)
+    skip = request.form.get("skip_invalid") in ("1", "on", "true")
+    report = _load(item["files"], skip_invalid=skip).as_dict()
+    _uploads().pop(token)
+    mib = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+    return {"max_mib": mib, "token": None, "report": report, "loaded": True}
+
+
+@bp.get("/impor/<token>/laporan.csv")
+@access.requires("admin")
+def upload_report(token: str):
+    report = _staged(token)["report"] or {}
+    columns = ["file", "row", "column", "value", "level", "message", "message_en"]
+    return Response(to_csv(columns, report.get("problems") or []), mimetype=CSV_MIME,
+                    headers={"Content-Disposition": 'attachment; filename="laporan-impor.csv"'})

@@ -1,0 +1,185 @@
+/* Draws every .graph-canvas on the page with vis-network.
+ *
+ * Safety: graph data comes from a <script type="application/json"> block
+ * (JSON.parse) or from the JSON API; every text from data reaches the page
+ * through textContent or the canvas, never as markup. Tooltips are turned
+ * into DOM elements here so vis-network never interprets them as HTML.
+ *
+ * Never hang the browser: the server caps each drawing; physics stops after
+ * stabilisation; large drawings arrive with positions and physics off.
+ */
+(function () {
+  "use strict";
+  var graphs = {};
+  window.agGraphs = graphs;
+
+  function tip(text) {
+    var el = document.createElement("div");
+    el.className = "ag-tip";
+    el.textContent = String(text);
+    return el;
+  }
+
+  function prepare(item) {
+    var copy = Object.assign({}, item);
+    if (typeof copy.title === "string") { copy.title = tip(copy.title); }
+    return copy;
+  }
+
+  function status(container, text) {
+    var el = document.getElementById(container.id + "-status");
+    if (el) { el.textContent = text || ""; }
+  }
+
+  function showing(container, meta) {
+    if (!meta || !meta.truncated) { return ""; }
+    return container.dataset.showing
+      .replace("{shown}", String(meta.shown_nodes))
+      .replace("{total}", String(meta.total_nodes));
+  }
+
+  function safeUrl(url) {
+    // Only this site's own paths (the server builds them; checked anyway).
+    return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" && url.charAt(1) !== "\\";
+  }
+
+  function keyPath(key) {
+    return String(key).split("/").map(encodeURIComponent).join("/");
+  }
+
+  function expand(state, id) {
+    var node = state.nodes.get(id);
+    if (!node || state.expanded[id]) { return; }
+    state.expanded[id] = true;
+    state.container.dataset.expanding = "1";
+    var url = "/api/v1/graph/around/" + encodeURIComponent(node.slug) + "/" + keyPath(node.key) + "?depth=1";
+    fetch(url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
+      .then(function (r) { return r.json(); })
+      .then(function (body) {
+        if (!body.ok) { throw new Error("not ok"); }
+        var origin = state.network.getPositions([id])[id] || {x: 0, y: 0};
+        var fresh = body.graph.nodes.filter(function (n) { return !state.nodes.get(n.id); });
+        fresh.forEach(function (n, i) {
+          // A ring around the clicked node, so the new neighbours appear next to it.
+          var angle = 2 * Math.PI * i / Math.max(fresh.length, 1);
+          var radius = 120 + 6 * fresh.length;
+          n.x = origin.x + radius * Math.cos(angle);
+          n.y = origin.y + radius * Math.sin(angle);
+        });
+        state.nodes.add(fresh.map(prepare));
+        state.edges.add(body.graph.edges.filter(function (e) { return !state.edges.get(e.id); }).map(prepare));
+        state.container.dataset.nodeCount = String(state.nodes.length);
+        state.container.dataset.expanded = String(Object.keys(state.expanded).length);
+        status(state.container, showing(state.container, body.graph.meta));
+      })
+      .catch(function () {
+        state.expanded[id] = false;
+        status(state.container, state.container.dataset.failed);
+      })
+      .then(function () { state.container.dataset.expanding = "0"; });
+  }
+
+  function highlight(state, index) {
+    var paths = (state.data.meta && state.data.meta.paths) || [];
+    var path = paths[index];
+    if (!path) { return; }
+    var onNodes = {}, onEdges = {};
+    path.nodes.forEach(function (id) { onNodes[id] = true; });
+    path.edges.forEach(function (id) { onEdges[id] = true; });
+    state.nodes.update(state.nodes.get().map(function (n) {
+      return {id: n.id, opacity: onNodes[n.id] ? 1 : 0.2, borderWidth: onNodes[n.id] ? 3 : 1};
+    }));
+    state.edges.update(state.edges.get().map(function (e) {
+      return {id: e.id, width: onEdges[e.id] ? 5 : 1,
+              color: onEdges[e.id] ? {color: "#d35400", opacity: 1} : {color: "#bbbbbb", opacity: 0.3}};
+    }));
+    state.container.dataset.highlightedPath = String(index);
+    document.querySelectorAll(".path[data-path]").forEach(function (li) {
+      li.classList.toggle("active", li.dataset.path === String(index));
+    });
+  }
+
+  function draw(container, data) {
+    var nodes = new vis.DataSet(data.nodes.map(prepare));
+    var edges = new vis.DataSet(data.edges.map(prepare));
+    var network = new vis.Network(container, {nodes: nodes, edges: edges}, data.options);
+    var state = {container: container, network: network, nodes: nodes, edges: edges,
+                 data: data, expanded: {}};
+    graphs[container.id] = state;
+    if (data.options.physics && data.options.physics.enabled) {
+      network.once("stabilizationIterationsDone", function () {
+        network.setOptions({physics: {enabled: false}});
+        container.dataset.stabilized = "1";
+      });
+    }
+    network.once("afterDrawing", function () {
+      container.dataset.drawn = "1";
+      if (window.agFirstDraw === undefined) { window.agFirstDraw = performance.now(); }
+    });
+    network.on("click", function (p) {
+      if (p.nodes.length === 1 && container.dataset.expand === "on") { expand(state, p.nodes[0]); }
+    });
+    network.on("doubleClick", function (p) {
+      if (p.nodes.length !== 1) { return; }
+      var node = nodes.get(p.nodes[0]);
+      if (node && safeUrl(node.url)) { window.location.assign(node.url); }
+    });
+    container.dataset.nodeCount = String(nodes.length);
+    status(container, showing(container, data.meta));
+    if (data.meta && data.meta.paths && data.meta.paths.length) { highlight(state, 0); }
+    return state;
+  }
+
+  function drawFromSource(container) {
+    if (container.dataset.loading === "1" || graphs[container.id]) { return; }
+    container.dataset.loading = "1";
+    fetch(container.dataset.src, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
+      .then(function (r) { return r.json(); })
+      .then(function (body) {
+        if (!body.ok) { throw new Error("not ok"); }
+        draw(container, body.graph);
+      })
+      .catch(function () { status(container, container.dataset.failed); })
+      .then(function () { container.dataset.loading = "0"; });
+  }
+
+  function search(input) {
+    var state = graphs[input.dataset.graph];
+    var q = input.value.trim().toLowerCase();
+    if (!state || q.length < 2) { return; }
+    var hits = state.nodes.get({filter: function (n) {
+      return String(n.name || n.label || "").toLowerCase().indexOf(q) >= 0 || String(n.key).toLowerCase() === q;
+    }}).map(function (n) { return n.id; });
+    state.network.selectNodes(hits);
+    if (hits.length) { state.network.focus(hits[0], {scale: 1.2, animation: false}); }
+    input.dataset.hits = String(hits.length);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-swatch]").forEach(function (el) {
+      el.style.backgroundColor = el.dataset.swatch;
+    });
+    document.querySelectorAll(".graph-canvas").forEach(function (container) {
+      if (container.dataset.src) { return; }
+      var block = document.getElementById(container.id + "-data");
+      var data = block ? JSON.parse(block.textContent) : null;
+      if (data) { draw(container, data); }
+    });
+    document.querySelectorAll("details").forEach(function (details) {
+      details.addEventListener("toggle", function () {
+        if (!details.open) { return; }
+        details.querySelectorAll(".graph-canvas[data-src]").forEach(drawFromSource);
+      });
+    });
+    document.querySelectorAll("button.highlight").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var state = graphs[button.dataset.graph];
+        if (state) { highlight(state, Number(button.dataset.path)); }
+      });
+    });
+    document.querySelectorAll("input[type=search][data-graph]").forEach(function (input) {
+      input.addEventListener("change", function () { search(input); });
+      input.addEventListener("keyup", function (ev) { if (ev.key === "Enter") { search(input); } });
+    });
+  });
+}());
