@@ -279,6 +279,23 @@ class EmbeddedStore(Store):
             if attrs is not None:
                 yield {k: v for k, v in attrs.items() if k != "label"}
 
+    def iter_relationships(self, type_: str, *, start_label: str, end_label: str):
+        rt = rel_type(type_)
+        check_rel_endpoints(rt, start_label, end_label)
+        g = self.graph()
+        nodes = g.nodes
+        for u, v, attrs in g.edges(data=True):
+            if attrs["type"] != type_:
+                continue
+            a, b = nodes[u], nodes[v]
+            if a["label"] != start_label or b["label"] != end_label:
+                continue
+            yield {
+                "start": tuple(a[k] for k in NODE_TYPES[start_label].key),
+                "end": tuple(b[k] for k in NODE_TYPES[end_label].key),
+                "props": {k: val for k, val in attrs.items() if k != "type"},
+            }
+
     def count_nodes(self, label: str | None = None) -> int:
         g = self.graph()
         if label is None:

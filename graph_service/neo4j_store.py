@@ -313,6 +313,18 @@ class Neo4jStore(Store):
             for row in self.read(cypher, {"keys": batch}):
                 yield dict(row["p"])
 
+    def iter_relationships(self, type_: str, *, start_label: str, end_label: str):
+        rt = rel_type(type_)
+        check_rel_endpoints(rt, start_label, end_label)
+        a_keys = ", ".join(f"a.{k}" for k in NODE_TYPES[start_label].key)
+        b_keys = ", ".join(f"b.{k}" for k in NODE_TYPES[end_label].key)
+        cypher = (
+            f"MATCH (a:{start_label})-[r:{rt.type}]->(b:{end_label}) "
+            f"RETURN [{a_keys}] AS s, [{b_keys}] AS e, properties(r) AS p"
+        )
+        for row in self.iter_read(cypher):
+            yield {"start": tuple(row["s"]), "end": tuple(row["e"]), "props": dict(row["p"])}
+
     def count_nodes(self, label: str | None = None) -> int:
         if label is None:
             return self.read("MATCH (n) RETURN count(n) AS c")[0]["c"]

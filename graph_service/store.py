@@ -155,6 +155,13 @@ class Store(ABC):
         those whose key is in ``keys`` (absent keys are skipped): the bulk
         form of ``get_node``, for loaders that check thousands of references."""
 
+    def iter_relationships(self, type_: str, *, start_label: str, end_label: str) -> Iterator[dict]:
+        """Every relationship of ``type_`` from a ``start_label`` node to an
+        ``end_label`` node, streamed, as write rows ``{"start": (key...),
+        "end": (key...), "props": {...}}`` (provenance included): the bulk
+        read behind ``export-admin-import``. Order is unspecified."""
+        raise NotImplementedError
+
     @abstractmethod
     def count_nodes(self, label: str | None = None) -> int: ...
 

@@ -38,8 +38,6 @@ from __future__ import annotations
 
 from itertools import combinations
 
-import networkx as nx
-
 from queries.analytics import (
     NPSN_PARAM, PROGRAM_PARAM, active_partners, affiliations, as_of_param, require_scope,
     years_before,
@@ -68,8 +66,11 @@ PARAMS = (
 )
 
 
-def employer_projection(employers: dict, links: list) -> nx.Graph:
-    """Employers joined by shared people (weight: how many), in sorted order."""
+def employer_projection(employers: dict, links: list):
+    """Employers joined by shared people (weight: how many), in sorted order:
+    a ``networkx.Graph``."""
+    import networkx as nx
+
     by_person: dict[str, list[str]] = {}
     for nisn, code in links:
         by_person.setdefault(nisn, []).append(code)
@@ -108,6 +109,8 @@ def industry_clusters(people: dict, employers: dict, links: list, partners: set,
     >>> [(r["size"], r["has_partner"]) for r in rows]  # doctest: +SKIP
     [(4, False), (2, True)]
     """
+    import networkx as nx
+
     P = employer_projection(employers, links)
     communities = (nx.community.louvain_communities(P, weight="weight", resolution=1, seed=seed)
                    if P.number_of_nodes() else [])

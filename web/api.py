@@ -95,9 +95,9 @@ def query(name: str):
             body = {}
         if not isinstance(body, dict):
             raise param_error("body", type(body).__name__, "must be a JSON object of parameters")
-        params = {k: v for k, v in body.items()}
+        params = dict(body)
     else:
-        params = {k: v for k, v in request.args.items()}
+        params = request.args.to_dict()
     return ok(**run_registered(name, params))
 
 

@@ -157,7 +157,7 @@ def from_paths(rows: list[dict], lang: str) -> dict:
     """The graph of referral paths: each path's nodes in order, joined by its
     relationships; ``meta.paths`` lists each path's node and edge ids so the
     page can highlight one."""
-    from graph_service.schema import NODE_TYPES, node_id
+    from graph_service.schema import NODE_TYPES
 
     nodes: dict[str, dict] = {}
     edges: dict[str, dict] = {}
@@ -168,8 +168,7 @@ def from_paths(rows: list[dict], lang: str) -> dict:
             label = n.get("type")
             if label not in NODE_TYPES:
                 continue
-            key = str(n.get("key"))
-            nid = n.get("id") or node_id(label, key.split("/", len(NODE_TYPES[label].key) - 1))
+            nid, key = n["id"], str(n["key"])
             node = nodes.setdefault(nid, {
                 "id": nid, "type": label, "key": key, "name": n.get("name") or key,
                 # the path starts at the student; the people after are alumni

@@ -29,6 +29,8 @@ DEFAULT_LIB_DIR = REPO_ROOT / ".cache" / "neo4j" / "lib"
 # Neo4j 5.26 needs Java 17; a newer JDK may be first on PATH, so never rely on PATH.
 DEFAULT_JAVA = "/usr/lib/jvm/java-17-openjdk-amd64/bin/java"
 MAIN_CLASS = "org.neo4j.server.CommunityEntryPoint"
+#: What ``bin/neo4j-admin`` runs (``neo4j-admin database import full`` etc.).
+ADMIN_CLASS = "org.neo4j.cli.AdminTool"
 
 # What the official neo4j.conf passes via server.jvm.additional. CommunityEntryPoint
 # never reads those keys (the bin/neo4j script does), so we pass them ourselves.
@@ -199,7 +201,11 @@ def start(
     pagecache: str = "128m",
     timeout: float = 180,
     lib_dir: Path | None = None,
+    keep_data: bool = False,
 ) -> Neo4jServer:
+    """Start a server whose home is ``work_dir``. Its ``data`` directory is
+    emptied first unless ``keep_data`` (e.g. a database built by
+    :func:`run_admin` with ``database import full``)."""
     work_dir = Path(work_dir).resolve()
     lib = fetch_jars(lib_dir)
     java = os.environ.get("NEO4J_TEST_JAVA", DEFAULT_JAVA)
@@ -213,7 +219,7 @@ def start(
         raise RuntimeError(f"port {port} on 127.0.0.1 is already in use")
 
     # A store or lock left by a killed run makes the start fail (exit code 2).
-    for name in ("data", "run"):
+    for name in ("run",) if keep_data else ("data", "run"):
         shutil.rmtree(work_dir / name, ignore_errors=True)
     _write_conf(work_dir, port, pagecache)
 
@@ -256,6 +262,32 @@ def start(
         server.stop(timeout=10)
         raise
     raise RuntimeError(f"Neo4j {problem}; last lines of {out_path}:\n{_tail(out_path)}")
+
+
+def run_admin(
+    work_dir: Path,
+    args: list[str],
+    *,
+    heap: str = "1g",
+    timeout: float = 900,
+    lib_dir: Path | None = None,
+) -> subprocess.CompletedProcess:
+    """Run ``neo4j-admin ARGS`` (``org.neo4j.cli.AdminTool`` from the same jars)
+    on the home ``work_dir``, with the configuration :func:`start` uses, so
+    e.g. ``["database", "import", "full", ...]`` builds the database a later
+    ``start(work_dir, keep_data=True)`` serves. Output is captured (text);
+    the caller checks ``returncode``."""
+    work_dir = Path(work_dir).resolve()
+    lib = fetch_jars(lib_dir)
+    java = os.environ.get("NEO4J_TEST_JAVA", DEFAULT_JAVA)
+    if not os.access(java, os.X_OK):
+        raise RuntimeError(f"Java 17 not found at {java} (set NEO4J_TEST_JAVA to override)")
+    if not (work_dir / "conf" / "neo4j.conf").exists():
+        _write_conf(work_dir, _free_port(), "128m")
+    env = {**os.environ, "NEO4J_HOME": str(work_dir), "NEO4J_CONF": str(work_dir / "conf")}
+    cmd = [java, f"-Xmx{heap}", *JVM_FLAGS, "-cp", f"{lib}/*", ADMIN_CLASS, *args]
+    return subprocess.run(cmd, cwd=work_dir, env=env, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=timeout)
 
 
 def main(argv: list[str] | None = None) -> int:
