@@ -31,7 +31,10 @@ Every node type has its own id space, so an NPSN can never be mistaken for a
 NISN. Properties keep their types (``entry_year:long``,
 ``consent_contact:boolean``, ``sectors:string[]``...) so the imported
 database equals a loader-built one, provenance (``source``, ``loaded_at``)
-included; text is always quoted, an absent value is an empty field.
+included; text is always quoted, an absent value is an empty field. One
+difference: the importer cannot write an empty list, so a property holding
+``[]`` arrives absent (the queries read both alike; the loaders never write
+``[]``).
 
 The files hold personal data (names, NISN, phones): write them inside the
 protected data area and delete them after the import.
@@ -54,6 +57,7 @@ PROPERTY_TYPES: dict[tuple[str, str], str] = {
     ("Person", "entry_year"): "long",
     ("Person", "graduation_year"): "long",
     ("Person", "consent_contact"): "boolean",
+    ("Person", "consent_display"): "boolean",
     ("Person", "featured"): "boolean",
     ("Employer", "verified"): "boolean",
     ("INTERNED_AT", "score"): "long",

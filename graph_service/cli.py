@@ -113,6 +113,26 @@ def merge_employers(ctx, keep, drop) -> None:
     click.echo(f"merged {drop} into {keep}: {moved} relationships moved")
 
 
+@cli.command("export-admin-import")
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Write into a non-empty directory (files are replaced).")
+@click.option("--database", default="neo4j", show_default=True,
+              help="The database name shown in the printed import command.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def export_admin_import_cmd(ctx, out_dir, force, database, as_json) -> None:
+    """Write the graph as CSV files for `neo4j-admin database import full`
+    (a province's first load into an empty Neo4j; see docs/scaling.md)."""
+    from graph_service.admin_import import export_admin_import
+
+    with open_store(_config(ctx)) as store:
+        report = export_admin_import(store, out_dir, overwrite=force)
+    if as_json:
+        click.echo(json.dumps(report.as_dict() | {"command": report.command(database)}, indent=2))
+    else:
+        click.echo(report.render(database))
+
+
 @cli.command()
 @click.pass_context
 def stats(ctx) -> None:

@@ -34,6 +34,7 @@ from graph_service.store import (
     now_iso,
     rel_edge_key,
     rel_type,
+    sort_relationships,
     split_node_row,
     strip_provenance,
 )
@@ -295,6 +296,19 @@ class EmbeddedStore(Store):
                 "end": tuple(b[k] for k in NODE_TYPES[end_label].key),
                 "props": {k: val for k, val in attrs.items() if k != "type"},
             }
+
+    def relationships_of(self, label: str, key: tuple) -> list[dict]:
+        g = self.graph()
+        nid = node_id(label, key)
+        if nid not in g:
+            return []
+        out = []
+        for direction, edges in (("out", g.out_edges(nid, data=True)), ("in", g.in_edges(nid, data=True))):
+            for u, v, attrs in edges:
+                other = g.nodes[v if direction == "out" else u]
+                out.append({"type": attrs["type"], "direction": direction, "other": _ref(other),
+                            "props": {k: val for k, val in attrs.items() if k != "type"}})
+        return sort_relationships(out)
 
     def count_nodes(self, label: str | None = None) -> int:
         g = self.graph()

@@ -33,6 +33,7 @@ from graph_service.store import (
     now_iso,
     rel_edge_key,
     rel_type,
+    sort_relationships,
     split_node_row,
     strip_provenance,
 )
@@ -324,6 +325,21 @@ class Neo4jStore(Store):
         )
         for row in self.iter_read(cypher):
             yield {"start": tuple(row["s"]), "end": tuple(row["e"]), "props": dict(row["p"])}
+
+    def relationships_of(self, label: str, key: tuple) -> list[dict]:
+        node_type(label)
+        rows = self.read(
+            f"MATCH ({_match('n', label, '$key')})-[r]-(o) "
+            "RETURN type(r) AS t, startNode(r) = n AS out, labels(o)[0] AS label, "
+            "properties(o) AS o, properties(r) AS p",
+            {"key": list(key)},
+        )
+        out = []
+        for row in rows:
+            nt = NODE_TYPES[row["label"]]
+            out.append({"type": row["t"], "direction": "out" if row["out"] else "in",
+                        "other": [nt.label, [row["o"][k] for k in nt.key]], "props": dict(row["p"])})
+        return sort_relationships(out)
 
     def count_nodes(self, label: str | None = None) -> int:
         if label is None:

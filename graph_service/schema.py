@@ -63,6 +63,12 @@ NODE_TYPES: dict[str, NodeType] = {
                 "name", "school_npsn", "program_code", "gender", "birth_date",
                 "entry_year", "graduation_year", "status", "consent_contact",
                 "phone", "email", "featured",  # featured: staff mark an alumni success
+                # UU PDP consent: consent_contact (bersedia_dihubungi: may be named
+                # as a referral intermediary), consent_display (boleh_ditampilkan:
+                # may appear by name to employers or in exports), where and when
+                # it was given, and for a minor the guardian's consent reference
+                # (without it a minor counts as not consenting: queries/rules.py).
+                "consent_display", "consent_source", "consent_date", "guardian_consent_ref",
             ),
             "Siswa/alumni",
             "Student/alumnus",

@@ -162,6 +162,13 @@ class Store(ABC):
         read behind ``export-admin-import``. Order is unspecified."""
         raise NotImplementedError
 
+    def relationships_of(self, label: str, key: tuple) -> list[dict]:
+        """Every relationship of one node, both directions, as
+        ``{"type", "direction": "out"|"in", "other": [label, [key...]], "props"}``
+        (provenance included), sorted; [] if the node does not exist. For
+        subject-access exports."""
+        raise NotImplementedError
+
     @abstractmethod
     def count_nodes(self, label: str | None = None) -> int: ...
 
@@ -222,6 +229,12 @@ def _sort_key(item) -> str:
     return json.dumps(item[:-1], sort_keys=True, default=str) + json.dumps(
         item[-1], sort_keys=True, default=str
     )
+
+
+def sort_relationships(rels: list[dict]) -> list[dict]:
+    import json
+
+    return sorted(rels, key=lambda r: json.dumps(r, sort_keys=True, default=str))
 
 
 def strip_provenance(props: dict, keep: bool) -> dict:

@@ -773,12 +773,18 @@ def _plan_row(k: str, i: int, r: dict, emp: str | None, plan: _Plan, existing_pe
             "nama": "name", "jenis_kelamin": "gender", "tanggal_lahir": "birth_date",
             "tahun_masuk": "entry_year", "tahun_lulus": "graduation_year", "status": "status",
             "bersedia_dihubungi": "consent_contact", "no_hp": "phone", "email": "email",
+            "boleh_ditampilkan": "consent_display", "sumber_persetujuan": "consent_source",
+            "tanggal_persetujuan": "consent_date", "ref_persetujuan_wali": "guardian_consent_ref",
         })
         old = existing_people.get(r["nisn"])
         # Consent defaults to "no": for an empty cell, and for a new person
         # when the file has no consent column (an existing answer is kept).
-        if props.get("consent_contact") is None and ("bersedia_dihubungi" in r or old is None):
-            props["consent_contact"] = False
+        # Whether a minor's consent counts (guardian reference) depends on the
+        # date asked about, so the queries decide it (queries/rules.py).
+        for col, prop in (("bersedia_dihubungi", "consent_contact"),
+                          ("boleh_ditampilkan", "consent_display")):
+            if props.get(prop) is None and (col in r or old is None):
+                props[prop] = False
         plan.rows[i] = (("node", "Person"), props)
         plan.secondary[i] = [(("rel", "STUDIED_IN", "Person", "Program"),
                               {"start": (r["nisn"],), "end": (r["npsn"], r["kode_program"]), "props": {}})]

@@ -7,7 +7,7 @@ WHERE p.graduation_year IS NOT NULL
   AND (r.start IS NULL OR r.start <= $as_of)
   AND ($npsn IS NULL OR p.school_npsn = $npsn)
 WITH p, r, (r.end IS NULL OR r.end > $as_of) AS current,
-     coalesce(p.consent_contact = true, false) AS shown
+     @consented(p) AS shown
 WHERE current OR NOT $current_only
 WITH p, r, current, shown
 ORDER BY current DESC, p.graduation_year DESC, p.nisn, r.start

@@ -89,7 +89,7 @@ def alumni_at_employer(G, *, employer: str, as_of: str, npsn: str | None = None,
         current = job_is_current(job, as_of)
         if current_only and not current:
             continue
-        shown = consented(person)
+        shown = consented(person, as_of)
         found.append(((not current, -person["graduation_year"], person.get("nisn"), job.get("start")), {
             "nisn": person.get("nisn") if shown else None,
             "name": person.get("name") if shown else None,

@@ -21,7 +21,7 @@ WITH p, r, e,
        + toInteger(substring($as_of, 5, 2)) - toInteger(substring(r.start, 5, 2))
        - CASE WHEN substring($as_of, 8, 2) < substring(r.start, 8, 2) THEN 1 ELSE 0 END AS tenure
 WHERE tenure >= $min_tenure_months
-WITH p, r, e, tenure, coalesce(p.consent_contact = true, false) AS shown
+WITH p, r, e, tenure, @consented(p) AS shown
 RETURN collect(CASE WHEN shown THEN {
          nisn: p.nisn, name: p.name, school_npsn: p.school_npsn, program: p.program_code,
          graduation_year: p.graduation_year, employer_code: e.code, employer_name: e.name,

@@ -109,7 +109,7 @@ def alumni_register(G, *, as_of: str, npsn: str | None = None, program: str | No
             tenure = whole_months(r["start"], as_of)
             if tenure < min_tenure_months:
                 continue
-            if not consented(person):
+            if not consented(person, as_of):
                 hidden.add(pid)
                 continue
             rows.append({

@@ -12,5 +12,5 @@ WHERE ($npsn IS NULL OR p.school_npsn = $npsn) AND ($program IS NULL OR p.progra
         AND p.graduation_year <= $last_cohort)
        OR (r:INTERNED_AT AND $internships))
 WITH DISTINCT p, e
-RETURN p {.nisn, .name, .school_npsn, .program_code, .graduation_year, .consent_contact} AS person,
+RETURN p {.nisn, .name, .school_npsn, .program_code, .graduation_year, consent_contact: @consented(p)} AS person,
        e {.code, .name, .sector, .city} AS employer

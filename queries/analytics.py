@@ -36,6 +36,7 @@ import statistics
 
 from graph_service.errors import NotFound, ParameterError
 from queries.framework import Param, is_neo4j, read_cypher
+from queries.rules import consented
 
 #: Tracer-study statuses that count as traced (status known).
 TRACED = ("bekerja", "melanjutkan", "wirausaha", "mencari_kerja")
@@ -200,7 +201,10 @@ def affiliations(store, *, as_of: str, npsn: str | None = None, program: str | N
                                       and r["end"] < window_start):
                 continue
             emp = G.nodes[e]
-            people[person["nisn"]] = {f: person.get(f) for f in PERSON_FIELDS}
+            # consent_contact as it counts on as_of (the minor rule: queries/rules.py);
+            # the Cypher twin returns the same (@consented).
+            people[person["nisn"]] = {f: person.get(f) for f in PERSON_FIELDS} | {
+                "consent_contact": consented(person, as_of)}
             employers[emp["code"]] = {f: emp.get(f) for f in EMPLOYER_FIELDS}
             links.add((person["nisn"], emp["code"]))
     return people, employers, sorted(links)

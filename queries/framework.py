@@ -282,8 +282,11 @@ def merge_weights(defaults: dict, overrides: Mapping | None) -> dict:
 
 @lru_cache(maxsize=None)
 def cypher_text(name: str) -> str:
-    """The text of ``queries/<name>.cypher``, read once per process."""
-    return (HERE / f"{name}.cypher").read_text(encoding="utf-8")
+    """The text of ``queries/<name>.cypher``, read once per process, with the
+    shared rules' macros (``@consented(p)``) expanded (queries/rules.py)."""
+    from queries.rules import expand_cypher
+
+    return expand_cypher((HERE / f"{name}.cypher").read_text(encoding="utf-8"))
 
 
 def is_neo4j(store) -> bool:
@@ -299,6 +302,10 @@ def read_cypher(store, name: str, params: dict) -> list[dict]:
     """
     from neo4j.exceptions import Neo4jError
 
+    from queries.rules import adult_born_by
+
+    # The consent rule's minor cut-off, for every query (``@consented``).
+    params = {**params, "adult_born_by": adult_born_by(params.get("as_of") or today())}
     try:
         return store.read(cypher_text(name), params)
     except Neo4jError as exc:

@@ -13,7 +13,7 @@ WITH p, r, e,
      coalesce(r.monitoring_visits, 0) AS visits
 WITH p.school_npsn AS school_npsn, r.supervisor AS supervisor, count(*) AS placements,
      collect(CASE WHEN visits < expected THEN {
-       nisn: p.nisn, name: p.name, consent: p.consent_contact = true, program: p.program_code,
+       nisn: p.nisn, name: p.name, consent: @consented(p), program: p.program_code,
        employer_code: e.code, employer_name: e.name, start: r.start, end: r.end,
        visits: visits, expected: expected} END) AS under
 RETURN school_npsn, supervisor, placements, under

@@ -145,7 +145,7 @@ def internship_monitoring(G, *, as_of: str, npsn: str | None = None, program: st
                 emp = G.nodes[e]
                 grp["under"].append({
                     "nisn": person.get("nisn"), "name": person.get("name"),
-                    "consent": consented(person), "program": person.get("program_code"),
+                    "consent": consented(person, as_of), "program": person.get("program_code"),
                     "employer_code": emp.get("code"), "employer_name": emp.get("name"),
                     "start": r["start"], "end": end, "visits": visits, "expected": expected})
     return monitoring_finish(list(groups.values()), only_under=only_under, limit=limit,

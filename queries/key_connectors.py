@@ -44,7 +44,7 @@ COLUMNS = ("nisn", "name", "school_npsn", "program", "graduation_year", "between
 PARAMS = (
     NPSN_PARAM,
     PROGRAM_PARAM,
-    Param("samples", "int", default=500, min=10, max=100000,
+    Param("samples", "int", default=500, min=10, max=5000,
           help="simpul sampel betweenness (pasti bila graf lebih kecil) / betweenness sample "
                "size (exact when the graph is smaller)"),
     Param("seed", "int", default=42, min=0, max=2**31 - 1,

@@ -41,7 +41,7 @@ CALL (s) {
   // One row per employer and programme.
   WITH e, p.program_code AS program,
        sum(current) AS current, sum(worked * (1 - current)) AS past, sum(internships) AS internships,
-       collect(CASE WHEN current = 1 AND p.consent_contact = true
+       collect(CASE WHEN current = 1 AND @consented(p)
                     THEN {nisn: p.nisn, name: p.name, program: p.program_code,
                           graduation_year: p.graduation_year} END) AS champions
   // One row per employer.

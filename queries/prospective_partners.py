@@ -173,7 +173,7 @@ def prospective_partners(G, *, npsn: str, as_of: str, program: str | None = None
             by_prog = ev["programs"].setdefault(person.get("program_code"), [0, 0])
             by_prog[0] += current
             by_prog[1] += interned
-            if current and consented(person):
+            if current and consented(person, as_of):
                 ev["champions"].append(_champion(person))
 
     last_contact: dict[str, str] = {}

@@ -22,14 +22,14 @@ MATCH fwd = (src)(
     (a)-[r:STUDIED_IN|WORKS_AT|INTERNED_AT]-(b)
     WHERE (r.start IS NULL OR r.start <= $as_of)
       AND NOT b:School
-      AND (NOT b:Person OR (b.graduation_year IS NOT NULL AND b.consent_contact = true))
+      AND (NOT b:Person OR (b.graduation_year IS NOT NULL AND @consented(b)))
   ){1,3}(mid)
 WHERE 2 * length(fwd) - 1 <= $max_hops
 MATCH bwd = (dst)(
     (c)-[s:STUDIED_IN|WORKS_AT|INTERNED_AT]-(d)
     WHERE (s.start IS NULL OR s.start <= $as_of)
       AND NOT d:School
-      AND (NOT d:Person OR (d.graduation_year IS NOT NULL AND d.consent_contact = true))
+      AND (NOT d:Person OR (d.graduation_year IS NOT NULL AND @consented(d)))
   ){0,2}(mid)
 USING JOIN ON mid
 WHERE length(bwd) = length(fwd) - 1
@@ -64,7 +64,7 @@ RETURN strength, kinds,
            id: ids[i],
            label: CASE WHEN ns[i]:Person THEN 'Person' WHEN ns[i]:Program THEN 'Program'
                        ELSE 'Employer' END,
-           name: CASE WHEN ns[i]:Person AND NOT coalesce(ns[i].consent_contact = true, false)
+           name: CASE WHEN ns[i]:Person AND NOT @consented(ns[i])
                       THEN null ELSE ns[i].name END,
            program: ns[i].program_code,
            graduation_year: ns[i].graduation_year

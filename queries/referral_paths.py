@@ -127,7 +127,7 @@ class _Walker:
             attrs = self.G.nodes[v]
             label = attrs.get("label")
             ok = label in ("Program", "Employer") or (
-                label == "Person" and is_alumnus(attrs) and consented(attrs))
+                label == "Person" and is_alumnus(attrs) and consented(attrs, self.as_of))
             self._passable[v] = ok
         return ok
 
@@ -180,13 +180,13 @@ def _paths(walker: _Walker, src: str, max_hops: int, end_ok, avoid: str | None =
     yield from dfs()
 
 
-def _raw_node(G, nid: str) -> dict:
+def _raw_node(G, nid: str, as_of: str) -> dict:
     attrs = G.nodes[nid]
     label = attrs.get("label")
     return {
         "id": nid,
         "label": label,
-        "name": shown_name(attrs) if label == "Person" else attrs.get("name"),
+        "name": shown_name(attrs, as_of) if label == "Person" else attrs.get("name"),
         "program": attrs.get("program_code"),
         "graduation_year": attrs.get("graduation_year"),
     }
@@ -255,7 +255,7 @@ def referral_paths(G, *, nisn: str, employer: str, as_of: str, max_hops: int = 3
                                       prune=dist)]
     # Ties: fewer hops, then the sequence of node keys (the id without its label).
     found.sort(key=lambda f: (f[0], f[1], [i.split(":", 1)[1] for i in f[2]]))
-    raw = [{"strength": -s, "kinds": kinds, "nodes": [_raw_node(G, n) for n in ids]}
+    raw = [{"strength": -s, "kinds": kinds, "nodes": [_raw_node(G, n, as_of) for n in ids]}
            for s, _, ids, kinds in found[:k]]
     return finish(raw, w)
 

@@ -10,7 +10,7 @@ MATCH p = (src)(
     WHERE (r.start IS NULL OR r.start <= $as_of)
       AND NOT b:School
       AND NOT (b:Employer AND b.code = $employer)
-      AND (NOT b:Person OR (b.graduation_year IS NOT NULL AND b.consent_contact = true))
+      AND (NOT b:Person OR (b.graduation_year IS NOT NULL AND @consented(b)))
   ){1,3}(e:Employer)
 WHERE length(p) <= $hops
   AND e.sector = dst.sector

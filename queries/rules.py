@@ -18,9 +18,22 @@ Dates are ISO strings (``YYYY-MM-DD``) and compare as strings.
   m.end >= $as_of)`` and ``m.end < $as_of``.
 * An **alumnus** is a person with a graduation year; anyone else is a student.
 * A person may be **named** in a result only when ``consent_contact`` is
-  exactly true (missing counts as no). Cypher: ``p.consent_contact = true``.
+  exactly true (missing counts as no) **and**, for a minor, a guardian gave
+  consent too: a person whose ``birth_date`` makes them younger than 18 on
+  ``as_of`` counts as not consenting unless ``guardian_consent_ref`` is
+  filled (UU PDP art. 25: a child's data needs a parent's or guardian's
+  consent). Age 18 is reached on the 18th birthday (29 February: on 28
+  February of a common year). Without a birth date the minor rule does not
+  apply. Cypher: ``@consented(p)``, which :func:`expand_cypher` replaces by
+  :data:`CONSENTED_CYPHER` (with ``$adult_born_by``, the latest birth date of
+  an adult on ``as_of``, added to every query's parameters by
+  ``queries.framework.read_cypher``): this module is the one place the rule
+  is written, for both stores.
 """
 from __future__ import annotations
+
+import datetime as dt
+import re
 
 
 def started(rel: dict, as_of: str) -> bool:
@@ -56,10 +69,68 @@ def is_alumnus(person: dict) -> bool:
     return person.get("graduation_year") is not None
 
 
-def consented(person: dict) -> bool:
-    return person.get("consent_contact") is True
+ADULT_AGE = 18
 
 
-def shown_name(person: dict):
+def adult_born_by(as_of: str | None = None) -> str:
+    """The latest birth date (ISO) of someone who is 18 or older on ``as_of``
+    (default today): ``as_of`` 18 years earlier, 29 February as 28 February.
+
+    >>> adult_born_by("2026-03-10"), adult_born_by("2024-02-29")
+    ('2008-03-10', '2006-02-28')
+    """
+    day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    try:
+        return day.replace(year=day.year - ADULT_AGE).isoformat()
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - ADULT_AGE, day=28).isoformat()
+
+
+def is_minor(person: dict, as_of: str | None = None) -> bool:
+    """Younger than 18 on ``as_of`` by ``birth_date`` (unknown birth date: no)."""
+    born = person.get("birth_date")
+    return bool(born) and str(born) > adult_born_by(as_of)
+
+
+def guardian_consented(person: dict) -> bool:
+    ref = person.get("guardian_consent_ref")
+    return isinstance(ref, str) and ref.strip() != ""
+
+
+def effective_consent(person: dict, flag: str, as_of: str | None = None) -> bool:
+    """A consent flag (``consent_contact`` or ``consent_display``) as it counts
+    on ``as_of``: exactly true, and for a minor only with a guardian reference."""
+    if person.get(flag) is not True:
+        return False
+    return guardian_consented(person) or not is_minor(person, as_of)
+
+
+def consented(person: dict, as_of: str | None = None) -> bool:
+    """May be named as a referral intermediary / in query results on ``as_of``
+    (default today): ``consent_contact`` with the minor rule."""
+    return effective_consent(person, "consent_contact", as_of)
+
+
+def display_consented(person: dict, as_of: str | None = None) -> bool:
+    """May appear by name to employers or in exports: ``consent_display``
+    (boleh_ditampilkan) with the minor rule."""
+    return effective_consent(person, "consent_display", as_of)
+
+
+def shown_name(person: dict, as_of: str | None = None):
     """The person's name, or None when they have not consented to be contacted."""
-    return person.get("name") if consented(person) else None
+    return person.get("name") if consented(person, as_of) else None
+
+
+#: The consent rule in Cypher, for a node variable ``{v}``; needs ``$adult_born_by``.
+CONSENTED_CYPHER = (
+    "coalesce({v}.consent_contact = true AND ({v}.birth_date IS NULL "
+    "OR {v}.birth_date <= $adult_born_by OR trim(coalesce({v}.guardian_consent_ref, '')) <> ''), false)"
+)
+_MACRO = re.compile(r"@consented\(\s*([A-Za-z_][A-Za-z0-9_]*(?:\[[A-Za-z0-9_]+\])?)\s*\)")
+
+
+def expand_cypher(text: str) -> str:
+    """Replace each ``@consented(x)`` in Cypher text by :data:`CONSENTED_CYPHER`
+    for ``x`` (a variable, or an indexed one like ``ns[i]``)."""
+    return _MACRO.sub(lambda m: "(" + CONSENTED_CYPHER.format(v=m.group(1)) + ")", text)

@@ -20,7 +20,7 @@ CALL () {
 CALL () {
   MATCH (c:Person)
   WHERE c.graduation_year IS NOT NULL AND c.graduation_year <= $last_cohort
-    AND c.consent_contact = true AND c.status IN $traced
+    AND @consented(c) AND c.status IN $traced
     AND ($npsn IS NULL OR c.school_npsn = $npsn)
     AND ($program IS NULL OR c.program_code = $program)
     AND ($graduation_year IS NULL OR c.graduation_year = $graduation_year)
@@ -36,7 +36,7 @@ CALL (found) {
   UNWIND found AS u
   MATCH (u)-[a:WORKS_AT|INTERNED_AT]->(:Employer)<-[b:WORKS_AT|INTERNED_AT]-(c:Person)
   WHERE type(a) = type(b) AND c <> u AND c.school_npsn = u.school_npsn
-    AND c.consent_contact = true AND c.status IN $traced
+    AND @consented(c) AND c.status IN $traced
     AND c.graduation_year IS NOT NULL AND c.graduation_year <= $last_cohort
     AND a.start <= $as_of AND b.start <= $as_of
     AND a.start <= coalesce(b.end, $as_of) AND b.start <= coalesce(a.end, $as_of)
@@ -45,7 +45,7 @@ CALL (found) {
                            graduation_year: c.graduation_year},
                   coworker: a:WORKS_AT, intern_peer: a:INTERNED_AT}) AS links
 }
-RETURN [u IN found | {nisn: u.nisn, name: u.name, consent: u.consent_contact = true,
+RETURN [u IN found | {nisn: u.nisn, name: u.name, consent: @consented(u),
                       school_npsn: u.school_npsn, program: u.program_code,
                       graduation_year: u.graduation_year, status: u.status}] AS untraced,
        classmates, links

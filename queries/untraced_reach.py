@@ -107,7 +107,7 @@ def untraced_reach(G, *, as_of: str, npsn: str | None = None, program: str | Non
         return p.get("graduation_year") is not None and p["graduation_year"] <= cohort
 
     def reacher(p):
-        return alumnus(p) and consented(p) and p.get("status") in TRACED
+        return alumnus(p) and consented(p, as_of) and p.get("status") in TRACED
 
     untraced, classmates, links = [], {}, []
     for pid, person in person_nodes(G):
@@ -119,7 +119,7 @@ def untraced_reach(G, *, as_of: str, npsn: str | None = None, program: str | Non
         if not (alumnus(person) and person.get("status") not in TRACED and cohort_ok):
             continue
         untraced.append({"nisn": person.get("nisn"), "name": person.get("name"),
-                         "consent": consented(person), "school_npsn": person.get("school_npsn"),
+                         "consent": consented(person, as_of), "school_npsn": person.get("school_npsn"),
                          "program": person.get("program_code"), "graduation_year": year,
                          "status": person.get("status")})
         for _, e, a in G.out_edges(pid, data=True):

@@ -33,6 +33,20 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing():
+    """Argon2id with tiny costs for the test run (production keeps argon2-cffi's
+    defaults): logins in hundreds of tests would otherwise take minutes."""
+    from argon2 import PasswordHasher
+
+    import graph_service.accounts as accounts
+
+    saved = accounts.HASHER
+    accounts.HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    accounts.HASHER = saved
+
+
 @pytest.fixture(scope="session")
 def neo4j_server(tmp_path_factory):
     """The Bolt URI of a running Neo4j (yields a dict with uri/user/password)."""
@@ -62,6 +76,13 @@ def neo4j_store(neo4j_server):
     store.init_schema()
     yield store
     store.close()
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    """The data directory of a test: the embedded store's directory, and the
+    web app's (users, audit log, uploads) on both stores."""
+    return tmp_path / "data"
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 import web_fixture as fx
 from graph_service.errors import StoreUnavailable
 from web import create_app
-from web_support import app, client, ok_json, web_store  # noqa: F401 (fixtures)
+from web_support import app, client, login, make_client, ok_json, web_store  # noqa: F401 (fixtures)
 
 
 def test_queries_lists_the_registry(client):
@@ -56,7 +56,10 @@ def test_search(client):
     assert bad["errors"][0]["param"] == "types"
 
 
-def test_person_contact_is_consent_aware_and_masked(client):
+def test_person_contact_is_consent_aware_and_masked(app, client):
+    # humas sees contact details masked; bkk and admin in full (audit-logged)
+    assert ok_json(client.get("/api/v1/person/0051000001"))["entity"]["contact"]["phone"] == "081234500001"
+    client = login(app, "humas")
     ani = ok_json(client.get("/api/v1/person/0051000001"))["entity"]
     assert ani["contact"] == {"shown": True, "masked": True, "phone": "0812*****001",
                               "email": "s***@example.org"}
@@ -67,8 +70,8 @@ def test_person_contact_is_consent_aware_and_masked(client):
 
 
 @pytest.mark.parametrize("policy,phone", [("full", "081234500001"), ("hidden", None)])
-def test_contact_policy_from_config(web_store, policy, phone):
-    c = create_app({"CONTACT_DETAILS": policy}, store=web_store).test_client()
+def test_contact_policy_from_config(make_client, policy, phone):
+    c = make_client({"CONTACT_DETAILS": policy})
     contact = ok_json(c.get("/api/v1/person/0051000001"))["entity"]["contact"]
     assert contact["phone"] == phone
 
@@ -103,8 +106,8 @@ def test_graph_around_and_expand(client):
     assert ok_json(client.get("/api/v1/graph/around/planet/x"), 400)["errors"][0]["param"] == "type"
 
 
-def test_graph_cap_says_showing_n_of_m(web_store):
-    c = create_app({"GRAPH_MAX_NODES": 5, "GRAPH_LAYOUT_THRESHOLD": 3}, store=web_store).test_client()
+def test_graph_cap_says_showing_n_of_m(make_client):
+    c = make_client({"GRAPH_MAX_NODES": 5, "GRAPH_LAYOUT_THRESHOLD": 3})
     g = ok_json(c.get(f"/api/v1/graph/around/school/{fx.NPSN}?depth=3"))["graph"]
     assert g["meta"]["truncated"] and g["meta"]["shown_nodes"] == 5 < g["meta"]["total_nodes"]
     # above the layout threshold the server places the nodes and physics is off
@@ -155,8 +158,8 @@ class _DownStore:
     "/api/v1/search?q=ani", "/api/v1/employer/E-001", "/api/v1/overview",
     f"/api/v1/query/prospective_partners?npsn={fx.NPSN}", "/api/v1/graph/around/employer/E-001",
 ])
-def test_store_down_is_503_without_details(url):
-    c = create_app(store=_DownStore()).test_client()
+def test_store_down_is_503_without_details(url, tmp_path):
+    c = login(create_app({"DATA_DIR": tmp_path}, store=_DownStore()), "admin")
     body = ok_json(c.get(url), 503)
     text = c.get(url).get_data(as_text=True)
     assert body["status"] == 503 and "bolt" not in text and "db-secret" not in text
@@ -164,14 +167,14 @@ def test_store_down_is_503_without_details(url):
     assert page.status_code == 503 and "db-secret" not in page.get_data(as_text=True)
 
 
-def test_unexpected_error_is_500_without_details(web_store, monkeypatch, caplog):
+def test_unexpected_error_is_500_without_details(make_client, monkeypatch, caplog):
     from queries import explore
 
     def boom(*a, **k):
         raise ValueError("MATCH (n) RETURN n -- Ani's phone 0812")
 
     monkeypatch.setattr(explore, "search", boom)
-    c = create_app(store=web_store).test_client()
+    c = make_client()
     r = c.get("/api/v1/search?q=ani")
     body = ok_json(r, 500)
     assert "MATCH" not in r.get_data(as_text=True) and "0812" not in r.get_data(as_text=True)

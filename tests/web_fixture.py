@@ -43,6 +43,7 @@ def person_row(nisn: str) -> dict:
         "gender": "P" if nisn.endswith(("1", "3", "4")) else "L",
         "birth_date": "2004-05-06", "entry_year": (year or 2026) - 3,
         "graduation_year": year, "status": status, "consent_contact": consent,
+        "consent_display": consent, "consent_source": "formulir BKK" if consent else None,
         "phone": f"0812345{nisn[-5:]}", "email": f"siswa{nisn[-4:]}@example.org",
     }
 

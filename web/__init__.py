@@ -7,6 +7,12 @@ A thin layer: parse the request, call ``queries`` (the registry and
 ``create_app(test_config=None, *, config=None, store=None)``: a given ``store``
 is used as is (the caller closes it); otherwise one store is opened from
 ``config`` (or the environment) on first use and closed at exit.
+
+Every route needs a login (``web.auth``; roles in ``web.access``) except the
+login page, ``/healthz`` and static files. Users, sessions, tokens, the
+audit log and the generated secret key live in the data directory:
+``DATA_DIR`` in ``test_config``, else the embedded store's directory, else
+``config.data_dir`` (``ALUMNI_GRAPH_DATA_DIR``).
 """
 from __future__ import annotations
 
@@ -85,16 +91,17 @@ def create_app(test_config: dict | None = None, *, config=None, store=None) -> F
     app.json.sort_keys = False
     app.extensions["alumni_graph_store"] = _StoreHolder(store, config)
 
-    from web import api, pages
+    from web import analyses, api, pages
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(analyses.bp)
 
     @app.before_request
     def _language_and_origin():
         g.lang = i18n.pick_lang(request.cookies.get(i18n.COOKIE))
-        # No login yet, so refuse state-changing requests another site's page
-        # could make a staff browser send (a cross-site form posting an upload).
+        # Besides the CSRF token (web.auth), refuse outright state-changing
+        # requests another site's page makes a staff browser send.
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             if request.headers.get("Sec-Fetch-Site") == "cross-site":
                 return _error_response(403, "cross-site request refused")
@@ -103,9 +110,16 @@ def create_app(test_config: dict | None = None, *, config=None, store=None) -> F
                 return _error_response(403, "cross-site request refused")
         return None
 
+    from web import auth
+
+    auth.init_app(app, _data_dir(app, config, store))
+
     @app.after_request
     def _security_headers(response):
         h = response.headers
+        if request.is_secure:
+            h.setdefault("Strict-Transport-Security", "max-age=31536000")
+        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         h.setdefault("Content-Security-Policy", CSP)
         h["X-Content-Type-Options"] = "nosniff"
         h["Referrer-Policy"] = "no-referrer"
@@ -148,6 +162,20 @@ def create_app(test_config: dict | None = None, *, config=None, store=None) -> F
         return _error_response(500, None)
 
     return app
+
+
+def _data_dir(app: Flask, config, store):
+    from pathlib import Path
+
+    if app.config.get("DATA_DIR"):
+        return Path(app.config["DATA_DIR"])
+    if getattr(store, "data_dir", None) is not None:
+        return Path(store.data_dir)
+    if config is None:
+        from graph_service import Config
+
+        config = Config.from_env()
+    return Path(config.data_dir)
 
 
 def _lang() -> str:

@@ -1,18 +1,34 @@
-"""Who may do what: the one place where access control will plug in.
+"""Who may do what.
 
-Today every user on the school LAN is trusted alike (login and roles are a
-later issue). Each route still declares the roles it is meant for with
-:func:`requires`, so adding a login only means filling in :func:`_check`.
-Contact details of people follow :func:`contact_policy`.
+Deny by default: every route declares the roles it allows with
+:func:`requires` (or is on the short public allow-list, :func:`public`:
+login, health, static files, the vendored graph library). ``web.auth``
+authenticates each request (session cookie or ``Authorization: Bearer``
+token) and refuses, before the view runs, an anonymous caller (401, or a
+redirect to the login page for HTML) and a role the route does not allow
+(403); a route without a declaration is refused to everyone (and fails the
+route-matrix test). :func:`_check` repeats the role check inside the view.
+
+Roles: ``admin`` (users, settings, deletions), ``bkk`` (referrals, alumni
+contact details, tracer data), ``humas`` (partners, employers, contacts,
+visits), ``viewer`` (aggregates and graphs; no contact details, no personal
+exports). Contact details of people follow :func:`contact_policy`, and every
+view of personal data is written to the audit log (:func:`audit`).
 """
 from __future__ import annotations
 
+import datetime as dt
 from functools import wraps
 
-from flask import current_app
+from flask import current_app, g
+from werkzeug.exceptions import Forbidden, Unauthorized
 
-ROLES = ("bkk", "humas", "admin")
+ROLES = ("admin", "bkk", "humas", "viewer")
+#: Every role, for routes any logged-in user may use.
+ANY_ROLE = ROLES
 CONTACT_POLICIES = ("hidden", "masked", "full")
+#: Roles that see people's phone and email in full on detail pages (audit-logged).
+CONTACT_ROLES = ("bkk", "admin")
 
 
 def requires(*roles: str):
@@ -33,15 +49,56 @@ def requires(*roles: str):
     return decorate
 
 
+def public(view):
+    """Mark a view as open to anonymous callers (the public allow-list)."""
+    view.required_roles = ()
+    view.public = True
+    return view
+
+
+def current_user() -> dict | None:
+    """The logged-in user (``id``, ``name``, ``role``) or None."""
+    return g.get("user")
+
+
+def current_role() -> str | None:
+    user = current_user()
+    return user["role"] if user else None
+
+
 def _check(roles: tuple[str, ...]) -> None:
-    """No login yet: everyone may. Raise werkzeug's Forbidden here once roles exist."""
-    return None
+    """401 without a user, 403 when the user's role is not among ``roles``."""
+    user = current_user()
+    if user is None:
+        raise Unauthorized()
+    if user["role"] not in roles:
+        raise Forbidden()
 
 
 def contact_policy() -> str:
-    """How a person's phone and email are shown: hidden, masked (default) or full."""
-    policy = current_app.config.get("CONTACT_DETAILS", "masked")
-    return policy if policy in CONTACT_POLICIES else "hidden"
+    """How a person's phone and email are shown to the current user:
+    ``full`` for bkk and admin, ``masked`` for humas, ``hidden`` for viewers
+    and anonymous callers; ``CONTACT_DETAILS = "hidden"`` hides them from
+    everyone."""
+    if current_app.config.get("CONTACT_DETAILS", "masked") == "hidden":
+        return "hidden"
+    role = current_role()
+    if role in CONTACT_ROLES:
+        return "full"
+    if role == "humas":
+        return "masked"
+    return "hidden"
+
+
+def audit(action: str, *, nisn: str | None = None, target: str | None = None,
+          detail: dict | str | None = None) -> None:
+    """Append a record for the current user to the audit log (NISN hashed)."""
+    log = current_app.extensions.get("alumni_graph_audit")
+    if log is None:
+        return
+    user = current_user() or {}
+    log.record(user.get("name", "-"), user.get("role", "-"), action, nisn=nisn, target=target,
+               detail=detail)
 
 
 def mask_phone(phone: str | None) -> str | None:
@@ -63,8 +120,10 @@ def mask_email(email: str | None) -> str | None:
 
 def person_contact(props: dict) -> dict:
     """The contact block of a person page: consent first, then the policy."""
+    from queries.rules import consented
+
     policy = contact_policy()
-    if not props.get("consent_contact"):
+    if not consented(props, dt.date.today().isoformat()):  # the minor rule included
         return {"shown": False, "reason": "no_consent", "phone": None, "email": None}
     if policy == "hidden":
         return {"shown": False, "reason": "policy", "phone": None, "email": None}

@@ -78,7 +78,7 @@ def run_registered(name: str, params: dict):
 # -- registry -------------------------------------------------------------------
 
 @bp.get("/queries")
-@access.requires("bkk", "humas", "admin")
+@access.requires("bkk", "humas", "admin", "viewer")
 @doc("The registered queries: names, titles, parameters and columns.", response="Queries")
 def queries():
     reg, _ = registry()
@@ -86,7 +86,7 @@ def queries():
 
 
 @bp.route("/query/<name>", methods=["GET", "POST"])
-@access.requires("bkk", "humas", "admin")
+@access.requires("bkk", "humas", "admin", "viewer")
 @doc("Run a registered query.", expand="queries", response="QueryResult")
 def query(name: str):
     if request.method == "POST":
@@ -104,7 +104,7 @@ def query(name: str):
 # -- entities and search --------------------------------------------------------
 
 @bp.get("/search")
-@access.requires("bkk", "humas", "admin")
+@access.requires("bkk", "humas", "admin", "viewer")
 @doc("Autocomplete: nodes whose name contains q or whose key starts with it.",
      params=[("q", "string", True, "at least 2 characters"),
              ("limit", "integer", False, "1-50, default 10"),
@@ -135,7 +135,7 @@ def entity_payload(label: str, key: str) -> dict:
 
 
 @bp.get("/employer/<code>")
-@access.requires("bkk", "humas", "admin")
+@access.requires("bkk", "humas", "admin", "viewer")
 @doc("An employer and its relationships.", response="Entity")
 def employer(code: str):
     return ok(entity=entity_payload("Employer", code))
@@ -143,35 +143,37 @@ def employer(code: str):
 
 @bp.get("/person/<nisn>")
 @access.requires("bkk", "humas", "admin")
-@doc("A student or alumnus; contact details only with consent, masked unless configured.",
-     response="Entity")
+@doc("A student or alumnus; contact details only with consent: in full for bkk and admin "
+     "(audit-logged), masked for humas.", response="Entity")
 def person(nisn: str):
-    return ok(entity=entity_payload("Person", nisn))
+    ent = entity_payload("Person", nisn)
+    access.audit("view_person", nisn=ent["key"], detail={"contact": access.contact_policy()})
+    return ok(entity=ent)
 
 
 @bp.get("/school/<npsn>")
-@access.requires("bkk", "humas", "admin")
+@access.requires("bkk", "humas", "admin", "viewer")
 @doc("A school and its relationships.", response="Entity")
 def school(npsn: str):
     return ok(entity=entity_payload("School", npsn))
 
 
 @bp.get("/programme/<npsn>/<code>")
-@access.requires("bkk", "humas", "admin")
+@access.requires("bkk", "humas", "admin", "viewer")
 @doc("A programme of a school and its relationships.", response="Entity")
 def programme(npsn: str, code: str):
     return ok(entity=entity_payload("Program", f"{npsn}/{code}"))
 
 
 @bp.get("/schools")
-@access.requires("bkk", "humas", "admin")
+@access.requires("bkk", "humas", "admin", "viewer")
 @doc("Every school with its programmes (for selectors).", response="Schools")
 def schools():
     return ok(schools=explore.schools(get_store()))
 
 
 @bp.get("/overview")
-@access.requires("bkk", "humas", "admin")
+@access.requires("bkk", "humas", "admin", "viewer")
 @doc("The home page's numbers for one school or all.",
      params=[("npsn", "string", False, "a school; all schools when absent"),
              ("as_of", "string", False, "YYYY-MM-DD, default today")],
@@ -203,7 +205,7 @@ def around_graph(label: str, key: str, args) -> dict:
 
 
 @bp.get("/graph/around/<type>/<path:key>")
-@access.requires("bkk", "humas", "admin")
+@access.requires("bkk", "humas", "admin", "viewer")
 @doc("The subgraph around a node, capped; meta tells how many nodes there are in all.",
      params=[("depth", "integer", False, f"1-{explore.MAX_DEPTH}, default 1"),
              ("max_nodes", "integer", False, "at most the server's cap"),
@@ -226,6 +228,69 @@ def between(npsn: str, code: str):
 
 
 @bp.get("/openapi.json")
+@access.requires(*access.ANY_ROLE)
 @doc("This document.", response=None)
 def openapi():
     return jsonify(openapi_document(current_app))
+
+
+# -- subject requests (UU PDP: access, correction, deletion; admin only) ------------
+
+def _audit_log():
+    return current_app.extensions["alumni_graph_audit"]
+
+
+def _data_dir():
+    return current_app.extensions["alumni_graph_data_dir"]
+
+
+@bp.get("/subject/<nisn>/export")
+@access.requires("admin")
+@doc("Everything held about one person (by NISN): properties, relationships, the audit "
+     "entries about them and the data-directory files that mention them.",
+     response="SubjectExport")
+def subject_export(nisn: str):
+    from graph_service import subject
+
+    nisn = subject.check_nisn(nisn)
+    subject._person(get_store(), nisn)  # 404 before anything is logged
+    access.audit("subject_export", nisn=nisn)
+    data = subject.export_subject(get_store(), nisn, audit=_audit_log(), data_dir=_data_dir())
+    resp = ok(subject=data)
+    resp.headers["Content-Disposition"] = f'attachment; filename="subjek-{nisn}.json"'
+    return resp
+
+
+@bp.post("/subject/<nisn>/correct")
+@access.requires("admin")
+@doc("Correct one field of a person: body {field, value}; field from an allow-list, "
+     "an empty value removes it.", response="SubjectCorrect",
+     body={"type": "object", "required": ["field", "value"],
+           "properties": {"field": {"type": "string"}, "value": {}}})
+def subject_correct(nisn: str):
+    from graph_service import subject
+
+    nisn = subject.check_nisn(nisn)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or "field" not in body:
+        raise param_error("body", None, "must be a JSON object {field, value}")
+    result = subject.correct_subject(get_store(), nisn, str(body.get("field")), body.get("value"))
+    access.audit("subject_correct", nisn=nisn, detail={"field": result["field"]})
+    return ok(result=result)
+
+
+@bp.post("/subject/<nisn>/delete")
+@access.requires("admin")
+@doc("Delete a person everywhere: the node and its relationships, mentions in other "
+     "properties, and every file of the data directory that holds their NISN, name, phone "
+     "or email.", response="SubjectDelete")
+def subject_delete(nisn: str):
+    from graph_service import subject
+
+    nisn = subject.check_nisn(nisn)
+    subject._person(get_store(), nisn)
+    report = subject.delete_subject(get_store(), nisn, data_dir=_data_dir())
+    access.audit("subject_delete", nisn=nisn,
+                 detail={"files_rewritten": len(report["files_rewritten"]),
+                         "files_removed": len(report["files_removed"])})
+    return ok(result=report)

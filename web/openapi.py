@@ -13,16 +13,17 @@ _ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
 def doc(summary: str, *, params=(), response: str | None = None, expand: str | None = None,
-        path_enums: dict | None = None):
+        path_enums: dict | None = None, body: dict | None = None):
     """Attach an OpenAPI fragment to a view.
 
     ``params``: (name, type, required, description) query parameters;
     ``response``: a component schema name for the 200 answer;
-    ``expand="queries"``: one path per registered query (``<name>`` filled in).
+    ``expand="queries"``: one path per registered query (``<name>`` filled in);
+    ``body``: the JSON schema of a POST body.
     """
     def decorate(view):
         view.openapi = {"summary": summary, "params": list(params), "response": response,
-                        "expand": expand, "path_enums": path_enums or {}}
+                        "expand": expand, "path_enums": path_enums or {}, "body": body}
         return view
 
     return decorate
@@ -67,6 +68,14 @@ COMPONENTS = {
                                          "relationships_total": {"type": "integer"}}}],
     }),
     "Schools": _envelope(schools=_OBJECTS),
+    "SubjectExport": _envelope(subject={
+        "type": "object", "required": ["nisn", "person", "relationships", "audit", "files"],
+        "properties": {"nisn": {"type": "string"}, "person": {"type": "object"},
+                       "relationships": _OBJECTS, "audit": _OBJECTS,
+                       "files": {"type": "array", "items": {"type": "string"}}}}),
+    "SubjectCorrect": _envelope(result={"type": "object", "required": ["nisn", "field", "changed"]}),
+    "SubjectDelete": _envelope(result={
+        "type": "object", "required": ["nisn_deleted", "files_rewritten", "files_removed"]}),
     "Overview": _envelope(overview={"type": "object", "required": ["alumni", "active_partners"]}),
     "Graph": _envelope(graph={
         "type": "object", "required": ["nodes", "edges", "options", "meta"],
@@ -106,7 +115,9 @@ def _param_schema(p: dict) -> dict:
 
 
 def _errors(*codes: int) -> dict:
-    text = {400: "Invalid parameter (named in errors)", 404: "Not found",
+    text = {400: "Invalid parameter (named in errors), or a missing CSRF token",
+            401: "Not logged in: send Authorization: Bearer <token>",
+            403: "The user's role may not use this operation", 404: "Not found",
             503: "Store unreachable"}
     return {str(c): {"description": text[c],
                      "content": {"application/json": {"schema": _ref("Error")}}} for c in codes}
@@ -123,6 +134,7 @@ def _operation(view, spec: dict, summary: str, parameters: list, response: str |
     }
     if response:
         op["responses"].update(_errors(400, 404, 503))
+    op["responses"].update(_errors(401, 403))
     roles = getattr(view, "required_roles", None)
     if roles:
         op["x-roles"] = list(roles)
@@ -177,13 +189,19 @@ def openapi_document(app) -> dict:
         for name, kind, required, description in spec["params"]:
             parameters.append({"name": name, "in": "query", "required": required,
                                "description": description, "schema": {"type": kind}})
-        paths[path] = {m: _operation(view, spec, spec["summary"], parameters, spec["response"], m)
+        paths[path] = {m: _operation(view, spec, spec["summary"], parameters, spec["response"], m,
+                                     spec.get("body") if m != "get" else None)
                        for m in methods}
     return {
         "openapi": "3.1.0",
         "info": {"title": "alumni-graph API", "version": "1",
-                 "description": "Read-only JSON API of the SMK alumni network. "
-                                "Every answer is an envelope with ok true or false."},
+                 "description": "JSON API of the SMK alumni network (reads, and the admin's "
+                                "subject requests). Every call needs a per-user token "
+                                "(Authorization: Bearer; `alumni-graph user token NAME`); "
+                                "x-roles lists the roles an operation allows. Every answer "
+                                "is an envelope with ok true or false."},
         "paths": paths,
-        "components": {"schemas": COMPONENTS},
+        "security": [{"bearer": []}],
+        "components": {"schemas": COMPONENTS,
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }

@@ -7,6 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import io
+import json
+import os
+import re
+import shutil
 import threading
 import time
 import uuid
@@ -40,6 +44,8 @@ def page(rule: str, template: str, *, json_rule: str | None = None, methods=("GE
         def twin(**kwargs):
             return jsonify({"ok": True, **view(**kwargs)})
 
+        # Both registrations carry the view's declared roles (web.auth checks them).
+        html.required_roles = twin.required_roles = getattr(view, "required_roles", None)
         bp.add_url_rule(rule, name, html, methods=list(methods))
         bp.add_url_rule(json_rule or rule + ".json", name + "_json", twin, methods=list(methods))
         return view
@@ -81,6 +87,7 @@ def _template_helpers():
 
 
 @bp.get("/bahasa/<code>")
+@access.requires(*access.ANY_ROLE)
 def language(code: str):
     """The language switch: remember the choice in a cookie, go back."""
     if code not in i18n.LANGS:
@@ -97,6 +104,7 @@ _VIS_FILES = {"vis-network.min.js": "text/javascript", "vis-network.css": "text/
 
 
 @bp.get("/vendor/vis-network/<name>")
+@access.public
 def vendor(name: str):
     """vis-network from the copy inside the pyvis package: no CDN, works offline.
     (The file keeps its licence header: Apache-2.0 or MIT.)"""
@@ -131,7 +139,7 @@ def _as_of() -> str | None:
 # -- home ----------------------------------------------------------------------
 
 @page("/", "index.html", json_rule="/index.json")
-@access.requires("bkk", "humas", "admin")
+@access.requires("bkk", "humas", "admin", "viewer")
 def index():
     schools, npsn = _schools_and_npsn()
     if request.args.get("npsn") == "":
@@ -192,12 +200,33 @@ def _export(fmt: str):
     columns = [c["name"] if isinstance(c, dict) else c for c in data["columns"]]
     stamp = dt.date.today().isoformat()
     name = f"calon-mitra-{data['npsn'] or 'semua'}-{stamp}"
+    rows = _displayable_champions(data["rows"])
     if fmt == "csv":
-        body, mime = to_csv(columns, data["rows"]), CSV_MIME
+        body, mime = to_csv(columns, rows), CSV_MIME
     else:
-        body, mime = to_xlsx(columns, data["rows"], "calon_mitra"), XLSX_MIME
+        body, mime = to_xlsx(columns, rows, "calon_mitra"), XLSX_MIME
+    access.audit("export", target="calon-mitra", detail={"format": fmt, "rows": len(rows)})
     return Response(body, mimetype=mime,
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+def _displayable_champions(rows: list[dict]) -> list[dict]:
+    """Champions in an export (a file that leaves the app) only when they may
+    appear by name (boleh_ditampilkan, minor rule included); others become
+    "(tanpa nama)", so the count stays right."""
+    from queries.rules import display_consented
+
+    nisns = sorted({c.get("nisn") for r in rows for c in r.get("champions") or []
+                    if isinstance(c, dict) and c.get("nisn")})
+    today = dt.date.today().isoformat()
+    allowed = {p["nisn"] for p in get_store().iter_nodes("Person", [(n,) for n in nisns])
+               if display_consented(p, today)}
+    out = []
+    for r in rows:
+        champions = [c if isinstance(c, dict) and c.get("nisn") in allowed
+                     else {"name": "(tanpa nama)"} for c in r.get("champions") or []]
+        out.append({**r, "champions": champions})
+    return out
 
 
 @bp.get("/calon-mitra.csv")
@@ -227,6 +256,7 @@ def referral():
             if data[name]:
                 params[name] = data[name]
         result = run_registered("referral_paths", params)
+        access.audit("view_referral", nisn=nisn)
         data.update(rows=result["rows"], columns=result["columns"], params=result["params"],
                     meta=result["meta"],
                     legend=graphview.legend(g.lang),
@@ -237,7 +267,7 @@ def referral():
 # -- graph explorer ----------------------------------------------------------------------
 
 @page("/graf", "graph.html")
-@access.requires("bkk", "humas", "admin")
+@access.requires("bkk", "humas", "admin", "viewer")
 def graph():
     schools, npsn = _schools_and_npsn()
     slug = (request.args.get("type") or "").strip()
@@ -296,7 +326,7 @@ def _current(r: dict) -> bool:
 
 
 @page("/dudi/<code>", "entity.html")
-@access.requires("bkk", "humas", "admin")
+@access.requires("bkk", "humas", "admin", "viewer")
 def employer(code: str):
     return _detail("Employer", code, lambda e: [
         _section("alumni_now", _rows(e, "WORKS_AT", "in", _current), ["start", "title", "aligned"]),
@@ -311,6 +341,7 @@ def employer(code: str):
 @page("/siswa/<nisn>", "entity.html")
 @access.requires("bkk", "admin")
 def person(nisn: str):
+    access.audit("view_person", nisn=nisn, detail={"contact": access.contact_policy(), "page": True})
     return _detail("Person", nisn, lambda e: [
         _section("programs", _rows(e, "STUDIED_IN"), []),
         _section("jobs", _rows(e, "WORKS_AT"), ["start", "end", "title", "aligned"]),
@@ -319,7 +350,7 @@ def person(nisn: str):
 
 
 @page("/sekolah/<npsn>", "entity.html")
-@access.requires("bkk", "humas", "admin")
+@access.requires("bkk", "humas", "admin", "viewer")
 def school(npsn: str):
     return _detail("School", npsn, lambda e: [
         _section("programs", _rows(e, "HAS_PROGRAM"), []),
@@ -329,7 +360,7 @@ def school(npsn: str):
 
 
 @page("/program/<npsn>/<code>", "entity.html")
-@access.requires("bkk", "humas", "admin")
+@access.requires("bkk", "humas", "admin", "viewer")
 def program(npsn: str, code: str):
     return _detail("Program", f"{npsn}/{code}", lambda e: [
         _section("partnerships", _rows(e, "PARTNERS_WITH"), ["start", "end", "kinds", "mou_number"]),
@@ -340,41 +371,79 @@ def program(npsn: str, code: str):
 # -- import --------------------------------------------------------------------------------
 
 class _Uploads:
-    """Checked uploads waiting for confirmation, in memory only (personal data
-    never touches the disk here), dropped after UPLOAD_TTL_SECONDS."""
+    """Checked uploads waiting for confirmation.
+
+    Stored under generated names in ``DATA_DIR/uploads/<token>/`` (directory
+    0700, files 0600): outside every served folder, the original file name
+    kept only inside ``meta.json`` for the kind and the report. Removed after
+    loading, after ``UPLOAD_TTL_SECONDS``, beyond ``MAX`` pending uploads, and
+    all at once by a subject deletion (``graph_service.subject``)."""
 
     MAX = 20
+    TOKEN = re.compile(r"[0-9a-f]{32}")
 
-    def __init__(self):
-        self._items: dict[str, dict] = {}
+    def __init__(self, root: Path):
+        self.root = Path(root)
         self._lock = threading.Lock()
 
-    def put(self, files: list[tuple[str, bytes]], ttl: int) -> str:
+    def _dir(self, token: str) -> Path | None:
+        return self.root / token if isinstance(token, str) and self.TOKEN.fullmatch(token) else None
+
+    def put(self, files: list[tuple[str, bytes]], ttl: int, report: dict | None = None) -> str:
         token = uuid.uuid4().hex
         with self._lock:
             self._purge(ttl)
-            while len(self._items) >= self.MAX:
-                self._items.pop(next(iter(self._items)))
-            self._items[token] = {"files": files, "at": time.monotonic(), "report": None}
+            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+            pending = sorted(self.root.iterdir(), key=lambda d: d.stat().st_mtime)
+            for old in pending[:max(0, len(pending) - self.MAX + 1)]:
+                shutil.rmtree(old, ignore_errors=True)
+            target = self.root / token
+            target.mkdir(mode=0o700)
+            for i, (_, body) in enumerate(files):
+                fd = os.open(target / f"{i}.upload", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as f:
+                    f.write(body)
+            self._write_meta(target, {"names": [n for n, _ in files], "at": time.time(),
+                                      "report": report})
         return token
 
+    @staticmethod
+    def _write_meta(target: Path, meta: dict) -> None:
+        fd = os.open(target / "meta.json", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(meta, f, ensure_ascii=False)
+
     def get(self, token: str, ttl: int) -> dict | None:
+        target = self._dir(token)
         with self._lock:
             self._purge(ttl)
-            return self._items.get(token)
+            if target is None or not (target / "meta.json").is_file():
+                return None
+            meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
+            files = [(name, (target / f"{i}.upload").read_bytes()) for i, name in enumerate(meta["names"])]
+        return {"files": files, "report": meta.get("report"), "at": meta.get("at")}
 
     def pop(self, token: str) -> None:
-        with self._lock:
-            self._items.pop(token, None)
+        target = self._dir(token)
+        if target is not None:
+            with self._lock:
+                shutil.rmtree(target, ignore_errors=True)
 
     def _purge(self, ttl: int) -> None:
-        now = time.monotonic()
-        for token in [t for t, v in self._items.items() if now - v["at"] > ttl]:
-            del self._items[token]
+        if not self.root.is_dir():
+            return
+        now = time.time()
+        for d in self.root.iterdir():
+            try:
+                if now - d.stat().st_mtime > ttl:
+                    shutil.rmtree(d, ignore_errors=True)
+            except FileNotFoundError:
+                pass
 
 
 def _uploads() -> _Uploads:
-    return current_app.extensions.setdefault("alumni_graph_uploads", _Uploads())
+    root = current_app.extensions["alumni_graph_data_dir"] / "uploads"
+    return current_app.extensions.setdefault("alumni_graph_uploads", _Uploads(root))
 
 
 def _load(files, **kwargs):
@@ -395,8 +464,9 @@ def upload():
     if not files:
         raise param_error("files", None, i18n.translate(g.lang, "no_files"))
     report = _load(files, dry_run=True).as_dict()
-    token = _uploads().put(files, current_app.config["UPLOAD_TTL_SECONDS"])
-    _uploads().get(token, current_app.config["UPLOAD_TTL_SECONDS"])["report"] = report
+    token = _uploads().put(files, current_app.config["UPLOAD_TTL_SECONDS"], report)
+    access.audit("import_check", target=",".join(sorted({str(f.get("kind")) for f in report["files"]})),
+                 detail={"files": len(files)})
     data.update(token=token, report=report, files=[name for name, _ in files])
     return data
 
@@ -416,7 +486,10 @@ def upload_confirm(token: str):
     item = _staged(token)
     skip = request.form.get("skip_invalid") in ("1", "on", "true")
     report = _load(item["files"], skip_invalid=skip).as_dict()
-    _uploads().pop(token)
+    _uploads().pop(token)  # the uploaded copies go as soon as they are loaded
+    access.audit("import", target=",".join(report["kinds"]),
+                 detail={k: {c: v[c] for c in ("created", "updated", "rejected")}
+                         for k, v in report["kinds"].items()})
     mib = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
     return {"max_mib": mib, "token": None, "report": report, "loaded": True}
 
@@ -426,5 +499,6 @@ def upload_confirm(token: str):
 def upload_report(token: str):
     report = _staged(token)["report"] or {}
     columns = ["file", "row", "column", "value", "level", "message", "message_en"]
+    access.audit("export", target="import-report", detail={"rows": len(report.get("problems") or [])})
     return Response(to_csv(columns, report.get("problems") or []), mimetype=CSV_MIME,
                     headers={"Content-Disposition": 'attachment; filename="laporan-impor.csv"'})

@@ -14,7 +14,10 @@
         last = q;
         var url = "/api/v1/search?limit=10&types=" + encodeURIComponent(input.dataset.autocomplete) +
                   "&q=" + encodeURIComponent(q);
-        fetch(url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
+        var meta = document.querySelector('meta[name="csrf-token"]');
+        var headers = {"Accept": "application/json"};
+        if (meta) { headers["X-CSRF-Token"] = meta.getAttribute("content"); }
+        fetch(url, {headers: headers, credentials: "same-origin"})
           .then(function (r) { return r.json(); })
           .then(function (body) {
             if (!body.ok) { return; }

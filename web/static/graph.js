@@ -43,6 +43,16 @@
     return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" && url.charAt(1) !== "\\";
   }
 
+  function headers() {
+    // The session's CSRF token (web.auth) rides along on every call; the
+    // server requires it on anything that is not a GET.
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    var h = {"Accept": "application/json"};
+    if (meta) { h["X-CSRF-Token"] = meta.getAttribute("content"); }
+    return h;
+  }
+  window.agHeaders = headers;
+
   function keyPath(key) {
     return String(key).split("/").map(encodeURIComponent).join("/");
   }
@@ -53,7 +63,7 @@
     state.expanded[id] = true;
     state.container.dataset.expanding = "1";
     var url = "/api/v1/graph/around/" + encodeURIComponent(node.slug) + "/" + keyPath(node.key) + "?depth=1";
-    fetch(url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
+    fetch(url, {headers: headers(), credentials: "same-origin"})
       .then(function (r) { return r.json(); })
       .then(function (body) {
         if (!body.ok) { throw new Error("not ok"); }
@@ -133,7 +143,7 @@
   function drawFromSource(container) {
     if (container.dataset.loading === "1" || graphs[container.id]) { return; }
     container.dataset.loading = "1";
-    fetch(container.dataset.src, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
+    fetch(container.dataset.src, {headers: headers(), credentials: "same-origin"})
       .then(function (r) { return r.json(); })
       .then(function (body) {
         if (!body.ok) { throw new Error("not ok"); }

@@ -1,0 +1,437 @@
+"""Data-subject requests under UU PDP: access (export), correction, deletion.
+
+One person is named by their NISN. The same functions serve the web API
+(``/api/v1/subject/<nisn>/...``, admin only) and the CLI
+(``alumni-graph subject export|correct|delete NISN``), on both stores.
+
+Deletion removes the person everywhere the system keeps them:
+
+1. the Person node and its relationships (``store.delete_node``; the
+   embedded store rewrites ``graph.json`` without them);
+2. every other text property in the store that still holds their NISN, name,
+   phone or email (a visit note naming them, say) is redacted to
+   ``[dihapus]``; employers, schools and counts stay;
+3. every file in the data directory: loader inputs and the demo's input
+   folder, rejected-row files (``*.ditolak.csv``), exports, admin-import
+   CSVs: CSV/TSV/TXT, XLSX and JSON-lines files are rewritten without the
+   rows that mention the person (and remaining mentions redacted); a stale
+   ``graph.json`` of the embedded store is rewritten likewise; pending web
+   uploads are dropped entirely; any other file still holding one of the
+   values is removed.
+
+The users and audit databases hold no personal values of subjects (the audit
+log keeps keyed hashes of NISNs, never the NISN), so they stay untouched: the
+audit log is append-only, and the deletion itself is recorded there.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+from graph_service.errors import NotFound, ParameterError
+from graph_service.schema import NODE_TYPES, REL_TYPES
+
+REDACTED = "[dihapus]"
+SOURCE = "subject-request"
+FORMAT = "alumni-graph/subject-export-1"
+#: Files of the installation itself, never rewritten (they hold no subject values).
+OWN_FILES = {"users.sqlite3", "audit.sqlite3", "secret_key", "audit.key", "graph.lock"}
+TEXT_EXT = {".csv", ".tsv", ".txt"}
+XLSX_EXT = {".xlsx", ".xlsm"}
+JSONL_EXT = {".jsonl", ".ndjson", ".json"}
+UPLOADS = "uploads"
+
+#: Fields a correction may change, with their type.
+CORRECTABLE = {
+    "name": "text", "gender": "gender", "birth_date": "date", "entry_year": "year",
+    "graduation_year": "year", "status": "status", "phone": "phone", "email": "email",
+    "consent_contact": "bool", "consent_display": "bool", "consent_source": "text",
+    "consent_date": "date", "guardian_consent_ref": "text",
+}
+STATUSES = ("bekerja", "melanjutkan", "wirausaha", "mencari_kerja", "tidak_terdata")
+
+
+def check_nisn(nisn) -> str:
+    s = str(nisn or "").strip()
+    if not re.fullmatch(r"\d{10}", s):
+        raise ParameterError("nisn: must be 10 digits / harus 10 digit",
+                             [{"param": "nisn", "message": "must be 10 digits"}])
+    return s
+
+
+def _person(store, nisn: str) -> dict:
+    node = store.get_node("Person", (nisn,))
+    if node is None:
+        raise NotFound("nisn: no person with this NISN / tidak ditemukan",
+                       [{"param": "nisn", "message": "no such person"}])
+    return node
+
+
+def person_values(node: dict) -> list[str]:
+    """The identifying values a deletion must leave nowhere: NISN, name, phone, email."""
+    vals = [node.get(k) for k in ("nisn", "name", "phone", "email")]
+    return sorted({str(v).strip() for v in vals if v not in (None, "") and str(v).strip()},
+                  key=len, reverse=True)
+
+
+# -- access ------------------------------------------------------------------------
+
+def export_subject(store, nisn: str, *, audit=None, data_dir: Path | str | None = None) -> dict:
+    """Everything held about one person, JSON-ready: the node's properties
+    (provenance included), every relationship with the other end named, the
+    audit entries about them, and the data-directory files that mention them."""
+    nisn = check_nisn(nisn)
+    node = _person(store, nisn)
+    rels = []
+    for rel in store.relationships_of("Person", (nisn,)):
+        label, key = rel["other"]
+        other = store.get_node(label, tuple(key)) or {}
+        rels.append({**rel, "other": {"label": label, "key": key, "name": other.get("name")}})
+    values = person_values(node)
+    files = []
+    if data_dir is not None:
+        files = [str(p.relative_to(data_dir)) for p in _files(Path(data_dir))
+                 if p.name != "graph.json" and _mentions(p, values)]
+    return {
+        "format": FORMAT,
+        "exported_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "nisn": nisn,
+        "person": node,
+        "relationships": rels,
+        "audit": audit.entries(nisn=nisn) if audit is not None else [],
+        "files": files,
+    }
+
+
+# -- correction --------------------------------------------------------------------
+
+def _parse(kind: str, value):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        s = str(value).strip().lower()
+        if s in ("ya", "y", "yes", "true", "1"):
+            return True
+        if s in ("tidak", "n", "no", "false", "0"):
+            return False
+        raise ValueError("must be ya/tidak (true/false)")
+    if isinstance(value, (dict, list)):
+        raise ValueError("must be a single value")
+    s = str(value).strip()
+    if kind == "year":
+        if not re.fullmatch(r"\d{4}", s) or not 1950 <= int(s) <= 2100:
+            raise ValueError("must be a year 1950-2100")
+        return int(s)
+    if kind == "date":
+        try:
+            return dt.date.fromisoformat(s).isoformat()
+        except ValueError:
+            raise ValueError("must be a date YYYY-MM-DD") from None
+    if kind == "gender":
+        if s.upper() not in ("L", "P"):
+            raise ValueError("must be L or P")
+        return s.upper()
+    if kind == "status":
+        if s not in STATUSES:
+            raise ValueError(f"must be one of {', '.join(STATUSES)}")
+        return s
+    if kind == "phone":
+        s = re.sub(r"[\s\-.()/]+", "", s)
+        if not re.fullmatch(r"\+?\d{8,15}", s):
+            raise ValueError("must be 8-15 digits")
+        return s
+    if kind == "email":
+        if len(s) > 254 or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s.]+", s):
+            raise ValueError("must be an email address")
+        return s
+    if len(s) > 200:
+        raise ValueError("at most 200 characters")
+    return s
+
+
+def correct_subject(store, nisn: str, field: str, value) -> dict:
+    """Set one allowed field of a person (``None``/empty removes it)."""
+    nisn = check_nisn(nisn)
+    if field not in CORRECTABLE:
+        raise ParameterError(f"field: must be one of {', '.join(CORRECTABLE)}",
+                             [{"param": "field", "message": f"one of {', '.join(CORRECTABLE)}"}])
+    try:
+        parsed = _parse(CORRECTABLE[field], value)
+    except ValueError as exc:
+        raise ParameterError(f"value: {exc}", [{"param": "value", "message": str(exc)}]) from None
+    if field == "name" and parsed is None:
+        raise ParameterError("value: a name cannot be removed", [{"param": "value", "message": "required"}])
+    _person(store, nisn)
+    counts = store.upsert_nodes("Person", [{"nisn": nisn, field: parsed}], source=SOURCE)
+    return {"nisn": nisn, "field": field, "changed": counts.updated > 0}
+
+
+# -- deletion ----------------------------------------------------------------------
+
+def delete_subject(store, nisn: str, *, data_dir: Path | str | None = None) -> dict:
+    """Delete the person from the store and from every file of ``data_dir``.
+
+    Returns what was done (counts and relative file paths, no values).
+    """
+    nisn = check_nisn(nisn)
+    node = _person(store, nisn)
+    values = person_values(node)
+    report = {"nisn_deleted": store.delete_node("Person", (nisn,)),
+              "store_properties_redacted": scrub_store(store, values),
+              "files_rewritten": [], "files_removed": [], "uploads_removed": 0}
+    if data_dir is not None:
+        purge_files(Path(data_dir), nisn, values, report, store=store)
+    return report
+
+
+def _redact(text: str, values: list[str]) -> str:
+    for v in values:
+        text = text.replace(v, REDACTED)
+    return text
+
+
+def _holds(value, values: list[str]) -> bool:
+    if isinstance(value, str):
+        return any(v in value for v in values)
+    if isinstance(value, (list, tuple)):
+        return any(_holds(x, values) for x in value)
+    return False
+
+
+def _redacted(value, values: list[str]):
+    if isinstance(value, str):
+        return _redact(value, values)
+    if isinstance(value, (list, tuple)):
+        return [_redacted(x, values) for x in value]
+    return value
+
+
+def scrub_store(store, values: list[str]) -> int:
+    """Redact ``values`` in every non-key text property of every node and
+    relationship (both stores, through the store interface); return how many
+    properties changed."""
+    changed = 0
+    for label, nt in NODE_TYPES.items():
+        rows = []
+        for props in store.iter_nodes(label):
+            fix = {k: _redacted(v, values) for k, v in props.items()
+                   if k not in nt.key and k not in ("source", "loaded_at") and _holds(v, values)}
+            if fix:
+                rows.append({**{k: props[k] for k in nt.key}, **fix})
+                changed += len(fix)
+        if rows:
+            store.upsert_nodes(label, rows, source=SOURCE)
+    for rt in REL_TYPES.values():
+        for start in rt.start:
+            for end in rt.end:
+                rows = []
+                for rel in store.iter_relationships(rt.type, start_label=start, end_label=end):
+                    props = rel["props"]
+                    fix = {k: _redacted(v, values) for k, v in props.items()
+                           if k not in rt.key and k not in ("source", "loaded_at") and _holds(v, values)}
+                    if fix:
+                        rows.append({"start": rel["start"], "end": rel["end"],
+                                     "props": {**{k: props[k] for k in rt.key}, **fix}})
+                        changed += len(fix)
+                if rows:
+                    store.upsert_relationships(rt.type, rows, start_label=start, end_label=end,
+                                               source=SOURCE)
+    return changed
+
+
+def _files(data_dir: Path):
+    if not data_dir.is_dir():
+        return
+    for root, dirs, names in os.walk(data_dir):
+        dirs.sort()
+        for name in sorted(names):
+            path = Path(root) / name
+            if path.is_symlink() or not path.is_file():
+                continue
+            if path.parent == data_dir and (name in OWN_FILES or name.startswith(("users.sqlite3", "audit.sqlite3"))):
+                continue
+            yield path
+
+
+def _forms(values: list[str]) -> list[bytes]:
+    """Byte forms a value takes in files: as is, JSON-escaped, CSV-quoted."""
+    out = set()
+    for v in values:
+        for form in (v, json.dumps(v)[1:-1], json.dumps(v, ensure_ascii=False)[1:-1], v.replace('"', '""')):
+            for enc in ("utf-8", "cp1252"):
+                try:
+                    out.add(form.encode(enc))
+                except UnicodeEncodeError:
+                    pass
+    return sorted(out, key=len, reverse=True)
+
+
+def _mentions(path: Path, values: list[str]) -> bool:
+    if not values:
+        return False
+    if path.suffix.lower() in XLSX_EXT:
+        try:
+            return any(_holds(c, values) for c in _xlsx_cells(path))
+        except Exception:  # not a readable workbook: look at the bytes
+            pass
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return any(f in data for f in _forms(values))
+
+
+def _xlsx_cells(path: Path):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        for ws in wb.worksheets:
+            for row in ws.iter_rows(values_only=True):
+                for c in row:
+                    if isinstance(c, str):
+                        yield c
+    finally:
+        wb.close()
+
+
+def purge_files(data_dir: Path, nisn: str, values: list[str], report: dict, *, store=None) -> None:
+    uploads = data_dir / UPLOADS
+    if uploads.is_dir():
+        pending = [d for d in uploads.iterdir()]
+        for d in pending:
+            if d.is_dir():
+                shutil.rmtree(d, ignore_errors=True)
+            else:
+                d.unlink(missing_ok=True)
+        report["uploads_removed"] = len(pending)
+    for path in list(_files(data_dir)):
+        if not _mentions(path, values):
+            continue
+        rel = str(path.relative_to(data_dir))
+        ext = path.suffix.lower()
+        try:
+            if path.name == "graph.json" and path.parent == data_dir:
+                _rewrite_graph(data_dir, nisn, values, store)
+            elif ext in TEXT_EXT:
+                _rewrite_csv(path, nisn, values)
+            elif ext in XLSX_EXT:
+                _rewrite_xlsx(path, nisn, values)
+            elif ext in JSONL_EXT:
+                _rewrite_lines(path, values)
+            else:
+                raise ValueError("unknown format")
+        except Exception:  # cannot be rewritten safely: the file goes
+            path.unlink(missing_ok=True)
+            report["files_removed"].append(rel)
+            continue
+        if path.exists() and _mentions(path, values):
+            path.unlink()
+            report["files_removed"].append(rel)
+        else:
+            report["files_rewritten"].append(rel)
+
+
+def _rewrite_graph(data_dir: Path, nisn: str, values: list[str], store) -> None:
+    """A graph.json that is not the store just changed (e.g. an old embedded
+    store next to a Neo4j installation): delete and redact there too."""
+    from graph_service.embedded import EmbeddedStore
+
+    if getattr(store, "path", None) is not None and Path(store.path) == data_dir / "graph.json":
+        other = store
+    else:
+        other = EmbeddedStore(data_dir)
+    other.delete_node("Person", (nisn,))
+    scrub_store(other, values)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.rewrite")
+    mode = path.stat().st_mode & 0o777
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def _row_mentions(cells, nisn: str, values: list[str]) -> bool:
+    for c in cells:
+        if c is None:
+            continue
+        s = str(c).strip()
+        if nisn in s or s in values:
+            return True
+    return False
+
+
+def _rewrite_csv(path: Path, nisn: str, values: list[str]) -> None:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValueError("undecodable")
+    bom = data.startswith(b"\xef\xbb\xbf")
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    newline = "\r\n" if "\r\n" in text else "\n"
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    kept = [rows[0]] + [r for r in rows[1:] if not _row_mentions(r, nisn, values)] if rows else []
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator=newline)
+    for r in kept:
+        writer.writerow([_redact(c, values) for c in r])
+    result = out.getvalue()
+    _atomic_write(path, (("\ufeff" if bom else "") + result).encode(encoding if encoding != "utf-8-sig" else "utf-8"))
+
+
+def _rewrite_xlsx(path: Path, nisn: str, values: list[str]) -> None:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        doomed = [row[0].row for row in ws.iter_rows() if row and
+                  _row_mentions([c.value for c in row], nisn, values)]
+        for n in reversed(doomed):
+            if n == 1:  # a header row is kept (redacted below)
+                continue
+            ws.delete_rows(n)
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and _holds(c.value, values):
+                    c.value = _redact(c.value, values)
+    out = io.BytesIO()
+    wb.save(out)
+    _atomic_write(path, out.getvalue())
+
+
+def _rewrite_lines(path: Path, values: list[str]) -> None:
+    text = path.read_bytes().decode("utf-8")
+    forms = [f.decode("utf-8") for f in _forms(values) if _decodes(f)]
+    lines = [line for line in text.split("\n") if not any(f in line for f in forms)]
+    _atomic_write(path, "\n".join(lines).encode("utf-8"))
+
+
+def _decodes(b: bytes) -> bool:
+    try:
+        b.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False

@@ -1,0 +1,370 @@
+"""The analyses pages (issue 6): one page per analysis, a table and a chart or
+a graph drawn on the server as inline SVG (no script, no inline style: the
+CSP allows neither), each with its JSON twin: the registry query behind it at
+``/api/v1/query/<name>`` with the same parameters (linked in the footer).
+The tracer summary also downloads as CSV/XLSX laid out for the annual report.
+
+Like the rest of ``web``, a thin layer: parameters from the query string go
+to the registry (``run_registered``), which validates them; the views only
+shape rows into chart items. Every value reaches the page through Jinja's
+autoescaping; the SVG carries numbers in attributes and names as text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from flask import Blueprint, Response, g, render_template, request, url_for
+
+from web import access, get_store, i18n
+from web.api import registry, run_registered
+from web.exports import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
+
+bp = Blueprint("analyses", __name__, url_prefix="/analisis")
+
+#: The pages: slug -> (view name, registry queries shown, template).
+PAGES = (
+    ("penelusuran", "tracer", ("tracer_summary",)),
+    ("keselarasan", "alignment", ("program_alignment",)),
+    ("prakerin", "internships", ("internship_monitoring", "internship_hosts")),
+    ("penghubung", "connectors", ("key_connectors",)),
+    ("klaster", "clusters", ("industry_clusters",)),
+    ("tak-terlacak", "untraced", ("untraced_reach",)),
+    ("alumni-sukses", "register", ("alumni_register",)),
+)
+
+#: This blueprint's strings (Indonesian, English); others come from web.i18n.
+STRINGS = {
+    "nav_analyses": ("Analisis", "Analyses"),
+    "analyses_title": ("Analisis kerja sama industri", "Industry-cooperation analyses"),
+    "analyses_intro": ("Pemantauan prakerin, mutu mitra, keselarasan kurikulum dan alumni sukses, "
+                       "sesuai rekomendasi kajian kerja sama industri sekolah.",
+                       "Internship monitoring, partner quality, curriculum alignment and "
+                       "successful alumni, as the school's industry-cooperation study recommends."),
+    "json_api": ("Data JSON (API)", "JSON data (API)"),
+    "apply": ("Terapkan", "Apply"),
+    "chart": ("Grafik", "Chart"),
+    "no_data": ("Belum ada data untuk ditampilkan.", "No data to show yet."),
+    "unnamed": ("(tanpa nama: tidak bersedia dihubungi)", "(unnamed: did not consent)"),
+    "hidden_count": ("{n} alumni tidak bersedia dihubungi: dihitung, tidak ditampilkan.",
+                     "{n} alumni did not consent: counted, not shown."),
+    "year_from": ("Tahun lulus dari", "Graduated from"),
+    "year_to": ("sampai", "to"),
+    "years": ("Jendela (tahun)", "Window (years)"),
+    "program_code": ("Kode program", "Programme code"),
+    "totals": ("Jumlah", "Totals"),
+    "alumni": ("Lulusan", "Alumni"), "traced": ("Terlacak", "Traced"),
+    "traced_rate": ("Keterlacakan", "Traced rate"), "absorption_rate": ("Keterserapan", "Absorption"),
+    "alignment_rate": ("Keselarasan", "Alignment"),
+    "median_wait_months": ("Median masa tunggu (bulan)", "Median wait (months)"),
+    "bekerja": ("Bekerja", "Working"), "melanjutkan": ("Melanjutkan", "Studying"),
+    "wirausaha": ("Wirausaha", "Self-employed"), "mencari_kerja": ("Mencari kerja", "Job seeking"),
+    "tidak_terdata": ("Tidak terdata", "Untraced"),
+    "wait_note": ("Masa tunggu: bulan penuh dari 1 Juni tahun lulus sampai mulai kerja pertama "
+                  "(dibulatkan ke bawah; kerja sebelum lulus dihitung 0).",
+                  "Waiting time: whole months from 1 June of the graduation year to the first "
+                  "job's start (floored; a job before graduation counts 0)."),
+    "alumni_sectors": ("Bidang tempat alumni bekerja", "Sectors where alumni work"),
+    "partner_sectors": ("Bidang mitra aktif", "Sectors of active partners"),
+    "gaps_no_partner": ("Alumni ada, mitra belum", "Alumni there, no partner"),
+    "gaps_no_alumni": ("Mitra ada, alumni belum", "Partner there, no alumni"),
+    "curriculum_sync": ("Sinkronisasi kurikulum tahun ini", "Curriculum sync this year"),
+    "school_partners": ("Hitung mitra tingkat sekolah", "Count school-wide partners"),
+    "supervisor": ("Guru pembimbing", "Supervising teacher"),
+    "no_supervisor": ("(tanpa guru pembimbing)", "(no teacher)"),
+    "placements": ("Prakerin", "Placements"), "under_monitored": ("Kurang kunjungan", "Under-monitored"),
+    "missing_visits": ("Kunjungan kurang", "Missing visits"),
+    "visits": ("Kunjungan", "Visits"), "expected": ("Seharusnya", "Expected"),
+    "hosts_title": ("Mutu DU/DI tempat prakerin", "Host quality"),
+    "interns": ("Siswa prakerin", "Interns"), "eligible": ("Sudah lulus", "Graduated"),
+    "hired": ("Direkrut", "Hired"), "conversion_rate": ("Konversi", "Conversion"),
+    "avg_score": ("Nilai rata-rata", "Average score"), "never_hired": ("Tak pernah merekrut", "Never hires"),
+    "low_score": ("Nilai rendah", "Low scores"), "partner": ("Mitra", "Partner"),
+    "betweenness": ("Keterhubungan (betweenness)", "Betweenness"),
+    "employers_n": ("DU/DI", "Employers"), "programs_reached": ("Program terjangkau", "Programmes reached"),
+    "samples": ("Sampel", "Samples"), "exact": ("pasti", "exact"), "sampled": ("sampel", "sampled"),
+    "cluster": ("Klaster", "Cluster"), "size": ("DU/DI", "Employers"), "people": ("Orang", "People"),
+    "top_sectors": ("Bidang utama", "Top sectors"), "top_employers": ("DU/DI utama", "Top employers"),
+    "partners": ("Mitra di dalamnya", "Partners inside"), "no_partner": ("belum ada mitra", "no partner yet"),
+    "min_size": ("Ukuran minimal", "Minimum size"),
+    "cluster_graph": ("Klaster dan hubungannya (merah: belum ada mitra)",
+                      "Clusters and their links (red: no partner yet)"),
+    "reachers": ("Penghubung", "Reachers"), "top_reachers": ("Daftar telepon tim penelusuran",
+                                                              "The tracer team's call list"),
+    "reaches": ("Menjangkau", "Reaches"), "ties": ("Hubungan", "Ties"),
+    "tie_classmate": ("teman sekelas", "classmate"), "tie_coworker": ("rekan kerja", "co-worker"),
+    "tie_intern_peer": ("teman prakerin", "internship peer"),
+    "untraced_count": ("{n} alumni tak terlacak, {m} punya penghubung.",
+                       "{n} untraced alumni, {m} with someone to reach them."),
+    "tenure_months": ("Masa kerja (bulan)", "Tenure (months)"), "featured": ("Unggulan", "Featured"),
+    "featured_only": ("Hanya unggulan", "Featured only"), "since": ("Sejak", "Since"),
+    "per_program": ("Alumni per program", "Alumni per programme"),
+}
+
+
+def _t(key: str, **kwargs) -> str:
+    lang = getattr(g, "lang", i18n.DEFAULT_LANG)
+    pair = STRINGS.get(key)
+    if pair is None:
+        return i18n.translate(lang, key, **kwargs)
+    text = pair[1] if lang == "en" else pair[0]
+    return text.format(**kwargs) if kwargs else text
+
+
+@bp.context_processor
+def _helpers():
+    return {"ta": _t, "pct": _pct}
+
+
+@bp.app_context_processor
+def _nav():
+    """The base template's nav link (every page)."""
+    return {"analyses_nav": lambda: _t("nav_analyses")}
+
+
+def _pct(value) -> str:
+    return "–" if value is None else f"{value * 100:.1f}%"
+
+
+# -- helpers ---------------------------------------------------------------------
+
+def _title(name: str) -> str:
+    reg, _ = registry()
+    q = reg[name]
+    return q.title_en if getattr(g, "lang", "id") == "en" else q.title_id
+
+
+def _schools() -> list[dict]:
+    from queries import explore
+
+    return explore.schools(get_store())
+
+
+def _params(name: str, *, school_default: bool = True) -> dict:
+    """The query's parameters from the query string (others ignored); the
+    first school when none is chosen, like the other pages."""
+    reg, _ = registry()
+    known = {p.name for p in reg[name].params}
+    params = {k: v for k, v in request.args.items() if k in known and v.strip() != ""}
+    if school_default and "npsn" in known and "npsn" not in request.args:
+        schools = _schools()
+        if schools:
+            params["npsn"] = schools[0]["npsn"]
+    return params
+
+
+def _api_url(name: str, params: dict) -> str:
+    return url_for("api.query", name=name, **params)
+
+
+def _render(template: str, name: str, params: dict, **data):
+    """Render a page whose JSON twin is the registry query ``name`` with ``params``."""
+    return render_template(f"analyses/{template}", d=data, title=_title(name),
+                           schools=_schools(), args=request.args,
+                           json_url=_api_url(name, params))
+
+
+def _bars(items, value, label, display=None, color=None) -> list[dict]:
+    out = []
+    for it in items:
+        v = value(it)
+        out.append({"label": label(it), "value": v or 0,
+                    "display": display(it) if display else str(v),
+                    "color": color(it) if color else "#1f6fb2"})
+    return out
+
+
+# -- index -----------------------------------------------------------------------
+
+#: Pages of counts and employers only (no person named): viewers may see them too.
+AGGREGATE_ROLES = tuple(r for r in ("bkk", "humas", "admin", "viewer") if r in access.ROLES)
+
+
+@bp.get("/")
+@access.requires(*AGGREGATE_ROLES)
+def index():
+    reg, _ = registry()
+    lang = getattr(g, "lang", "id")
+    pages = []
+    for slug, view, names in PAGES:
+        q = reg[names[0]]
+        pages.append({"url": url_for(f"analyses.{view}"), "title": _title(names[0]),
+                      "help": q.description.split(" / ")[1 if lang == "id" else 0]
+                      if " / " in q.description else q.description})
+    return render_template("analyses/index.html", pages=pages, json_url=url_for("api.queries"))
+
+
+# -- 1. tracer summary ---------------------------------------------------------------
+
+def _tracer():
+    params = _params("tracer_summary")
+    result = run_registered("tracer_summary", params)
+    per_program: dict[str, dict] = {}
+    for row in result["rows"]:
+        acc = per_program.setdefault(row["program"], {"program": row["program"], "alumni": 0,
+                                                      "traced": 0, "absorbed": 0})
+        acc["alumni"] += row["alumni"]
+        acc["traced"] += row["traced"]
+        acc["absorbed"] += row["bekerja"] + row["melanjutkan"] + row["wirausaha"]
+    chart = []
+    for p in per_program.values():
+        chart.append({"label": f"{p['program']} · {_t('traced_rate')}",
+                      "value": p["traced"] / p["alumni"] if p["alumni"] else 0,
+                      "display": _pct(p["traced"] / p["alumni"] if p["alumni"] else None),
+                      "color": "#1f6fb2"})
+        chart.append({"label": f"{p['program']} · {_t('absorption_rate')}",
+                      "value": p["absorbed"] / p["traced"] if p["traced"] else 0,
+                      "display": _pct(p["absorbed"] / p["traced"] if p["traced"] else None),
+                      "color": "#27ae60"})
+    return params, result, chart
+
+
+@bp.get("/penelusuran")
+@access.requires(*AGGREGATE_ROLES)
+def tracer():
+    params, result, chart = _tracer()
+    return _render("tracer.html", "tracer_summary", params, result=result, chart=chart,
+                   exports={"csv": url_for("analyses.tracer_csv", **request.args),
+                            "xlsx": url_for("analyses.tracer_xlsx", **request.args)})
+
+
+def _tracer_export(fmt: str):
+    from queries.tracer_summary import report_rows
+
+    params, result, _ = _tracer()
+    headers, rows = report_rows(result["rows"])
+    name = f"penelusuran-tamatan-{params.get('npsn') or 'semua'}-{dt.date.today().isoformat()}"
+    if fmt == "csv":
+        body, mime = to_csv(headers, rows), CSV_MIME
+    else:
+        body, mime = to_xlsx(headers, rows, "penelusuran"), XLSX_MIME
+    return Response(body, mimetype=mime,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+@bp.get("/penelusuran.csv")
+@access.requires(*AGGREGATE_ROLES)
+def tracer_csv():
+    return _tracer_export("csv")
+
+
+@bp.get("/penelusuran.xlsx")
+@access.requires(*AGGREGATE_ROLES)
+def tracer_xlsx():
+    return _tracer_export("xlsx")
+
+
+# -- 2. programme alignment -------------------------------------------------------------
+
+@bp.get("/keselarasan")
+@access.requires(*AGGREGATE_ROLES)
+def alignment():
+    params = _params("program_alignment")
+    result = run_registered("program_alignment", params)
+    charts = []
+    for row in result["rows"]:
+        partnered = {p["sector"] for p in row["partner_sectors"]}
+        charts.append(_bars(row["alumni_sectors"], lambda a: a["alumni"],
+                            lambda a: f"{row['program']} · {a['sector']}",
+                            color=lambda a: "#27ae60" if a["sector"] in partnered else "#c0392b"))
+    return _render("alignment.html", "program_alignment", params, result=result, charts=charts)
+
+
+# -- 3. internships ------------------------------------------------------------------------
+
+@bp.get("/prakerin")
+@access.requires("bkk", "humas", "admin")
+def internships():
+    params = _params("internship_monitoring")
+    result = run_registered("internship_monitoring", params)
+    host_params = _params("internship_hosts")
+    hosts = run_registered("internship_hosts", host_params)
+    chart = _bars(result["rows"], lambda r: r["under_monitored"],
+                  lambda r: r["supervisor"] or _t("no_supervisor"), color=lambda r: "#e67e22")
+    host_chart = _bars([h for h in hosts["rows"] if h["conversion_rate"] is not None][:20],
+                       lambda h: h["conversion_rate"], lambda h: h["name"] or h["code"],
+                       display=lambda h: _pct(h["conversion_rate"]),
+                       color=lambda h: "#c0392b" if h["never_hired"] or h["low_score"] else "#1f6fb2")
+    return _render("internships.html", "internship_monitoring", params, result=result,
+                   chart=chart, hosts=hosts, host_chart=host_chart,
+                   hosts_url=_api_url("internship_hosts", host_params))
+
+
+# -- 4. key connectors ----------------------------------------------------------------
+
+@bp.get("/penghubung")
+@access.requires("bkk", "humas", "admin")
+def connectors():
+    params = _params("key_connectors")
+    result = run_registered("key_connectors", params)
+    chart = _bars(result["rows"], lambda r: r["betweenness"],
+                  lambda r: r["name"] or f"{_t('unnamed')} {r['program']} {r['graduation_year']}",
+                  display=lambda r: f"{r['betweenness']:.4f}",
+                  color=lambda r: "#27ae60" if r["name"] else "#95a5a6")
+    return _render("connectors.html", "key_connectors", params, result=result, chart=chart)
+
+
+# -- 5. industry clusters ------------------------------------------------------------------
+
+def cluster_drawing(rows: list[dict], links: list[dict], size: int = 520) -> dict:
+    """Circle layout of the clusters (area ~ employers) and their links, as
+    numbers for the SVG. Deterministic: clusters in their order on a circle."""
+    n = len(rows)
+    centre, ring = size / 2, size / 2 - 70 if n > 1 else 0
+    biggest = max((r["size"] for r in rows), default=1)
+    nodes, at = [], {}
+    for i, r in enumerate(rows):
+        angle = 2 * math.pi * i / max(n, 1) - math.pi / 2
+        x, y = centre + ring * math.cos(angle), centre + ring * math.sin(angle)
+        radius = 8 + 42 * math.sqrt(r["size"] / biggest)
+        at[r["cluster"]] = (x, y)
+        top = r["top_sectors"][0]["sector"] if r["top_sectors"] else ""
+        nodes.append({"x": round(x, 1), "y": round(y, 1), "r": round(radius, 1),
+                      "label": f"{r['cluster']} · {top}", "size": r["size"],
+                      "has_partner": r["has_partner"]})
+    heaviest = max((link["weight"] for link in links), default=1)
+    edges = []
+    for link in links:
+        if link["a"] in at and link["b"] in at:
+            (x1, y1), (x2, y2) = at[link["a"]], at[link["b"]]
+            edges.append({"x1": round(x1, 1), "y1": round(y1, 1), "x2": round(x2, 1),
+                          "y2": round(y2, 1), "w": round(1 + 7 * link["weight"] / heaviest, 1),
+                          "weight": link["weight"]})
+    return {"size": size, "nodes": nodes, "edges": edges}
+
+
+@bp.get("/klaster")
+@access.requires(*AGGREGATE_ROLES)
+def clusters():
+    params = _params("industry_clusters")
+    result = run_registered("industry_clusters", params)
+    drawing = cluster_drawing(result["rows"][:40], result["meta"].get("cluster_links") or [])
+    return _render("clusters.html", "industry_clusters", params, result=result, drawing=drawing)
+
+
+# -- 6. untraced reach ------------------------------------------------------------------------
+
+@bp.get("/tak-terlacak")
+@access.requires("bkk", "admin")
+def untraced():
+    params = _params("untraced_reach")
+    result = run_registered("untraced_reach", params)
+    chart = _bars(result["meta"].get("top_reachers") or [], lambda c: c["reaches"],
+                  lambda c: f"{c['name']} ({c['program']} {c['graduation_year']})",
+                  color=lambda c: "#8e44ad")
+    return _render("untraced.html", "untraced_reach", params, result=result, chart=chart)
+
+
+# -- 7. alumni register ------------------------------------------------------------------------
+
+@bp.get("/alumni-sukses")
+@access.requires("bkk", "humas", "admin")
+def register():
+    params = _params("alumni_register")
+    result = run_registered("alumni_register", params)
+    counts: dict[str, int] = {}
+    for row in result["rows"]:
+        counts[row["program"]] = counts.get(row["program"], 0) + 1
+    chart = [{"label": p, "value": n, "display": str(n), "color": "#18465e"}
+             for p, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] or ""))]
+    return _render("register.html", "alumni_register", params, result=result, chart=chart)
