@@ -162,11 +162,11 @@ def python_client(port: int, path: str, seconds: float, concurrency: int = 16,
 # -- the section ----------------------------------------------------------------
 
 def run(b: Bench) -> None:
-    from bench.query_latency import parameter_sets
+    from bench.query_speed import school_parameter_sets
 
     out = b.results.setdefault("api", {})
     emb = b.embedded()
-    sets = parameter_sets(emb.graph())
+    sets = school_parameter_sets(emb.graph())
     api_data = b.work / "api-data"
     shutil.rmtree(api_data, ignore_errors=True)
     api_data.mkdir(parents=True)

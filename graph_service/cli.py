@@ -33,6 +33,8 @@ def _config(ctx: click.Context) -> Config:
 def cli(ctx: click.Context, backend: str | None, data_dir: Path | None) -> None:
     """alumni-graph: jejaring alumni dan DU/DI untuk SMK (BKK dan Humas)."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # The driver's own debug/info output can echo query parameters (personal data).
+    logging.getLogger("neo4j").setLevel(logging.WARNING)
     overrides = {k: v for k, v in {"backend": backend, "data_dir": data_dir}.items() if v}
     ctx.obj = {"config": Config.from_env(**overrides)}
 
@@ -146,6 +148,206 @@ def stats(ctx) -> None:
             click.echo(f"{t:15} {store.count_relationships(t):>9}")
 
 
+# -- users and API tokens ------------------------------------------------------------
+
+def _accounts(ctx):
+    from graph_service.accounts import Accounts
+
+    return Accounts(_config(ctx).data_dir)
+
+
+def _audit(ctx, action: str, *, nisn: str | None = None, target: str | None = None,
+           detail=None) -> None:
+    import getpass
+
+    from graph_service.audit import AuditLog
+
+    try:
+        who = getpass.getuser()
+    except Exception:  # no login name in a container
+        who = "?"
+    AuditLog(_config(ctx).data_dir).record(f"cli:{who}", "admin", action, nisn=nisn, target=target,
+                                           detail=detail)
+
+
+@cli.group()
+def user() -> None:
+    """Staff accounts (users.sqlite3 in the data directory): roles admin, bkk, humas, viewer."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(["admin", "bkk", "humas", "viewer"]))
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@click.pass_context
+def user_add(ctx, name, role, password_stdin) -> None:
+    """Create a user; the password is asked twice (or read with --password-stdin)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password / kata sandi", hide_input=True, confirmation_prompt=True)
+    created = _accounts(ctx).add_user(name, role, password)
+    _audit(ctx, "user_add", target=created["name"], detail={"role": role})
+    click.echo(f"user {created['name']} ({role}) created")
+
+
+@user.command("list")
+@click.pass_context
+def user_list(ctx) -> None:
+    """The users, their roles and how many live API tokens each has."""
+    for u in _accounts(ctx).list_users():
+        state = "disabled" if u["disabled"] else "active"
+        click.echo(f"{u['name']:24} {u['role']:8} {state:9} tokens={u['tokens']} since {u['created_at']}")
+
+
+@user.command("disable")
+@click.argument("name")
+@click.pass_context
+def user_disable(ctx, name) -> None:
+    """Disable a user: their sessions end and their tokens are revoked at once."""
+    _accounts(ctx).set_disabled(name, True)
+    _audit(ctx, "user_disable", target=name.lower())
+    click.echo(f"user {name.lower()} disabled (sessions ended, tokens revoked)")
+
+
+@user.command("enable")
+@click.argument("name")
+@click.pass_context
+def user_enable(ctx, name) -> None:
+    """Enable a disabled user again (tokens stay revoked)."""
+    _accounts(ctx).set_disabled(name, False)
+    _audit(ctx, "user_enable", target=name.lower())
+    click.echo(f"user {name.lower()} enabled")
+
+
+@user.command("password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True)
+@click.pass_context
+def user_password(ctx, name, password_stdin) -> None:
+    """Set a new password (ends the user's sessions)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password / kata sandi baru", hide_input=True, confirmation_prompt=True)
+    _accounts(ctx).set_password(name, password)
+    _audit(ctx, "user_password", target=name.lower())
+    click.echo(f"password of {name.lower()} changed; their sessions ended")
+
+
+@user.command("token")
+@click.argument("name")
+@click.option("--label", default="", help="What the token is for (shown in `user tokens`).")
+@click.pass_context
+def user_token(ctx, name, label) -> None:
+    """Create an API token for NAME (printed once: only its hash is kept)."""
+    token_id, token = _accounts(ctx).create_token(name, label)
+    _audit(ctx, "token_create", target=name.lower(), detail={"token_id": token_id})
+    click.echo(f"token {token_id} for {name.lower()} (shown once; send it as 'Authorization: Bearer ...'):")
+    click.echo(token)
+
+
+@user.command("tokens")
+@click.argument("name", required=False)
+@click.pass_context
+def user_tokens(ctx, name) -> None:
+    """List API tokens (ids, labels, dates; never the tokens)."""
+    for t in _accounts(ctx).list_tokens(name):
+        state = f"revoked {t['revoked_at']}" if t["revoked_at"] else "live"
+        click.echo(f"{t['id']:>5} {t['user']:20} {state:32} used {t['last_used'] or '-'}  {t['label']}")
+
+
+@user.command("revoke-token")
+@click.argument("token_id", type=int, required=False)
+@click.option("--all", "all_of", metavar="NAME", help="Revoke every token of this user.")
+@click.pass_context
+def user_revoke_token(ctx, token_id, all_of) -> None:
+    """Revoke one token by its id (see `user tokens`), or every token of a user."""
+    accounts = _accounts(ctx)
+    if all_of:
+        n = accounts.revoke_tokens_of(all_of)
+        _audit(ctx, "token_revoke", target=all_of.lower(), detail={"count": n})
+        click.echo(f"{n} tokens of {all_of.lower()} revoked")
+        return
+    if token_id is None:
+        raise click.UsageError("give a TOKEN_ID or --all NAME")
+    if not accounts.revoke_token(token_id):
+        raise click.ClickException(f"no live token {token_id}")
+    _audit(ctx, "token_revoke", target=str(token_id))
+    click.echo(f"token {token_id} revoked")
+
+
+# -- subject requests (UU PDP) ------------------------------------------------------
+
+@cli.group()
+def subject() -> None:
+    """Data-subject requests: export, correct or delete everything about one NISN."""
+
+
+@subject.command("export")
+@click.argument("nisn")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the JSON here (mode 0600) instead of stdout.")
+@click.pass_context
+def subject_export_cmd(ctx, nisn, out) -> None:
+    """Everything held about NISN as JSON: properties, relationships, audit entries, files."""
+    import os
+
+    from graph_service.audit import AuditLog
+    from graph_service.subject import _person, check_nisn, export_subject
+
+    config = _config(ctx)
+    nisn = check_nisn(nisn)
+    with open_store(config) as store:
+        _person(store, nisn)
+        _audit(ctx, "subject_export", nisn=nisn)
+        data = export_subject(store, nisn, audit=AuditLog(config.data_dir), data_dir=config.data_dir)
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if out is None:
+        click.echo(text)
+        return
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    click.echo(f"written to {out}")
+
+
+@subject.command("correct")
+@click.argument("nisn")
+@click.argument("field")
+@click.argument("value")
+@click.pass_context
+def subject_correct_cmd(ctx, nisn, field, value) -> None:
+    """Correct one FIELD of a person (an empty VALUE removes it)."""
+    from graph_service.subject import correct_subject
+
+    with open_store(_config(ctx)) as store:
+        result = correct_subject(store, nisn, field, value)
+    _audit(ctx, "subject_correct", nisn=result["nisn"], detail={"field": field})
+    click.echo(f"{field}: {'changed' if result['changed'] else 'unchanged'}")
+
+
+@subject.command("delete")
+@click.argument("nisn")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def subject_delete_cmd(ctx, nisn, yes) -> None:
+    """Delete a person from the store and from every file of the data directory."""
+    from graph_service.subject import _person, check_nisn, delete_subject
+
+    config = _config(ctx)
+    nisn = check_nisn(nisn)
+    with open_store(config) as store:
+        _person(store, nisn)
+        if not yes:
+            click.confirm(f"Delete {nisn} everywhere (store and data directory)? This cannot be undone",
+                          abort=True)
+        report = delete_subject(store, nisn, data_dir=config.data_dir)
+    _audit(ctx, "subject_delete", nisn=nisn, detail={"files_rewritten": len(report["files_rewritten"]),
+                                                     "files_removed": len(report["files_removed"])})
+    click.echo(json.dumps(report, indent=2))
+
+
 def _serve(config: Config, host: str, port: int, debug: bool) -> None:
     from web import create_app
 
@@ -213,8 +415,26 @@ def demo(ctx, host, port, seed, schools, no_serve) -> None:
     click.echo(report.render())
     if not report.ok:
         ctx.exit(1)
+    _demo_admin(config)
     if not no_serve:
         _serve(config, host, port, debug=False)
+
+
+def _demo_admin(config: Config) -> None:
+    """First run: an admin with a random one-time password, printed once (no
+    default password anywhere). Nothing happens when a user exists."""
+    import secrets
+
+    from graph_service.accounts import Accounts
+
+    accounts = Accounts(config.data_dir)
+    if accounts.count_users():
+        return
+    password = secrets.token_urlsafe(12)
+    accounts.add_user("admin", "admin", password)
+    click.echo("")
+    click.echo("Login / masuk:  user admin   password " + password)
+    click.echo("(shown only now: write it down, or set another with `alumni-graph user password admin`)")
 
 
 def main() -> None:

@@ -394,6 +394,33 @@ def schools(store) -> list[dict]:
     return sorted(rows, key=lambda r: ((r["name"] or "").lower(), r["npsn"]))
 
 
+# -- consent for exports ------------------------------------------------------
+
+def displayable(store, npsn: str, people: list[dict], as_of: str | None = None) -> list[bool]:
+    """For each ``{name, program, graduation_year}`` of a school's people (a
+    query's champions), whether they may appear by name in an export: every
+    person of the school with that name, programme and year has
+    ``consent_display`` as it counts on ``as_of`` (the minor rule,
+    queries/rules.py). Unknown people: no."""
+    from queries.rules import display_consented
+
+    names = sorted({p.get("name") for p in people if p.get("name")})
+    if not names:
+        return [False] * len(people)
+    if _is_cypher(store):
+        found = [r["p"] for r in store.read(_cypher("people_named"), {"npsn": str(npsn), "names": names})]
+    else:
+        wanted = set(names)
+        found = [a for _, a in store.graph().nodes(data=True)
+                 if a["label"] == "Person" and a.get("school_npsn") == npsn and a.get("name") in wanted]
+    verdict: dict[tuple, bool] = {}
+    for a in found:
+        key = (a.get("name"), a.get("program_code"), a.get("graduation_year"))
+        verdict[key] = verdict.get(key, True) and display_consented(a, as_of)
+    return [verdict.get((p.get("name"), p.get("program"), p.get("graduation_year")), False)
+            for p in people]
+
+
 # -- overview -----------------------------------------------------------------
 
 def overview(store, npsn: str | None = None, as_of: str | None = None) -> dict:

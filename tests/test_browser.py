@@ -1,7 +1,8 @@
 """The web app as a person uses it: a real server on 127.0.0.1 and the
 system's Chromium through Playwright, on both stores, with the hostile-names
 fixture. Every page must load with no console error, no request leaving
-127.0.0.1, no dialog, and the XSS sentinel ``window.__xss`` unset.
+127.0.0.1, no dialog, and the XSS sentinel ``window.__xss`` unset. Each test
+logs in through the login form first (as admin unless it says otherwise).
 
 Screenshots go to ``test-artifacts/screenshots/`` (git-ignored).
 """
@@ -15,6 +16,7 @@ import pytest
 
 import web_fixture as fx
 from web import create_app
+from web_support import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -53,10 +55,13 @@ def live(request, tmp_path_factory):
 
         store = EmbeddedStore(tmp_path_factory.mktemp("browser"))
     fx.build(store)
-    server = make_server("127.0.0.1", 0, create_app(store=store), threaded=True)
+    app = create_app({"DATA_DIR": tmp_path_factory.mktemp("browser-data")}, store=store)
+    for role in ("admin", "viewer"):
+        app.extensions["alumni_graph_accounts"].add_user(f"uji-{role}", role, PASSWORD)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "store": request.param}
+    yield {"url": f"http://127.0.0.1:{server.server_port}", "store": request.param, "app": app}
     server.shutdown()
     store.close()
 
@@ -87,14 +92,29 @@ class Watch:
         assert page.evaluate("() => window.__xss") is None
 
 
+def log_in(p, live, role: str = "admin") -> None:
+    p.goto(live["url"] + "/masuk")
+    p.fill("#login-username", f"uji-{role}")
+    p.fill("#login-password", PASSWORD)
+    with p.expect_navigation():
+        p.click("#login-submit")
+    assert p.locator("#current-user").count() == 1
+
+
 @pytest.fixture
-def page(browser, live):
+def anonymous_page(browser, live):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     p = context.new_page()
     p.set_default_timeout(15_000)
     p.watch = Watch(p, live["url"])
     yield p
     context.close()
+
+
+@pytest.fixture
+def page(anonymous_page, live):
+    log_in(anonymous_page, live)
+    return anonymous_page
 
 
 def shot(page, live, name: str) -> None:
@@ -234,4 +254,84 @@ def test_language_switch_is_remembered(page, live):
     page.click("#nav-graph")
     page.wait_for_load_state("load")
     assert page.get_attribute("html", "lang") == "en" and "Network graph" in page.inner_text("h1")
+    page.watch.assert_clean(page)
+
+
+def test_login_is_required_and_logout_ends_the_session(anonymous_page, live):
+    page = anonymous_page
+    page.goto(live["url"] + "/graf")
+    assert "/masuk" in page.url and page.locator("#login-form").count() == 1
+    page.fill("#login-username", "uji-admin")
+    page.fill("#login-password", "salah-sekali-12345")
+    page.click("#login-submit")
+    page.locator("#login-error").wait_for()
+    log_in(page, live)
+    page.goto(live["url"] + "/graf")
+    assert page.url.endswith("/graf")
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    assert cookies["ag_session"]["httpOnly"] and cookies["ag_session"]["sameSite"] == "Lax"
+    with page.expect_navigation():
+        page.click("#logout")
+    assert "/masuk" in page.url
+    page.goto(live["url"] + "/graf")
+    assert "/masuk" in page.url
+    page.watch.errors = [e for e in page.watch.errors if "401" not in e]
+    page.watch.assert_clean(page)
+
+
+def test_viewer_sees_only_what_the_role_allows(anonymous_page, live):
+    page = anonymous_page
+    log_in(page, live, "viewer")
+    nav = page.inner_text("header nav")
+    assert page.locator("#nav-graph").count() == 1 and page.locator("#nav-import").count() == 0
+    assert page.locator("#nav-partners").count() == 0 and page.locator("#nav-referral").count() == 0, nav
+    response = page.goto(live["url"] + "/siswa/0051000001")
+    assert response.status == 403 and "081234" not in page.content()
+    page.watch.errors = [e for e in page.watch.errors if "403" not in e]
+    page.watch.assert_clean(page)
+
+
+HOSTILE_UPLOADS = {
+    # name: (file name, bytes, what the report or page must say)
+    "xss-file-name": ('siswa<img src=x onerror="window.__xss=1">.csv',
+                      b"nisn,nama\n12,<script>window.__xss=1</script>\n", "report-problems"),
+    "formula-and-cypher": ("siswa.csv",
+                           ("nisn,nama,npsn,kode_program\n0051000099,=HYPERLINK(\"http://x\"),20300001,TKR\n"
+                            "0051000098,\"MATCH (n) DETACH DELETE n //\",20300001,TKR\n").encode(), "report"),
+    "not-an-xlsx": ("siswa.xlsx", b"this is not a zip", "report-problems"),
+    "binary": ("siswa.csv", bytes(range(256)) * 8, "report-problems"),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE_UPLOADS)
+def test_hostile_uploads_are_rejected_or_inert(page, live, case):
+    name, body, where = HOSTILE_UPLOADS[case]
+    page.goto(live["url"] + "/impor")
+    page.set_input_files("#upload-files", files=[{"name": name, "mimeType": "text/csv", "buffer": body}])
+    page.click("#upload-form button[type=submit]")
+    page.locator(f"#{where}").wait_for()
+    page.watch.assert_clean(page)
+
+
+def test_oversized_upload_is_refused(page, live):
+    page.goto(live["url"] + "/impor")
+    big = b"nisn,nama\n" + b"0" * (11 * 1024 * 1024)
+    page.set_input_files("#upload-files", files=[{"name": "siswa.csv", "mimeType": "text/csv", "buffer": big}])
+    with page.expect_navigation():
+        page.click("#upload-form button[type=submit]")
+    assert "Berkas terlalu besar" in page.inner_text("main") or "too large" in page.inner_text("main")
+    page.watch.errors = [e for e in page.watch.errors if "413" not in e]
+    page.watch.assert_clean(page)
+
+
+def test_cypher_and_script_in_search_boxes_are_inert(page, live):
+    page.goto(live["url"] + "/jalur-referensi")
+    page.fill("#student-input", "' OR 1=1 MATCH (n) DETACH DELETE n //<script>window.__xss=1</script>")
+    page.wait_for_timeout(500)
+    page.goto(live["url"] + "/graf?depth=2")
+    _settled(page)
+    page.fill("#graph-search", "<img src=x onerror=window.__xss=1>")
+    page.press("#graph-search", "Enter")
+    assert page.get_attribute("#graph-search", "data-hits") == "0"
+    assert page.request.get(live["url"] + "/graf.json").ok  # the graph is still there
     page.watch.assert_clean(page)

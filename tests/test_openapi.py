@@ -1,5 +1,6 @@
 """The OpenAPI document: generated from the routes and the registry (so it
-covers every API route), and the API honours it under schemathesis."""
+covers every API route), and the API honours it under schemathesis, run
+authenticated (Bearer token) as each role, and without auth (401 only)."""
 from __future__ import annotations
 
 import pytest
@@ -14,6 +15,7 @@ import web_fixture as fx
 from graph_service.embedded import EmbeddedStore
 from queries import REGISTRY
 from web import create_app
+from web_support import ROLES, login, token
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +26,8 @@ def api_app(tmp_path_factory):
 
 
 def test_document_covers_every_api_route(api_app):
-    doc = api_app.test_client().get("/api/v1/openapi.json").get_json()
+    assert api_app.test_client().get("/api/v1/openapi.json").status_code == 401
+    doc = login(api_app, "viewer").get("/api/v1/openapi.json").get_json()
     assert doc["openapi"].startswith("3.1")
     documented = set(doc["paths"])
     for rule in api_app.url_map.iter_rules():
@@ -60,9 +63,12 @@ def _operation_labels() -> list[tuple[str, str]]:
     over an empty store (the document does not depend on the data)."""
     import tempfile
 
+    from web.openapi import openapi_document
+
     app = create_app({"TESTING": True}, store=EmbeddedStore(tempfile.mkdtemp(prefix="openapi-")))
-    doc = app.test_client().get("/api/v1/openapi.json").get_json()
-    return [(path, method) for path, ops in doc["paths"].items() for method in ops]
+    doc = openapi_document(app)
+    return [(path, method, tuple(op.get("x-roles") or ()))
+            for path, ops in doc["paths"].items() for method, op in ops.items()]
 
 
 OPERATIONS = _operation_labels()
@@ -71,21 +77,53 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture
-def api_schema(store):
-    """The schema bound to an app over the fixture graph, on each store."""
+def api_app_on(store, data_dir):
+    """An app over the fixture graph, on each store."""
     fx.build(store)
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json",
-                                          create_app({"TESTING": True}, store=store))
+    return create_app({"TESTING": True, "DATA_DIR": data_dir}, store=store)
 
 
-@pytest.mark.parametrize("path,method", OPERATIONS, ids=[f"{m.upper()} {p}" for p, m in OPERATIONS])
-def test_api_honours_its_schema(api_schema, path, method):
-    operation = api_schema[path][method]
+def _schema(app, auth: dict):
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, headers=auth)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path,method,roles", OPERATIONS,
+                         ids=[f"{m.upper()} {p}" for p, m, _ in OPERATIONS])
+def test_api_honours_its_schema(api_app_on, role, path, method, roles):
+    """Every operation as each role: no 5xx, documented status codes and
+    bodies; an operation the role may not use answers 403 every time."""
+    auth = {"Authorization": f"Bearer {token(api_app_on, role)}"}
+    operation = _schema(api_app_on, auth)[path][method]
+    allowed = role in roles
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=15, deadline=None, derandomize=True, database=None,
+    @settings(max_examples=15 if allowed else 3, deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck))
     def run(case):
-        case.call_and_validate(checks=CHECKS)
+        response = case.call_and_validate(headers=auth, checks=CHECKS)
+        if not allowed:
+            assert response.status_code == 403, (role, path, method, response.status_code)
+        else:
+            assert response.status_code != 403, (role, path, method)
+
+    run()
+
+
+@pytest.mark.parametrize("path,method,roles", OPERATIONS,
+                         ids=[f"{m.upper()} {p}" for p, m, _ in OPERATIONS])
+def test_api_without_auth_is_401_only(api_app, path, method, roles):
+    """The same operations without credentials (or with a made-up token): 401, nothing else."""
+    operation = _schema(api_app, {"Authorization": f"Bearer {token(api_app, 'viewer')}"})[path][method]
+
+    @given(case=operation.as_strategy())
+    @settings(max_examples=5, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    def run(case):
+        response = case.call(headers={})
+        assert response.status_code == 401, (path, method, response.status_code)
+        assert response.json()["ok"] is False
+        forged = case.call(headers={"Authorization": "Bearer agt_forged-token"})
+        assert forged.status_code == 401
 
     run()

@@ -85,6 +85,9 @@ def get_store():
 def create_app(test_config: dict | None = None, *, config=None, store=None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
+    from web.auth import AUTH_DEFAULTS
+
+    app.config.from_mapping(AUTH_DEFAULTS)  # cookie flags, session timeouts, login limits
     if test_config:
         app.config.update(test_config)
     app.json.ensure_ascii = False

@@ -109,8 +109,6 @@ class LoginLimiter:
 
 def init_app(app, data_dir: Path) -> None:
     """Wire accounts, the audit log, the secret key and the request gate into ``app``."""
-    for key, value in AUTH_DEFAULTS.items():
-        app.config.setdefault(key, value)
     data_dir = Path(data_dir)
     if not app.config.get("SECRET_KEY"):
         import os

@@ -200,7 +200,7 @@ def _export(fmt: str):
     columns = [c["name"] if isinstance(c, dict) else c for c in data["columns"]]
     stamp = dt.date.today().isoformat()
     name = f"calon-mitra-{data['npsn'] or 'semua'}-{stamp}"
-    rows = _displayable_champions(data["rows"])
+    rows = _displayable_champions(data["rows"], data["npsn"])
     if fmt == "csv":
         body, mime = to_csv(columns, rows), CSV_MIME
     else:
@@ -210,23 +210,15 @@ def _export(fmt: str):
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
 
-def _displayable_champions(rows: list[dict]) -> list[dict]:
+def _displayable_champions(rows: list[dict], npsn: str | None) -> list[dict]:
     """Champions in an export (a file that leaves the app) only when they may
-    appear by name (boleh_ditampilkan, minor rule included); others become
+    appear by name (boleh_ditampilkan, minor rule included); the others become
     "(tanpa nama)", so the count stays right."""
-    from queries.rules import display_consented
-
-    nisns = sorted({c.get("nisn") for r in rows for c in r.get("champions") or []
-                    if isinstance(c, dict) and c.get("nisn")})
-    today = dt.date.today().isoformat()
-    allowed = {p["nisn"] for p in get_store().iter_nodes("Person", [(n,) for n in nisns])
-               if display_consented(p, today)}
-    out = []
-    for r in rows:
-        champions = [c if isinstance(c, dict) and c.get("nisn") in allowed
-                     else {"name": "(tanpa nama)"} for c in r.get("champions") or []]
-        out.append({**r, "champions": champions})
-    return out
+    champions = [c for r in rows for c in r.get("champions") or [] if isinstance(c, dict)]
+    shown = explore.displayable(get_store(), npsn, champions) if npsn and champions else []
+    allowed = {id(c) for c, ok in zip(champions, shown) if ok}
+    return [{**r, "champions": [c if id(c) in allowed else {"name": "(tanpa nama)"}
+                                for c in r.get("champions") or []]} for r in rows]
 
 
 @bp.get("/calon-mitra.csv")

@@ -1,0 +1,167 @@
+"""Deny by default, proven on the app's own URL map: every route declares the
+roles it allows (or is on the short public allow-list), and a request of
+every role (and of nobody) to every route with every method gets what the
+declaration says: anonymous 401 or a redirect to the login page, a role not
+declared 403, a declared role anything but 401/403. A new route without a
+declaration fails this file."""
+from __future__ import annotations
+
+import pytest
+
+import web_fixture as fx
+from web import create_app
+from web.auth import PUBLIC_ENDPOINTS
+from web_support import ROLES, login, web_store  # noqa: F401 (fixtures)
+
+#: The whole public allow-list: the login form, the health check, static files
+#: and the vendored graph library.
+EXPECTED_PUBLIC = {"auth.login", "auth.health", "static", "pages.vendor"}
+#: Sample values for path arguments (a NISN nobody has: the subject routes must
+#: not delete fixture people).
+#: Downloads, each classified: personal data (never for viewers) or aggregates only.
+#: A new download route must be added to one of the two (the test fails otherwise).
+PERSONAL_EXPORTS = {"pages.partners_csv", "pages.partners_xlsx", "pages.upload_report",
+                    "api.subject_export"}
+AGGREGATE_EXPORTS = {"analyses.tracer_csv", "analyses.tracer_xlsx"}
+SAMPLES = {"name": "prospective_partners", "nisn": "0051000003", "code": "E-001",
+           "npsn": fx.NPSN, "type": "employer", "key": "E-001", "token": "0" * 32,
+           "filename": "app.css"}
+
+
+def _app(store, data_dir):
+    return create_app({"TESTING": True, "DATA_DIR": data_dir}, store=store)
+
+
+def _url(rule) -> str:
+    values = {arg: SAMPLES.get(arg, "x") for arg in rule.arguments}
+    if "subject" in rule.rule:
+        values["nisn"] = "0059999999"
+    if rule.endpoint == "pages.vendor":
+        values["name"] = "vis-network.css"
+    if rule.endpoint == "pages.language":
+        values["code"] = "en"
+    return rule.build(values, append_unknown=False)[1]
+
+
+def _routes(app):
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_every_route_declares_its_roles(embedded_store, data_dir):
+    app = _app(embedded_store, data_dir)
+    undeclared, public = [], set()
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        roles = getattr(view, "required_roles", None)
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            public.add(rule.endpoint)
+            continue
+        if not roles or not set(roles) <= set(ROLES):
+            undeclared.append(rule.rule)
+    assert undeclared == []
+    assert public == EXPECTED_PUBLIC == set(PUBLIC_ENDPOINTS)
+
+
+def test_an_undeclared_route_is_refused_and_caught(embedded_store, data_dir):
+    from flask import Blueprint
+
+    app = _app(embedded_store, data_dir)
+    extra = Blueprint("extra", __name__)
+    extra.add_url_rule("/rahasia", "secret", lambda: "isi rahasia")
+    app.register_blueprint(extra)
+    undeclared = [r.rule for r in app.url_map.iter_rules()
+                  if r.endpoint not in PUBLIC_ENDPOINTS
+                  and not getattr(app.view_functions[r.endpoint], "required_roles", None)]
+    assert undeclared == ["/rahasia"]
+    r = login(app, "admin").get("/rahasia")
+    assert r.status_code == 403 and b"isi rahasia" not in r.data
+    assert app.test_client().get("/rahasia").status_code == 403
+
+
+@pytest.fixture
+def matrix_app(embedded_store, data_dir):
+    fx.build(embedded_store)
+    return _app(embedded_store, data_dir)
+
+
+def _call(client, method: str, url: str, json_api: bool):
+    kwargs = {"json": {}} if method == "POST" and json_api else {}
+    return client.open(url, method=method, **kwargs)
+
+
+def test_role_route_method_matrix(matrix_app):
+    app = matrix_app
+    seen, problems = 0, []
+    for rule, method in _routes(app):
+        url = _url(rule)
+        view = app.view_functions[rule.endpoint]
+        roles = set(getattr(view, "required_roles", ()) or ())
+        public = rule.endpoint in PUBLIC_ENDPOINTS
+        json_api = url.startswith("/api/")
+        # anonymous
+        r = _call(app.test_client(), method, url, json_api)
+        if public:  # (the login form answers 401 to a wrong password: that is not a refusal)
+            if r.status_code == 403 or (r.status_code == 302 and "/masuk" in r.headers["Location"]):
+                problems.append(("anonymous", method, url, r.status_code))
+        elif not (r.status_code == 401 or (r.status_code == 302 and "/masuk" in r.headers["Location"])):
+            problems.append(("anonymous", method, url, r.status_code))
+        # each role, a fresh session each time (logout must not spoil the rest)
+        for role in ROLES:
+            r = _call(login(app, role), method, url, json_api)
+            seen += 1
+            if public:
+                ok = r.status_code != 403
+            elif role in roles:
+                ok = r.status_code not in (401, 403) and r.status_code < 500
+            else:
+                ok = r.status_code == 403
+            if not ok:
+                problems.append((role, method, url, r.status_code, sorted(roles)))
+    assert problems == []
+    assert seen >= 4 * 40  # the map really was walked
+
+
+def test_viewer_may_not_write_or_export_personal_data(matrix_app):
+    app = matrix_app
+    writes, exports = [], []
+    for rule, method in _routes(app):
+        if rule.endpoint in PUBLIC_ENDPOINTS or rule.endpoint == "auth.logout":
+            continue
+        url = _url(rule)
+        if method != "GET":
+            writes.append((method, url))
+        elif url.endswith((".csv", ".xlsx", ".xls")) or "/subject/" in url:
+            assert rule.endpoint in PERSONAL_EXPORTS | AGGREGATE_EXPORTS, \
+                f"classify the download {rule.endpoint} as personal or aggregate"
+            if rule.endpoint in PERSONAL_EXPORTS:
+                exports.append((method, url))
+    assert {"/impor", "/api/v1/subject/0059999999/delete"} <= {u for _, u in writes}
+    assert {"/calon-mitra.csv", "/calon-mitra.xlsx"} <= {u for _, u in exports}
+    for method, url in writes + exports:
+        if method == "POST" and url.startswith("/api/v1/query/"):
+            continue  # a query by POST only reads (its body holds the parameters)
+        r = _call(login(app, "viewer"), method, url, url.startswith("/api/"))
+        assert r.status_code == 403, (method, url, r.status_code)
+
+
+def test_viewer_gets_aggregates_and_graphs(matrix_app):
+    c = login(matrix_app, "viewer")
+    for url in ("/", "/graf", f"/api/v1/overview?npsn={fx.NPSN}", f"/api/v1/graph/around/school/{fx.NPSN}",
+                "/dudi/E-001"):
+        assert c.get(url).status_code == 200, url
+    for url in ("/siswa/0051000001", "/api/v1/person/0051000001", "/calon-mitra", "/jalur-referensi",
+                "/impor"):
+        assert c.get(url).status_code == 403, url
+
+
+def test_no_get_changes_state(matrix_app):
+    """Every route that writes (import, subject requests, logout) takes POST only."""
+    app = matrix_app
+    writers = {"pages.upload_confirm", "pages.upload_confirm_json", "api.subject_correct",
+               "api.subject_delete", "auth.logout"}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in writers:
+            assert "GET" not in rule.methods, rule.rule
+    assert login(app, "admin").get("/keluar").status_code == 405
