@@ -1,6 +1,10 @@
 """6. The API under the production WSGI server: gunicorn, 2 worker processes
 (``gthread``, 4 threads each), on 127.0.0.1 only.
 
+Every request carries an API token (``Authorization: Bearer``) of an admin
+account the bench creates in the app's data directory, so the login gate
+(token lookup in ``users.sqlite3``) is part of every number.
+
 * Throughput of a small JSON endpoint answered from memory
   (``/api/v1/queries``: the query registry, no store access) at concurrency
   16, with ``wrk`` (C, one thread, so it leaves the 2 cores to the server as
@@ -31,7 +35,7 @@ import threading
 import time
 import urllib.parse
 
-from bench.harness import ROOT, SEED, Bench, Stats, percentile
+from bench.harness import ROOT, SEED, Bench, Stats, percentile, web_credentials
 
 SMALL = "/api/v1/queries"
 
@@ -83,11 +87,15 @@ class Gunicorn:
         self.log.close()
 
 
+#: ``Authorization`` header of every request (set once the bench user exists).
+HEADERS: dict[str, str] = {}
+
+
 def get(port: int, path: str, conn: http.client.HTTPConnection | None = None, timeout: float = 120):
     own = conn is None
     conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=HEADERS)
         resp = conn.getresponse()
         body = resp.read()
         return resp.status, body, conn
@@ -103,7 +111,8 @@ def query_path(name: str, params: dict) -> str:
 # -- throughput ---------------------------------------------------------------
 
 def wrk(url: str, seconds: int, connections: int = 16) -> dict:
-    done = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+    headers = [x for k, v in HEADERS.items() for x in ("-H", f"{k}: {v}")]
+    done = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", *headers, url],
                           capture_output=True, text=True, timeout=seconds + 60)
     text = done.stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
@@ -172,15 +181,22 @@ def run(b: Bench) -> None:
     api_data.mkdir(parents=True)
     shutil.copy2(emb.path, api_data / emb.path.name)
     neo = b.neo4j_loaded()
+    neo_web = b.work / "api-web-data-neo4j"  # the Neo4j app's accounts and secret key
     backends = {
-        "embedded": ({"ALUMNI_GRAPH_BACKEND": "embedded", "ALUMNI_GRAPH_DATA_DIR": str(api_data)}, emb),
-        "neo4j": ({"ALUMNI_GRAPH_BACKEND": "neo4j", "NEO4J_URI": b.uri()}, neo),
+        "embedded": ({"ALUMNI_GRAPH_BACKEND": "embedded", "ALUMNI_GRAPH_DATA_DIR": str(api_data)},
+                     emb, api_data),
+        "neo4j": ({"ALUMNI_GRAPH_BACKEND": "neo4j", "NEO4J_URI": b.uri(),
+                   "ALUMNI_GRAPH_DATA_DIR": str(neo_web)}, neo, neo_web),
     }
     tool = "wrk" if shutil.which("wrk") else "python"
     out["client"] = tool
     out["server"] = "gunicorn, 2 workers (gthread, 4 threads each), 127.0.0.1"
     extra = _extra_school(b)
-    for backend, (env, store) in backends.items():
+    for backend, (env, store, web_data) in backends.items():
+        token = web_credentials(web_data)
+        HEADERS.clear()
+        if token:
+            HEADERS["Authorization"] = f"Bearer {token}"
         server = Gunicorn(env, b.work / f"gunicorn-{backend}.log")
         try:
             res = out.setdefault(backend, {})

@@ -289,6 +289,25 @@ def _count_lines(path: Path) -> int:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
 
 
+# -- the web app's login -------------------------------------------------------
+
+BENCH_USER = "bench-admin"
+BENCH_PASSWORD = "bench-password-not-secret"  # a throwaway account in a throwaway data dir
+
+
+def web_credentials(data_dir: Path) -> str | None:
+    """Create the bench's admin account in the web app's data directory and
+    return an API token for it (None if this version of the app has no login)."""
+    try:
+        from graph_service.accounts import Accounts
+    except ImportError:
+        return None
+    accounts = Accounts(data_dir)
+    if accounts.get_user(BENCH_USER) is None:
+        accounts.add_user(BENCH_USER, "admin", BENCH_PASSWORD)
+    return accounts.create_token(BENCH_USER, "bench")[1]
+
+
 # -- writing a whole store into another at the store level --------------------
 
 def node_rows(store, label: str) -> Iterator[dict]:

@@ -358,6 +358,9 @@ def _serve(config: Config, host: str, port: int, debug: bool) -> None:
             err=True,
         )
     app = create_app(config=config)
+    if not app.extensions["alumni_graph_accounts"].count_users():
+        click.echo("No users yet: create the first with `alumni-graph user add NAME --role admin`.",
+                   err=True)
     click.echo(f"alumni-graph ({config.backend}) on http://{host}:{port}/")
     if debug:
         app.run(host=host, port=port, debug=True, use_reloader=False)

@@ -779,12 +779,14 @@ def _plan_row(k: str, i: int, r: dict, emp: str | None, plan: _Plan, existing_pe
         old = existing_people.get(r["nisn"])
         # Consent defaults to "no": for an empty cell, and for a new person
         # when the file has no consent column (an existing answer is kept).
-        # Whether a minor's consent counts (guardian reference) depends on the
-        # date asked about, so the queries decide it (queries/rules.py).
-        for col, prop in (("bersedia_dihubungi", "consent_contact"),
-                          ("boleh_ditampilkan", "consent_display")):
-            if props.get(prop) is None and (col in r or old is None):
-                props[prop] = False
+        # consent_display absent also means "no" (queries/rules.py), so it is
+        # written only when the file has its column. Whether a minor's consent
+        # counts (guardian reference) depends on the date asked about: the
+        # queries decide it.
+        if props.get("consent_contact") is None and ("bersedia_dihubungi" in r or old is None):
+            props["consent_contact"] = False
+        if props.get("consent_display") is None and "boleh_ditampilkan" in r:
+            props["consent_display"] = False
         plan.rows[i] = (("node", "Person"), props)
         plan.secondary[i] = [(("rel", "STUDIED_IN", "Person", "Program"),
                               {"start": (r["nisn"],), "end": (r["npsn"], r["kode_program"]), "props": {}})]

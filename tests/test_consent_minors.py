@@ -117,7 +117,11 @@ def test_consent_defaults_to_no(embedded_store):
     assert load_rows(embedded_store, "siswa", [{"nisn": "0050000099", "nama": "Baru", "npsn": NPSN,
                                                 "kode_program": "TKR"}]).ok
     p = embedded_store.get_node("Person", ("0050000099",))
-    assert p["consent_contact"] is False and p["consent_display"] is False
+    assert p["consent_contact"] is False and "consent_display" not in p  # absent: no
+    assert not display_consented(p, AS_OF)
+    assert load_rows(embedded_store, "siswa", [{"nisn": "0050000099", "nama": "Baru", "npsn": NPSN,
+                                                "kode_program": "TKR", "boleh_ditampilkan": ""}]).ok
+    assert embedded_store.get_node("Person", ("0050000099",))["consent_display"] is False
 
 
 # -- the queries, both stores ------------------------------------------------------------

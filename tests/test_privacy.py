@@ -42,7 +42,7 @@ def test_audit_log_is_append_only_and_hashes_the_nisn(app, client, data_dir):
 def test_writes_exports_and_views_are_audited(app, client):
     client.get(f"/siswa/{ANI}")
     client.get(f"/calon-mitra.csv?npsn={fx.NPSN}")
-    client.get(f"/jalur-referensi?nisn=0051000003&employer=E-002")
+    client.get("/jalur-referensi?nisn=0051000003&employer=E-002")
     body = ok_json(client.post("/impor.json", data={"files": [(io.BytesIO(
         b"npsn,nama\n20300009,SMK Baru\n"), "sekolah.csv")]}, content_type="multipart/form-data"))
     ok_json(client.post(f"/impor/{body['token']}/muat.json"))

@@ -116,6 +116,14 @@ def create_app(test_config: dict | None = None, *, config=None, store=None) -> F
     from web import auth
 
     auth.init_app(app, _data_dir(app, config, store))
+    import os
+
+    if os.environ.get("ALUMNI_GRAPH_TRUST_PROXY", "").strip() in ("1", "true", "ya"):
+        # Behind one HTTPS reverse proxy: take the scheme and the client's address
+        # from its X-Forwarded-* headers (Secure cookies, per-address login limits).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     @app.after_request
     def _security_headers(response):
