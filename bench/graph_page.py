@@ -23,6 +23,7 @@ from bench.harness import BENCH_PASSWORD, BENCH_USER, Bench, Stats, web_credenti
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
+NAIVE_CAP_SECONDS = 20
 UNCAPPED = {"GRAPH_MAX_NODES": 1500, "GRAPH_MAX_EDGES": 20_000, "GRAPH_LAYOUT_THRESHOLD": 10**9}
 
 
@@ -79,6 +80,7 @@ def _log_in(page, base: str) -> None:
 
 
 def run(b: Bench) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     from web import create_app
@@ -96,20 +98,39 @@ def run(b: Bench) -> None:
              "uncapped_pyvis_defaults_1500": f"{naive}/graf?depth=2&max_nodes=1500",
              "uncapped_tuned_physics_1500": f"{tuned}/graf?depth=2&max_nodes=1500"}
     values: dict[str, list[float]] = {k: [] for k in pages}
+    capped_at: dict[str, int] = {k: 0 for k in pages}
     meta = {}
+    # The naive page takes minutes at 1,500 nodes: waiting stops at the cap and
+    # the run counts as the cap (the ratio is then a lower bound).
+    cap_ms = NAIVE_CAP_SECONDS * 1000
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
             try:
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                _log_in(page, capped)  # one cookie for 127.0.0.1: valid on both apps
                 for i in range(1 + b.runs):
                     for name, url in pages.items():
-                        page.goto(url, timeout=300_000)
-                        page.wait_for_function("() => window.agFirstDraw !== undefined",
-                                               timeout=300_000, polling=50)
-                        draw = page.evaluate("() => window.agFirstDraw")
-                        meta[name] = page.evaluate("() => window.agGraphs.graph.data.meta")
+                        if i == 0 and name.startswith("uncapped_pyvis"):
+                            continue  # no warm-up for the slow one (vis.js is cached by then)
+                        # A fresh context per drawing: closing it ends a page still busy
+                        # laying out. One login cookie for 127.0.0.1 serves every app.
+                        context = browser.new_context(viewport={"width": 1280, "height": 900})
+                        try:
+                            page = context.new_page()
+                            _log_in(page, capped)
+                            limit = cap_ms if name.startswith("uncapped_pyvis") else 300_000
+                            page.goto(url, timeout=300_000)
+                            try:
+                                page.wait_for_function("() => window.agFirstDraw !== undefined",
+                                                       timeout=limit, polling=50)
+                                draw = page.evaluate("() => window.agFirstDraw")
+                            except PlaywrightTimeout:
+                                draw = float(limit)
+                                capped_at[name] += 1
+                            meta[name] = page.evaluate(
+                                "() => window.agGraphs && window.agGraphs.graph ? "
+                                "window.agGraphs.graph.data.meta : null") or meta.get(name, {})
+                        finally:
+                            context.close()
                         if i:
                             values[name].append(draw)
             finally:
@@ -121,7 +142,8 @@ def run(b: Bench) -> None:
     for k, s in stats.items():
         m = meta[k]
         out[k] = s.as_dict() | {"shown_nodes": m.get("shown_nodes"), "total_nodes": m.get("total_nodes"),
-                                "shown_edges": m.get("shown_edges"), "layout": m.get("layout")}
+                                "shown_edges": m.get("shown_edges"), "layout": m.get("layout"),
+                                "runs_stopped_at_cap": capped_at[k]}
         b.log(f"graph page {k}: first draw median {s.median:,.0f} ms, p95 {s.p95:,.0f} ms "
               f"({m.get('shown_nodes')} of {m.get('total_nodes')} nodes, layout {m.get('layout')})")
     cap, unc, tuned_s = (stats["capped"], stats["uncapped_pyvis_defaults_1500"],
@@ -131,9 +153,14 @@ def run(b: Bench) -> None:
     out["ratio_tuned_physics"] = round(tuned_s.median / cap.median, 1)
     b.bar("5a", f"graph page at the cap ({meta['capped'].get('shown_nodes')} nodes): time to first draw",
           "< 2 s", f"median {cap.median / 1000:.2f} s, p95 {cap.p95 / 1000:.2f} s", cap.p95 < 2000)
+    lower = ">=" if capped_at["uncapped_pyvis_defaults_1500"] else ""
     b.bar("5b", "capped page vs an uncapped physics-on page of "
-          f"{meta['uncapped_pyvis_defaults_1500'].get('shown_nodes')} nodes (pyvis defaults)",
-          ">= 20x faster", f"{ratio:.1f}x ({unc.median / 1000:.1f} s vs {cap.median / 1000:.2f} s)",
+          f"{meta['uncapped_pyvis_defaults_1500'].get('shown_nodes', 1500)} nodes (pyvis defaults)",
+          ">= 20x faster",
+          f"{lower}{ratio:.1f}x ({lower}{unc.median / 1000:.1f} s vs {cap.median / 1000:.2f} s)",
           ratio >= 20,
-          f"against the app's own tuned physics (200 iterations, straight edges) uncapped: "
+          (f"{capped_at['uncapped_pyvis_defaults_1500']} of {len(unc.values)} naive runs had not drawn "
+           f"after {NAIVE_CAP_SECONDS} s (>=: a lower bound; one uncapped run took 90 s); "
+           if lower else "")
+          + f"against the app's own tuned physics (200 iterations, straight edges) uncapped: "
           f"{tuned_s.median / cap.median:.1f}x ({tuned_s.median / 1000:.1f} s)")

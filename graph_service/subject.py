@@ -95,7 +95,7 @@ def export_subject(store, nisn: str, *, audit=None, data_dir: Path | str | None 
         rels.append({**rel, "other": {"label": label, "key": key, "name": other.get("name")}})
     values = person_values(node)
     files = []
-    if data_dir is not None:
+    if data_dir is not None:  # (a namesake's file is listed too: better one too many)
         files = [str(p.relative_to(data_dir)) for p in _files(Path(data_dir))
                  if p.name != "graph.json" and _mentions(p, values)]
     return {
@@ -176,6 +176,64 @@ def correct_subject(store, nisn: str, field: str, value) -> dict:
 
 # -- deletion ----------------------------------------------------------------------
 
+class _Target:
+    """What identifies the person in text.
+
+    A row (or JSON line) is theirs when it holds their NISN, or, holding no
+    other NISN, their phone or email. A row with another person's NISN is that
+    person's: a sibling may share the family phone, a namesake the name (many
+    Indonesians have one name), so there only the deleted NISN and the name in
+    free text are redacted. Elsewhere every identifier and the name (as a
+    whole word) become ``[dihapus]``."""
+
+    def __init__(self, node: dict):
+        self.nisn = str(node.get("nisn"))
+        self.name = (node.get("name") or "").strip()
+        self.ids = [v for v in (self.nisn, str(node.get("phone") or "").strip(),
+                                str(node.get("email") or "").strip()) if v]
+        self._lower_ids = {v.lower() for v in self.ids[1:]}
+        self._name_re = (re.compile(r"(?<!\w)" + re.escape(self.name) + r"(?!\w)")
+                         if self.name else None)
+
+    def _other_person(self, cells) -> bool:
+        return any(c is not None and re.fullmatch(r"\d{10}", str(c).strip())
+                   and str(c).strip() != self.nisn for c in cells)
+
+    def row_is_theirs(self, cells) -> bool:
+        texts = [str(c).strip() for c in cells if c is not None]
+        if any(self.nisn in t for t in texts):
+            return True
+        return not self._other_person(cells) and any(t.lower() in self._lower_ids for t in texts)
+
+    def redact(self, text: str, *, identifiers=None) -> str:
+        for v in self.ids if identifiers is None else identifiers:
+            text = text.replace(v, REDACTED)
+        if self._name_re is not None:
+            text = self._name_re.sub(REDACTED, text)
+        return text
+
+    def redact_cells(self, cells: list) -> list:
+        if not self._other_person(cells):
+            return [self.redact(c) if isinstance(c, str) else c for c in cells]
+        # Another person's row: their own name (a namesake's) and shared contacts stay.
+        return [c if not isinstance(c, str) or c.strip() == self.name
+                else self.redact(c, identifiers=[self.nisn]) for c in cells]
+
+    def holds(self, value) -> bool:
+        if isinstance(value, str):
+            return self.redact(value) != value
+        if isinstance(value, (list, tuple)):
+            return any(self.holds(x) for x in value)
+        return False
+
+    def redacted(self, value):
+        if isinstance(value, str):
+            return self.redact(value)
+        if isinstance(value, (list, tuple)):
+            return [self.redacted(x) for x in value]
+        return value
+
+
 def delete_subject(store, nisn: str, *, data_dir: Path | str | None = None) -> dict:
     """Delete the person from the store and from every file of ``data_dir``.
 
@@ -183,47 +241,29 @@ def delete_subject(store, nisn: str, *, data_dir: Path | str | None = None) -> d
     """
     nisn = check_nisn(nisn)
     node = _person(store, nisn)
-    values = person_values(node)
+    target = _Target(node)
     report = {"nisn_deleted": store.delete_node("Person", (nisn,)),
-              "store_properties_redacted": scrub_store(store, values),
+              "store_properties_redacted": scrub_store(store, target),
               "files_rewritten": [], "files_removed": [], "uploads_removed": 0}
     if data_dir is not None:
-        purge_files(Path(data_dir), nisn, values, report, store=store)
+        purge_files(Path(data_dir), target, report, store=store)
     return report
 
 
-def _redact(text: str, values: list[str]) -> str:
-    for v in values:
-        text = text.replace(v, REDACTED)
-    return text
-
-
-def _holds(value, values: list[str]) -> bool:
-    if isinstance(value, str):
-        return any(v in value for v in values)
-    if isinstance(value, (list, tuple)):
-        return any(_holds(x, values) for x in value)
-    return False
-
-
-def _redacted(value, values: list[str]):
-    if isinstance(value, str):
-        return _redact(value, values)
-    if isinstance(value, (list, tuple)):
-        return [_redacted(x, values) for x in value]
-    return value
-
-
-def scrub_store(store, values: list[str]) -> int:
-    """Redact ``values`` in every non-key text property of every node and
-    relationship (both stores, through the store interface); return how many
-    properties changed."""
+def scrub_store(store, target: _Target) -> int:
+    """Redact the person's identifiers and name (whole word) in the non-key
+    text properties of every other node and relationship (both stores,
+    through the store interface); other people's own properties are theirs and
+    stay (a namesake keeps their name, a sibling the family phone). Returns
+    how many properties changed."""
     changed = 0
     for label, nt in NODE_TYPES.items():
+        if label == "Person":
+            continue
         rows = []
         for props in store.iter_nodes(label):
-            fix = {k: _redacted(v, values) for k, v in props.items()
-                   if k not in nt.key and k not in ("source", "loaded_at") and _holds(v, values)}
+            fix = {k: target.redacted(v) for k, v in props.items()
+                   if k not in nt.key and k not in ("source", "loaded_at") and target.holds(v)}
             if fix:
                 rows.append({**{k: props[k] for k in nt.key}, **fix})
                 changed += len(fix)
@@ -235,8 +275,8 @@ def scrub_store(store, values: list[str]) -> int:
                 rows = []
                 for rel in store.iter_relationships(rt.type, start_label=start, end_label=end):
                     props = rel["props"]
-                    fix = {k: _redacted(v, values) for k, v in props.items()
-                           if k not in rt.key and k not in ("source", "loaded_at") and _holds(v, values)}
+                    fix = {k: target.redacted(v) for k, v in props.items()
+                           if k not in rt.key and k not in ("source", "loaded_at") and target.holds(v)}
                     if fix:
                         rows.append({"start": rel["start"], "end": rel["end"],
                                      "props": {**{k: props[k] for k in rt.key}, **fix}})
@@ -279,7 +319,7 @@ def _mentions(path: Path, values: list[str]) -> bool:
         return False
     if path.suffix.lower() in XLSX_EXT:
         try:
-            return any(_holds(c, values) for c in _xlsx_cells(path))
+            return any(v in c for c in _xlsx_cells(path) for v in values)
         except Exception:  # not a readable workbook: look at the bytes
             pass
     try:
@@ -303,54 +343,58 @@ def _xlsx_cells(path: Path):
         wb.close()
 
 
-def purge_files(data_dir: Path, nisn: str, values: list[str], report: dict, *, store=None) -> None:
+def purge_files(data_dir: Path, target: _Target, report: dict, *, store=None) -> None:
     uploads = data_dir / UPLOADS
     if uploads.is_dir():
-        pending = [d for d in uploads.iterdir()]
+        pending = list(uploads.iterdir())
         for d in pending:
             if d.is_dir():
                 shutil.rmtree(d, ignore_errors=True)
             else:
                 d.unlink(missing_ok=True)
         report["uploads_removed"] = len(pending)
+    mentioned = target.ids + ([target.name] if target.name else [])
     for path in list(_files(data_dir)):
-        if not _mentions(path, values):
+        if not _mentions(path, mentioned):
             continue
         rel = str(path.relative_to(data_dir))
         ext = path.suffix.lower()
+        live = (path.name == "graph.json" and path.parent == data_dir
+                and getattr(store, "path", None) is not None and Path(store.path) == path)
+        if live:
+            continue  # the embedded store itself: done by delete_node and scrub_store
         try:
             if path.name == "graph.json" and path.parent == data_dir:
-                _rewrite_graph(data_dir, nisn, values, store)
+                _rewrite_graph(data_dir, target, store)
             elif ext in TEXT_EXT:
-                _rewrite_csv(path, nisn, values)
+                _rewrite_csv(path, target)
             elif ext in XLSX_EXT:
-                _rewrite_xlsx(path, nisn, values)
+                _rewrite_xlsx(path, target)
             elif ext in JSONL_EXT:
-                _rewrite_lines(path, values)
+                _rewrite_lines(path, target)
             else:
                 raise ValueError("unknown format")
         except Exception:  # cannot be rewritten safely: the file goes
             path.unlink(missing_ok=True)
             report["files_removed"].append(rel)
             continue
-        if path.exists() and _mentions(path, values):
+        # The NISN must be gone; a name, phone or email left is in another
+        # person's row (a namesake, a shared family phone).
+        if path.exists() and _mentions(path, [target.nisn]):
             path.unlink()
             report["files_removed"].append(rel)
         else:
             report["files_rewritten"].append(rel)
 
 
-def _rewrite_graph(data_dir: Path, nisn: str, values: list[str], store) -> None:
+def _rewrite_graph(data_dir: Path, target: _Target, store) -> None:
     """A graph.json that is not the store just changed (e.g. an old embedded
     store next to a Neo4j installation): delete and redact there too."""
     from graph_service.embedded import EmbeddedStore
 
-    if getattr(store, "path", None) is not None and Path(store.path) == data_dir / "graph.json":
-        other = store
-    else:
-        other = EmbeddedStore(data_dir)
-    other.delete_node("Person", (nisn,))
-    scrub_store(other, values)
+    other = EmbeddedStore(data_dir)
+    other.delete_node("Person", (target.nisn,))
+    scrub_store(other, target)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -364,17 +408,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _row_mentions(cells, nisn: str, values: list[str]) -> bool:
-    for c in cells:
-        if c is None:
-            continue
-        s = str(c).strip()
-        if nisn in s or s in values:
-            return True
-    return False
-
-
-def _rewrite_csv(path: Path, nisn: str, values: list[str]) -> None:
+def _rewrite_csv(path: Path, target: _Target) -> None:
     data = path.read_bytes()
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -385,48 +419,61 @@ def _rewrite_csv(path: Path, nisn: str, values: list[str]) -> None:
     else:
         raise ValueError("undecodable")
     bom = data.startswith(b"\xef\xbb\xbf")
-    sample = text[:4096]
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        delimiter = dialect.delimiter
+        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = ","
     newline = "\r\n" if "\r\n" in text else "\n"
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    kept = [rows[0]] + [r for r in rows[1:] if not _row_mentions(r, nisn, values)] if rows else []
+    kept = [rows[0]] + [r for r in rows[1:] if not target.row_is_theirs(r)] if rows else []
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator=newline)
     for r in kept:
-        writer.writerow([_redact(c, values) for c in r])
-    result = out.getvalue()
-    _atomic_write(path, (("\ufeff" if bom else "") + result).encode(encoding if encoding != "utf-8-sig" else "utf-8"))
+        writer.writerow(target.redact_cells(r))
+    body = ("\ufeff" if bom else "") + out.getvalue()
+    _atomic_write(path, body.encode("utf-8" if encoding == "utf-8-sig" else encoding))
 
 
-def _rewrite_xlsx(path: Path, nisn: str, values: list[str]) -> None:
+def _rewrite_xlsx(path: Path, target: _Target) -> None:
     import openpyxl
 
     wb = openpyxl.load_workbook(path)
     for ws in wb.worksheets:
-        doomed = [row[0].row for row in ws.iter_rows() if row and
-                  _row_mentions([c.value for c in row], nisn, values)]
+        doomed = [row[0].row for row in ws.iter_rows()
+                  if row and row[0].row > 1 and target.row_is_theirs([c.value for c in row])]
         for n in reversed(doomed):
-            if n == 1:  # a header row is kept (redacted below)
-                continue
             ws.delete_rows(n)
         for row in ws.iter_rows():
-            for c in row:
-                if isinstance(c.value, str) and _holds(c.value, values):
-                    c.value = _redact(c.value, values)
+            values = target.redact_cells([c.value for c in row])
+            for c, v in zip(row, values):
+                if v != c.value:
+                    c.value = v
     out = io.BytesIO()
     wb.save(out)
     _atomic_write(path, out.getvalue())
 
 
-def _rewrite_lines(path: Path, values: list[str]) -> None:
+def _rewrite_lines(path: Path, target: _Target) -> None:
+    """JSON lines: a line holding an identifier goes; names are redacted in the rest."""
     text = path.read_bytes().decode("utf-8")
-    forms = [f.decode("utf-8") for f in _forms(values) if _decodes(f)]
-    lines = [line for line in text.split("\n") if not any(f in line for f in forms)]
-    _atomic_write(path, "\n".join(lines).encode("utf-8"))
+    id_forms = [f.decode("utf-8") for f in _forms(target.ids) if _decodes(f)]
+    out = []
+    for line in text.split("\n"):
+        if any(f in line for f in id_forms):
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            out.append(target.redact(line))
+            continue
+        if isinstance(obj, dict):
+            keys = list(obj)
+            values = target.redact_cells([obj[k] for k in keys])
+            same = values == [obj[k] for k in keys]
+            out.append(line if same else json.dumps(dict(zip(keys, values)), ensure_ascii=False))
+        else:
+            out.append(line)
+    _atomic_write(path, "\n".join(out).encode("utf-8"))
 
 
 def _decodes(b: bytes) -> bool:

@@ -218,14 +218,17 @@ def _store_hits(store, needles) -> list:
 
 
 def test_subject_delete_leaves_no_trace_in_store_or_data_dir(app, client, web_store, data_dir):
-    person = web_store.get_node("Person", (ANI,))
-    values = (ANI, person["name"], person["phone"], person["email"])
+    # Budi: a hostile name with quotes (escaped differently in CSV and JSON), and
+    # a phone and email nobody else has (see the namesake test for shared ones)
+    BUDI = "0051000002"
+    person = web_store.get_node("Person", (BUDI,))
+    values = (BUDI, person["name"], person["phone"], person["email"])
     _seed_data_dir(data_dir, web_store, values)
     assert _grep(data_dir, values) and _store_hits(web_store, values)  # the seeds are there
     employers, schools = web_store.count_nodes("Employer"), web_store.count_nodes("School")
     people = web_store.count_nodes("Person")
 
-    report = ok_json(client.post(f"/api/v1/subject/{ANI}/delete"))["result"]
+    report = ok_json(client.post(f"/api/v1/subject/{BUDI}/delete"))["result"]
 
     assert report["nisn_deleted"] and report["uploads_removed"] == 1
     assert report["store_properties_redacted"] >= 1
@@ -243,9 +246,56 @@ def test_subject_delete_leaves_no_trace_in_store_or_data_dir(app, client, web_st
     assert "ekspor/catatan.bin" in report["files_removed"]
     assert web_store.get_node("Employer", ("E-005",))  # the visit note's employer stays
     # the deletion is in the audit log (as a hash), and the person is gone for the app
-    assert "subject_delete" in {e["action"] for e in audit_entries(app, nisn=ANI)}
-    assert client.get(f"/siswa/{ANI}").status_code == 404
-    assert ok_json(client.get(f"/api/v1/subject/{ANI}/export"), 404)
+    assert "subject_delete" in {e["action"] for e in audit_entries(app, nisn=BUDI)}
+    assert client.get(f"/siswa/{BUDI}").status_code == 404
+    assert ok_json(client.get(f"/api/v1/subject/{BUDI}/export"), 404)
+
+
+def test_subject_delete_spares_namesakes(client, web_store, data_dir):
+    """Many Indonesians have one name: deleting "Citra" must not delete or
+    blank another Citra. Rows go by NISN, phone or email; the name is redacted
+    as a whole word in free text only."""
+    citra = fx.person_row("0051000003")
+    twin = {**fx.person_row("0051000006"), "nisn": "0051000007", "name": citra["name"],
+            "phone": "081299999999", "email": "citra.lain@example.org"}
+    web_store.upsert_nodes("Person", [twin], source="test")
+    web_store.upsert_relationships("CONTACTED", [{"start": (fx.NPSN,), "end": ("E-005",), "props": {
+        "date": "2026-05-05", "kind": "kunjungan", "notes": f"alumni {citra['name']} datang; "
+                                                            f"{citra['name']}a bukan dia"}}],
+        start_label="School", end_label="Employer", source="test")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "siswa.csv").write_text(
+        "nisn,nama,no_hp\n"
+        f"{citra['nisn']},{citra['name']},{citra['phone']}\n"
+        f"{twin['nisn']},{twin['name']},{twin['phone']}\n"
+        f",{citra['name']} (tanpa NISN),\n", encoding="utf-8")
+
+    ok_json(client.post(f"/api/v1/subject/{citra['nisn']}/delete"))
+
+    assert web_store.get_node("Person", ("0051000003",)) is None
+    assert web_store.get_node("Person", ("0051000007",))["name"] == citra["name"]  # the namesake stays
+    lines = (data_dir / "siswa.csv").read_text(encoding="utf-8").splitlines()
+    assert lines == ["nisn,nama,no_hp", f"0051000007,{citra['name']},081299999999",
+                     ",[dihapus] (tanpa NISN),"]
+    assert (data_dir / "graph.json").exists() or web_store.backend == "neo4j"
+    notes = [r["props"]["notes"] for r in web_store.iter_relationships(
+        "CONTACTED", start_label="School", end_label="Employer") if r["props"]["date"] == "2026-05-05"]
+    assert notes == [f"alumni [dihapus] datang; {citra['name']}a bukan dia"]
+
+
+def test_subject_delete_spares_a_shared_family_phone(client, web_store, data_dir):
+    """Ani (0051000001) and Fajar (0052000001) share a phone and an email in the
+    fixture: deleting Ani leaves Fajar's record and Fajar's rows whole."""
+    ani, fajar = web_store.get_node("Person", (ANI,)), web_store.get_node("Person", ("0052000001",))
+    assert (ani["phone"], ani["email"]) == (fajar["phone"], fajar["email"])
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "kontak.csv").write_text(
+        f"nisn,no_hp\n{ANI},{ani['phone']}\n0052000001,{fajar['phone']}\n,{ani['phone']}\n")
+    ok_json(client.post(f"/api/v1/subject/{ANI}/delete"))
+    assert web_store.get_node("Person", ("0052000001",)) == fajar
+    assert (data_dir / "kontak.csv").read_text().splitlines() == [
+        "nisn,no_hp", f"0052000001,{fajar['phone']}"]
+    assert web_store.count_nodes("Employer") == 5
 
 
 def test_subject_cli_twins(web_store, data_dir, tmp_path):
