@@ -23,9 +23,13 @@ test: $(VENV)/.installed
 	tools/ensure-system-deps.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# BENCH_ARGS, e.g. "--scale M" or "--only load queries" (see bench/RESULTS.md).
+BENCH_ARGS ?=
 bench: $(VENV)/.installed
 	tools/ensure-system-deps.sh
-	$(BIN)/python -m bench
+	$(BIN)/pip install --quiet -e ".[test,fast,bench]"
+	-command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } || true
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .hypothesis test-artifacts

@@ -48,7 +48,7 @@ SCALES = {
     "S": Scale("S", 3, "three demo schools: about 20k nodes, 46k relationships",
                heap="1g", pagecache="1g", load_runs=5, curve_persons=10_000, curve_runs=5),
     "M": Scale("M", 160, "a province slice of 160 schools: about 1M nodes, 2.4M relationships",
-               heap="3g", pagecache="3g", load_runs=1, curve_persons=100_000, curve_runs=2),
+               heap="3g", pagecache="3g", load_runs=1, curve_persons=50_000, curve_runs=2),
 }
 
 

@@ -9,12 +9,17 @@ Concurrency: one writer at a time across processes (``flock`` on
 ``graph.lock``). Writes work on a copy of the graph and swap it in on commit,
 so readers in the same process (web threads) never see half a load, and a
 failed load leaves the previous state. Readers in other processes notice a new
-file by its stat stamp and reload it.
+file by its stat stamp and reload it: at once by default (the next read
+waits for the new graph), or, with ``reload_in_background`` (what the web app
+sets), in a background thread while every read keeps the previous graph until
+the new one is ready, so a load by another process never blocks the web's
+readers (they see the new data a moment later).
 """
 from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import threading
 from collections.abc import Iterable
@@ -39,6 +44,8 @@ from graph_service.store import (
     strip_provenance,
 )
 
+log = logging.getLogger("alumni_graph.embedded")
+
 FORMAT = "alumni-graph/embedded-1"
 GRAPH_FILE = "graph.json"
 
@@ -55,6 +62,9 @@ class EmbeddedStore(Store):
         self._work: nx.MultiDiGraph | None = None  # the copy a transaction writes to
         self._dirty = False  # whether the current transaction changed anything
         self._stamp = None
+        #: Reload another process's commit in a background thread (see the module doc).
+        self.reload_in_background = False
+        self._reloading = False
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -80,6 +90,31 @@ class EmbeddedStore(Store):
                 return
             self._g = self._read() if stamp else nx.MultiDiGraph()
             self._stamp = stamp
+
+    def _refresh_in_background(self) -> None:
+        """Start reloading a newer file unless a reload or a transaction runs."""
+        if self._file_stamp() == self._stamp:
+            return
+        with self._lock:
+            if self._reloading or self._work is not None:
+                return
+            self._reloading = True
+            before = self._stamp
+        threading.Thread(target=self._reload, args=(before,), name="embedded-reload",
+                         daemon=True).start()
+
+    def _reload(self, before) -> None:
+        try:
+            stamp = self._file_stamp()
+            g = self._read() if stamp else nx.MultiDiGraph()
+            with self._lock:
+                # Swap only if nothing newer arrived meanwhile (a commit of ours).
+                if self._stamp == before and self._work is None:
+                    self._g, self._stamp = g, stamp
+        except StoreUnavailable as exc:
+            log.warning("background reload failed: %s", exc.message)
+        finally:
+            self._reloading = False
 
     def _read(self) -> nx.MultiDiGraph:
         try:
@@ -262,7 +297,10 @@ class EmbeddedStore(Store):
 
     # -- reads ------------------------------------------------------------
     def graph(self) -> nx.MultiDiGraph:
-        self._refresh()
+        if self.reload_in_background and self._stamp is not None:
+            self._refresh_in_background()
+        else:
+            self._refresh()
         return self._g
 
     def get_node(self, label: str, key: tuple) -> dict | None:

@@ -80,7 +80,11 @@ class Neo4jStore(Store):
         auth = (user, password) if password else None
         try:
             self._driver = GraphDatabase.driver(
-                uri, auth=auth, user_agent="alumni-graph", connection_timeout=10
+                uri, auth=auth, user_agent="alumni-graph", connection_timeout=10,
+                # "Property key does not exist" for an optional property no node
+                # holds yet is normal in this schema; the driver would log each
+                # one, with the whole query text, on every call.
+                notifications_disabled_classifications=["UNRECOGNIZED"],
             )
             self._driver.verify_connectivity()
         except AuthError:
@@ -104,6 +108,14 @@ class Neo4jStore(Store):
         self._driver.close()
 
     # -- plumbing ---------------------------------------------------------
+    def _session(self, **config):
+        """A session sharing ``execute_query``'s bookmarks: on a cluster (a
+        ``neo4j+s://`` URI) a read routed to a secondary after a load by this
+        store waits until that secondary has the load (read your own writes)."""
+        return self._driver.session(
+            database=self.database,
+            bookmark_manager=self._driver.execute_query_bookmark_manager, **config)
+
     def read(self, cypher: str, params: dict | None = None) -> list[dict]:
         """Run a read query and return plain dict rows."""
         try:
@@ -117,7 +129,7 @@ class Neo4jStore(Store):
 
     def iter_read(self, cypher: str, params: dict | None = None):
         """Stream rows lazily (large exports): memory stays at one fetch batch."""
-        with self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
+        with self._session(default_access_mode=neo4j.READ_ACCESS) as s:
             yield from (r.data() for r in s.run(cypher, params or {}))
 
     def write(self, cypher: str, params: dict | None = None) -> list[dict]:
@@ -136,7 +148,7 @@ class Neo4jStore(Store):
             rec = tx.run(cypher, rows=batch, **extra).single()
             return rec["created"], rec["updated"], rec["matched"]
 
-        with self._driver.session(database=self.database) as session:
+        with self._session() as session:
             for batch in batched(rows, self.batch_size):
                 try:
                     created, updated, matched = session.execute_write(work, batch)
@@ -275,7 +287,7 @@ class Neo4jStore(Store):
             tx.run(f"MATCH ({_match('d', label, '$drop')}) DETACH DELETE d", drop=list(drop))
             return moved
 
-        with self._driver.session(database=self.database) as session:
+        with self._session() as session:
             return session.execute_write(work)
 
     def delete_node(self, label: str, key: tuple) -> bool:
@@ -288,7 +300,7 @@ class Neo4jStore(Store):
 
     def clear(self) -> None:
         # CALL ... IN TRANSACTIONS needs an auto-commit transaction: session.run.
-        with self._driver.session(database=self.database) as session:
+        with self._session() as session:
             session.run(
                 "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
             ).consume()

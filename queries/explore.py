@@ -18,11 +18,23 @@ Cypher text only ever gains labels, key patterns and property names taken from
 Nodes leave this module as *summaries* (:func:`summary`): key, name and a few
 non-sensitive fields. Contact fields (phone, email) appear only in
 ``entity(..., include_contact=True)``, and never in search results or graphs.
+
+Who may be named is decided here, in one place: every reader that can return
+a person (``search``, ``entity``, ``around``, ``between``) takes a required
+keyword ``names`` (a :class:`Names` policy) and every person goes through
+:func:`summary`, which replaces a person who may not be named by a neutral
+label ("Alumni TKR 2018", "Siswa TKJ") under an opaque key (a keyed hash of
+the NISN): no name, no NISN. ``search`` leaves such people out altogether,
+and ``around`` refuses to start from one (NotFound), so a hidden person's node
+cannot be expanded.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,11 +65,73 @@ TYPE_ORDER = {"School": 0, "Program": 1, "Employer": 2, "Person": 3}
 MAX_DEPTH = 3
 MAX_RELATIONSHIPS = 1000
 
+#: Read with every node so :func:`summary` can apply the display-consent rule;
+#: never part of a summary.
+CONSENT_FIELDS = ("consent_display", "birth_date", "guardian_consent_ref")
 _PROJECTED = sorted(
     {k for nt in NODE_TYPES.values() for k in nt.key}
     | {"name"}
     | {f for fields in SUMMARY_FIELDS.values() for f in fields}
+    | set(CONSENT_FIELDS)
 )
+
+
+# -- who may be named ----------------------------------------------------------
+
+NAME_MODES = ("all", "consented", "none")
+#: The neutral label of a person who may not be named: (alumnus, student) words.
+NEUTRAL_WORDS = {"id": ("Alumni", "Siswa"), "en": ("Alumnus", "Student")}
+#: Opaque person keys start with this (a NISN is digits only).
+HIDDEN_PREFIX = "~"
+
+
+@dataclass(frozen=True)
+class Names:
+    """Which people an answer may name.
+
+    ``mode``: ``all`` (bkk, admin: referral work), ``consented`` (only people
+    with effective display consent, :func:`queries.rules.display_consented`
+    on ``as_of``, default today), ``none`` (every person is a neutral label;
+    search finds no people). ``key`` keys the hash that replaces a hidden
+    person's NISN; ``lang`` is the language of the neutral labels.
+    """
+
+    mode: str
+    key: bytes = b""
+    lang: str = "id"
+    as_of: str | None = None
+
+    def __post_init__(self):
+        if self.mode not in NAME_MODES:
+            raise ValueError(f"names mode must be one of {NAME_MODES}")
+        if self.mode != "all" and len(self.key) < 16:
+            raise ValueError("a names policy that hides people needs a key of 16+ bytes")
+
+    def reveals(self, props: dict) -> bool:
+        """May this person be named under this policy?"""
+        from queries.rules import display_consented
+
+        if self.mode == "all":
+            return True
+        if self.mode == "none":
+            return False
+        return display_consented(props, self.as_of or dt.date.today().isoformat())
+
+    def token(self, nisn) -> str:
+        """The opaque key of a hidden person: stable, not reversible without the key."""
+        digest = hmac.new(self.key, str(nisn).encode("utf-8"), hashlib.sha256).hexdigest()
+        return HIDDEN_PREFIX + digest[:24]
+
+    def label(self, props: dict) -> str:
+        alumnus, student = NEUTRAL_WORDS.get(self.lang, NEUTRAL_WORDS["id"])
+        year, program = props.get("graduation_year"), props.get("program_code")
+        if year is None:
+            return " ".join(str(x) for x in (student, program) if x)
+        return " ".join(str(x) for x in (alumnus, program, year) if x)
+
+
+#: Everyone named: scripts, the CLI, bkk and admin.
+ALL_NAMES = Names("all")
 
 
 # -- shared shaping -----------------------------------------------------------
@@ -76,14 +150,21 @@ def parse_key(label: str, key: str) -> tuple:
     return parts
 
 
-def summary(label: str, props: dict, degree: int | None = None) -> dict:
+def summary(label: str, props: dict, degree: int | None = None, *, names: Names) -> dict:
+    """A node as answers show it; a person ``names`` may not name becomes a
+    neutral label under an opaque key (``redacted: true``)."""
     key = tuple(props[k] for k in NODE_TYPES[label].key)
-    out = {
-        "id": node_id(label, key),
-        "type": label,
-        "key": key_string(label, props),
-        "name": props.get("name") or key_string(label, props),
-    }
+    if label == "Person" and not names.reveals(props):
+        token = names.token(key_string(label, props))
+        out = {"id": node_id(label, (token,)), "type": label, "key": token,
+               "name": names.label(props), "redacted": True}
+    else:
+        out = {
+            "id": node_id(label, key),
+            "type": label,
+            "key": key_string(label, props),
+            "name": props.get("name") or key_string(label, props),
+        }
     for f in SUMMARY_FIELDS[label]:
         out[f] = props.get(f)
     if degree is not None:
@@ -113,8 +194,11 @@ def _cypher_file(name: str) -> str:
 
 
 def _cypher(name: str, label: str | None = None) -> str:
-    """A query's text with its schema-derived placeholders filled in."""
-    text = _cypher_file(name).replace(
+    """A query's text with its schema-derived placeholders filled in (and the
+    consent rules of queries/rules.py expanded)."""
+    from queries.rules import expand_cypher
+
+    text = expand_cypher(_cypher_file(name)).replace(
         "__FIELDS__", "{" + ", ".join(f".{p}" for p in _PROJECTED) + "}"
     )
     if label is not None:
@@ -130,24 +214,35 @@ def _sort_json(value) -> str:
 
 # -- search -------------------------------------------------------------------
 
-def search(store, text: str, limit: int = 10, types: list[str] | tuple | None = None) -> list[dict]:
+def search(store, text: str, limit: int = 10, types: list[str] | tuple | None = None, *,
+           names: Names) -> list[dict]:
     """Nodes whose name contains ``text`` or whose key starts with it (case-insensitive).
 
     Exact key matches first, then names starting with the text, then the rest;
     fewer than two characters give no results (every name contains a vowel).
+    People ``names`` may not name are never found (by name or by NISN).
     """
+    from queries.rules import adult_born_by
+
     q = (text or "").strip().lower()
     labels = [node_type(t).label for t in (types or NODE_TYPES)]
-    if len(q) < 2 or limit < 1:
+    if names.mode == "none":
+        labels = [lb for lb in labels if lb != "Person"]
+    if len(q) < 2 or limit < 1 or not labels:
         return []
+    as_of = names.as_of or dt.date.today().isoformat()
     if _is_cypher(store):
-        rows = store.read(_cypher("search"), {"q": q, "types": labels, "limit": int(limit)})
-        return [summary(r["label"], r["p"], r["degree"]) for r in rows]
+        rows = store.read(_cypher("search"), {"q": q, "types": labels, "limit": int(limit),
+                                               "all_people": names.mode == "all",
+                                               "adult_born_by": adult_born_by(as_of)})
+        return [summary(r["label"], r["p"], r["degree"], names=names) for r in rows]
     g = store.graph()
     found = []
     for nid, attrs in g.nodes(data=True):
         label = attrs["label"]
         if label not in labels:
+            continue
+        if label == "Person" and not names.reveals(attrs):
             continue
         name = (attrs.get("name") or "").lower()
         skey = str(attrs.get(SEARCH_KEY[label], "")).lower()
@@ -158,20 +253,22 @@ def search(store, text: str, limit: int = 10, types: list[str] | tuple | None = 
         found.append(((rank, (attrs.get("name") or key).lower(), label, key), nid))
     found.sort()
     return [
-        summary(g.nodes[nid]["label"], g.nodes[nid], g.degree(nid)) for _, nid in found[:limit]
+        summary(g.nodes[nid]["label"], g.nodes[nid], g.degree(nid), names=names)
+        for _, nid in found[:limit]
     ]
 
 
 # -- entity -------------------------------------------------------------------
 
-def entity(store, label: str, key, *, include_contact: bool = False,
+def entity(store, label: str, key, *, names: Names, include_contact: bool = False,
            max_relationships: int = MAX_RELATIONSHIPS) -> dict:
     """A node's properties and relationships (the other end summarised).
 
     Contact fields are left out unless ``include_contact``; the caller decides
     (consent, masking, roles). Relationships are sorted and capped at
     ``max_relationships`` (a programme has one per student);
-    ``relationships_total`` tells how many there are.
+    ``relationships_total`` tells how many there are; ``unnamed`` how many
+    of the related people ``names`` hides (they are listed by neutral label).
     """
     nt = node_type(label)
     keyt = parse_key(label, key) if isinstance(key, str) else tuple(key)
@@ -183,7 +280,7 @@ def entity(store, label: str, key, *, include_contact: bool = False,
         props, degree = rows[0]["p"], rows[0]["degree"]
         for r in rows[0]["rels"]:
             rels.append((r["type"], "out" if r["out"] else "in",
-                         summary(r["label"], r["other"], r["degree"]), r["props"]))
+                         summary(r["label"], r["other"], r["degree"], names=names), r["props"]))
     else:
         g = store.graph()
         nid = node_id(label, keyt)
@@ -195,7 +292,8 @@ def entity(store, label: str, key, *, include_contact: bool = False,
             for u, v, attrs in edges:
                 other = v if direction == "out" else u
                 rels.append((attrs["type"], direction,
-                             summary(g.nodes[other]["label"], g.nodes[other], g.degree(other)),
+                             summary(g.nodes[other]["label"], g.nodes[other], g.degree(other),
+                                     names=names),
                              {k: val for k, val in attrs.items() if k != "type"}))
     shaped = [
         {"type": t, "direction": d, "other": o,
@@ -204,12 +302,17 @@ def entity(store, label: str, key, *, include_contact: bool = False,
     ]
     shaped.sort(key=lambda r: (r["type"], r["direction"], TYPE_ORDER[r["other"]["type"]],
                                r["other"]["key"], _sort_json(r["properties"])))
+    # The node asked for by its key is shown as is (a person's own record is
+    # a role-gated, audit-logged lookup by NISN); ``names`` applies to the
+    # people it is related to.
+    head = summary(nt.label, props, degree, names=ALL_NAMES)
     hidden = set(PROVENANCE) | {"label"} | (set() if include_contact else set(CONTACT_FIELDS))
     return {
-        **summary(nt.label, props, degree),
+        **head,
         "properties": {k: v for k, v in sorted(props.items()) if k not in hidden},
         "relationships": shaped[:max_relationships],
         "relationships_total": len(shaped),
+        "unnamed": sum(1 for r in shaped if r["other"].get("redacted")),
     }
 
 
@@ -244,8 +347,9 @@ def _subgraph(store, nodes: list[dict], handles: dict, center: str | None, *,
               max_nodes: int, max_edges: int, filters: dict | None = None) -> dict:
     """Filter, order and cap ``nodes``, then add the relationships among the kept ones.
 
-    ``handles`` maps node id to what the store needs to find the node again
-    (an element id on Neo4j, the node id itself in networkx).
+    ``handles`` maps a summary's id to what the store needs to find the node
+    again (an element id on Neo4j, the networkx node id: a hidden person's
+    summary id is not its node id).
     """
     filters = filters or {}
     chosen = [n for n in nodes if n["id"] == center or _matches(n, filters)]
@@ -263,10 +367,11 @@ def _subgraph(store, nodes: list[dict], handles: dict, center: str | None, *,
                 edges.append(_edge(r["type"], by_handle[r["a"]], by_handle[r["b"]], r["props"]))
     else:
         g = store.graph()
-        for n in kept:
-            n["degree"] = g.degree(n["id"])
-        for u, v, attrs in g.subgraph(by_id).edges(data=True):
-            edges.append(_edge(attrs["type"], by_id[u], by_id[v], attrs))
+        by_nid = {handles[n["id"]]: n for n in kept}
+        for nid, n in by_nid.items():
+            n["degree"] = g.degree(nid)
+        for u, v, attrs in g.subgraph(by_nid).edges(data=True):
+            edges.append(_edge(attrs["type"], by_nid[u], by_nid[v], attrs))
     edges.sort(key=lambda e: e["id"])
     return {
         "center": center,
@@ -293,14 +398,15 @@ def _bounds(name: str, value, low: int, high: int) -> int:
 
 
 def around(store, label: str, key, depth: int = 1, max_nodes: int = 500,
-           max_edges: int = 1500, filters: dict | None = None) -> dict:
+           max_edges: int = 1500, filters: dict | None = None, *, names: Names) -> dict:
     """The nodes within ``depth`` steps of one node (either direction) and the
     relationships among them.
 
     Nearer nodes are kept first when the neighbourhood is larger than
     ``max_nodes``; ``total_nodes`` is the size before the cap (after
     ``filters``: ``types``, ``program``, ``sector``, ``year_from``,
-    ``year_to``), so the page can say "showing N of M".
+    ``year_to``), so the page can say "showing N of M". Starting from a
+    person ``names`` hides is NotFound (hidden nodes are not expandable).
     """
     nt = node_type(label)
     keyt = parse_key(label, key) if isinstance(key, str) else tuple(key)
@@ -317,7 +423,7 @@ def around(store, label: str, key, depth: int = 1, max_nodes: int = 500,
         for distance in range(depth + 1):
             new = []
             for r in rows:
-                node = summary(r["label"], r["p"])
+                node = summary(r["label"], r["p"], names=names)
                 if node["id"] not in found:
                     found[node["id"]] = {**node, "distance": distance}
                     handles[node["id"]] = r["eid"]
@@ -333,29 +439,35 @@ def around(store, label: str, key, depth: int = 1, max_nodes: int = 500,
         if start not in g:
             raise NotFound(f"no {nt.title_en.lower()} with that key")
         frontier = [start]
-        found[start] = {**summary(label, g.nodes[start]), "distance": 0}
+        found[start] = {**summary(label, g.nodes[start], names=names), "distance": 0}
         for distance in range(1, depth + 1):
             new = []
             for n in frontier:
                 for m in (*g.successors(n), *g.predecessors(n)):
                     if m not in found:
-                        found[m] = {**summary(g.nodes[m]["label"], g.nodes[m]), "distance": distance}
+                        found[m] = {**summary(g.nodes[m]["label"], g.nodes[m], names=names),
+                                    "distance": distance}
                         new.append(m)
             frontier = new
-        handles = {nid: nid for nid in found}
-    center = node_id(nt.label, keyt)
+        # Summary id -> networkx node id (they differ for a hidden person).
+        handles = {summ["id"]: nid for nid, summ in found.items()}
+    start = next(iter(found.values()))
+    if start.get("redacted"):
+        raise NotFound(f"no {nt.title_en.lower()} with that key")
+    center = start["id"]
     return _subgraph(store, list(found.values()), handles, center,
                      max_nodes=max_nodes, max_edges=max_edges, filters=filters)
 
 
-def between(store, npsn: str, employer: str, max_nodes: int = 500, max_edges: int = 1500) -> dict:
+def between(store, npsn: str, employer: str, max_nodes: int = 500, max_edges: int = 1500, *,
+            names: Names) -> dict:
     """The school, the employer, the school's people who worked or interned
     there, and their programmes, with the relationships among them."""
     nodes, handles = [], {}
     if _is_cypher(store):
         rows = store.read(_cypher("between"), {"npsn": str(npsn), "code": str(employer)})
         for r in rows:
-            node = summary(r["label"], r["p"])
+            node = summary(r["label"], r["p"], names=names)
             nodes.append(node)
             handles[node["id"]] = r["eid"]
     else:
@@ -367,8 +479,8 @@ def between(store, npsn: str, employer: str, max_nodes: int = 500, max_edges: in
                 if t in ("WORKS_AT", "INTERNED_AT") and g.nodes[p].get("school_npsn") == npsn:
                     ids.add(p)
                     ids.update(v for _, v, t2 in g.out_edges(p, data="type") if t2 == "STUDIED_IN")
-            nodes = [summary(g.nodes[n]["label"], g.nodes[n]) for n in ids]
-            handles = {n: n for n in ids}
+            nodes = [summary(g.nodes[n]["label"], g.nodes[n], names=names) for n in ids]
+            handles = {s["id"]: n for s, n in zip(nodes, ids)}
     if not nodes:
         raise NotFound("no such school or employer")
     return _subgraph(store, nodes, handles, node_id("Employer", (employer,)),

@@ -122,15 +122,24 @@ def shown_name(person: dict, as_of: str | None = None):
     return person.get("name") if consented(person, as_of) else None
 
 
+def _consent_cypher(flag: str) -> str:
+    return (
+        "coalesce({v}.%s = true AND ({v}.birth_date IS NULL "
+        "OR {v}.birth_date <= $adult_born_by OR trim(coalesce({v}.guardian_consent_ref, '')) <> ''), false)"
+    ) % flag
+
+
 #: The consent rule in Cypher, for a node variable ``{v}``; needs ``$adult_born_by``.
-CONSENTED_CYPHER = (
-    "coalesce({v}.consent_contact = true AND ({v}.birth_date IS NULL "
-    "OR {v}.birth_date <= $adult_born_by OR trim(coalesce({v}.guardian_consent_ref, '')) <> ''), false)"
-)
-_MACRO = re.compile(r"@consented\(\s*([A-Za-z_][A-Za-z0-9_]*(?:\[[A-Za-z0-9_]+\])?)\s*\)")
+CONSENTED_CYPHER = _consent_cypher("consent_contact")
+#: :func:`display_consented` in Cypher (``@display_consented(x)``); needs ``$adult_born_by``.
+DISPLAY_CONSENTED_CYPHER = _consent_cypher("consent_display")
+_RULES = {"consented": CONSENTED_CYPHER, "display_consented": DISPLAY_CONSENTED_CYPHER}
+_MACRO = re.compile(
+    r"@(consented|display_consented)\(\s*([A-Za-z_][A-Za-z0-9_]*(?:\[[A-Za-z0-9_]+\])?)\s*\)")
 
 
 def expand_cypher(text: str) -> str:
     """Replace each ``@consented(x)`` in Cypher text by :data:`CONSENTED_CYPHER`
-    for ``x`` (a variable, or an indexed one like ``ns[i]``)."""
-    return _MACRO.sub(lambda m: "(" + CONSENTED_CYPHER.format(v=m.group(1)) + ")", text)
+    for ``x`` (a variable, or an indexed one like ``ns[i]``), and each
+    ``@display_consented(x)`` by :data:`DISPLAY_CONSENTED_CYPHER`."""
+    return _MACRO.sub(lambda m: "(" + _RULES[m.group(1)].format(v=m.group(2)) + ")", text)

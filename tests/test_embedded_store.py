@@ -92,3 +92,23 @@ def test_a_load_that_changes_nothing_does_not_rewrite_the_file(tmp_path):
     counts = s.upsert_nodes("Person", _people(3, 1), source="t")
     assert counts.unchanged == 3
     assert (tmp_path / "graph.json").stat().st_mtime_ns == stamp
+
+
+def test_background_reload_never_blocks_a_reader(tmp_path):
+    """The web app's mode: a reader keeps the previous graph while another
+    process's commit loads in a background thread, then sees the new one."""
+    def people(first, n):
+        return [{"nisn": f"{i:010d}", "name": f"Orang {i}"} for i in range(first, first + n)]
+
+    reader = EmbeddedStore(tmp_path)
+    EmbeddedStore(tmp_path).upsert_nodes("Person", people(0, 2), source="t")
+    assert reader.count_nodes() == 2
+    reader.reload_in_background = True
+    EmbeddedStore(tmp_path).upsert_nodes("Person", people(100, 3), source="t")
+    assert reader.count_nodes() in (2, 5)  # the old graph at once, or the new one
+    deadline = time.monotonic() + 10
+    while reader.count_nodes() != 5:
+        assert time.monotonic() < deadline, "the background reload never finished"
+        time.sleep(0.01)
+    reader.upsert_nodes("Person", people(200, 1), source="t")  # writes build on everything
+    assert EmbeddedStore(tmp_path).count_nodes() == 6

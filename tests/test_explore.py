@@ -8,6 +8,11 @@ from graph_service.errors import NotFound, ParameterError
 from queries import explore
 import web_fixture as fx
 
+ALL = explore.ALL_NAMES
+KEY = b"k" * 32
+HUMAS = explore.Names("consented", key=KEY, as_of="2026-11-01")
+VIEWER = explore.Names("none", key=KEY, lang="en")
+
 
 @pytest.fixture
 def graph_store(store):
@@ -35,25 +40,30 @@ def both(tmp_path_factory, neo4j_server):
 
 
 PARITY_CALLS = [
-    ("search", lambda s: explore.search(s, "an", 20)),
-    ("search-key", lambda s: explore.search(s, "00510", 3)),
-    ("search-types", lambda s: explore.search(s, "t", 20, types=["Employer"])),
-    ("search-program", lambda s: explore.search(s, "tkr", 10)),
-    ("entity-person", lambda s: explore.entity(s, "Person", "0051000002", include_contact=True)),
-    ("entity-employer", lambda s: explore.entity(s, "Employer", "E-001")),
-    ("entity-program", lambda s: explore.entity(s, "Program", f"{fx.NPSN}/TKR")),
-    ("entity-school", lambda s: explore.entity(s, "School", fx.NPSN, max_relationships=3)),
-    ("around-1", lambda s: explore.around(s, "Employer", "E-002")),
-    ("around-2", lambda s: explore.around(s, "School", fx.NPSN, depth=2)),
-    ("around-3-capped", lambda s: explore.around(s, "School", fx.NPSN, depth=3, max_nodes=7, max_edges=5)),
+    ("search", lambda s: explore.search(s, "an", 20, names=ALL)),
+    ("search-key", lambda s: explore.search(s, "00510", 3, names=ALL)),
+    ("search-types", lambda s: explore.search(s, "t", 20, types=["Employer"], names=ALL)),
+    ("search-program", lambda s: explore.search(s, "tkr", 10, names=ALL)),
+    ("entity-person", lambda s: explore.entity(s, "Person", "0051000002", include_contact=True, names=ALL)),
+    ("entity-employer", lambda s: explore.entity(s, "Employer", "E-001", names=ALL)),
+    ("entity-program", lambda s: explore.entity(s, "Program", f"{fx.NPSN}/TKR", names=ALL)),
+    ("entity-school", lambda s: explore.entity(s, "School", fx.NPSN, max_relationships=3, names=ALL)),
+    ("around-1", lambda s: explore.around(s, "Employer", "E-002", names=ALL)),
+    ("around-2", lambda s: explore.around(s, "School", fx.NPSN, depth=2, names=ALL)),
+    ("around-3-capped", lambda s: explore.around(s, "School", fx.NPSN, depth=3, max_nodes=7, max_edges=5, names=ALL)),
     ("around-filtered", lambda s: explore.around(
         s, "School", fx.NPSN, depth=3, filters={"types": {"Person", "Employer"}, "program": "TKR",
-                                                 "year_from": 2020, "year_to": 2021})),
+                                                 "year_from": 2020, "year_to": 2021}, names=ALL)),
     ("around-sector", lambda s: explore.around(s, "Program", f"{fx.NPSN}/TKJ", depth=2,
-                                               filters={"sector": "J"})),
-    ("between", lambda s: explore.between(s, fx.NPSN, "E-001")),
-    ("between-none", lambda s: explore.between(s, fx.NPSN, "E-005")),
+                                               filters={"sector": "J"}, names=ALL)),
+    ("between", lambda s: explore.between(s, fx.NPSN, "E-001", names=ALL)),
+    ("between-none", lambda s: explore.between(s, fx.NPSN, "E-005", names=ALL)),
     ("schools", lambda s: explore.schools(s)),
+    ("search-humas", lambda s: explore.search(s, "00510", 20, names=HUMAS)),
+    ("around-humas", lambda s: explore.around(s, "School", fx.NPSN, depth=2, names=HUMAS)),
+    ("around-viewer", lambda s: explore.around(s, "Employer", "E-001", names=VIEWER)),
+    ("between-humas", lambda s: explore.between(s, fx.NPSN, "E-001", names=HUMAS)),
+    ("entity-program-viewer", lambda s: explore.entity(s, "Program", f"{fx.NPSN}/TKR", names=VIEWER)),
     ("overview-all", lambda s: explore.overview(s, as_of="2026-11-01")),
     ("overview-school", lambda s: explore.overview(s, fx.NPSN, as_of="2026-11-01")),
     ("overview-past", lambda s: explore.overview(s, fx.NPSN, as_of="2020-06-30")),
@@ -68,19 +78,19 @@ def test_parity(both, name, call):
 
 
 def test_search_ranks_exact_key_first(graph_store):
-    rows = explore.search(graph_store, "e-001", 5)
+    rows = explore.search(graph_store, "e-001", 5, names=ALL)
     assert rows[0]["id"] == "Employer:E-001"
-    rows = explore.search(graph_store, "ani", 5)
+    rows = explore.search(graph_store, "ani", 5, names=ALL)
     assert [r["key"] for r in rows] == ["0051000001"]
     assert set(rows[0]) == {"id", "type", "key", "name", "degree", "school_npsn",
                             "program_code", "graduation_year", "status"}
-    assert explore.search(graph_store, "a", 5) == []  # too short to be useful
+    assert explore.search(graph_store, "a", 5, names=ALL) == []  # too short to be useful
 
 
 def test_entity_contact_only_on_request(graph_store):
-    plain = explore.entity(graph_store, "Person", "0051000001")
+    plain = explore.entity(graph_store, "Person", "0051000001", names=ALL)
     assert "phone" not in plain["properties"] and "email" not in plain["properties"]
-    full = explore.entity(graph_store, "Person", "0051000001", include_contact=True)
+    full = explore.entity(graph_store, "Person", "0051000001", include_contact=True, names=ALL)
     assert full["properties"]["phone"] == "081234500001"
     assert full["name"] == fx.PEOPLE["0051000001"][0]
     types = sorted((r["type"], r["other"]["key"]) for r in full["relationships"])
@@ -88,25 +98,25 @@ def test_entity_contact_only_on_request(graph_store):
 
 
 def test_entity_relationship_cap(graph_store):
-    e = explore.entity(graph_store, "Program", f"{fx.NPSN}/TKR", max_relationships=2)
+    e = explore.entity(graph_store, "Program", f"{fx.NPSN}/TKR", max_relationships=2, names=ALL)
     assert e["relationships_total"] == 5 and len(e["relationships"]) == 2
 
 
 def test_entity_not_found(graph_store):
     with pytest.raises(NotFound):
-        explore.entity(graph_store, "Employer", "NOPE")
+        explore.entity(graph_store, "Employer", "NOPE", names=ALL)
     with pytest.raises(NotFound):
-        explore.entity(graph_store, "Program", "onlyonepart")
+        explore.entity(graph_store, "Program", "onlyonepart", names=ALL)
 
 
 def test_around_caps_and_counts(graph_store):
-    full = explore.around(graph_store, "School", fx.NPSN, depth=2)
+    full = explore.around(graph_store, "School", fx.NPSN, depth=2, names=ALL)
     ids = {n["id"] for n in full["nodes"]}
     # depth 2 from the school: programmes, partner/contacted firms, students, and
     # the firms' other people (the other school's alumnus works at E-002)
     assert "Person:0052000001" in ids and "Person:0051000001" in ids
     assert full["total_nodes"] == len(full["nodes"]) and not full["truncated"]
-    capped = explore.around(graph_store, "School", fx.NPSN, depth=2, max_nodes=4)
+    capped = explore.around(graph_store, "School", fx.NPSN, depth=2, max_nodes=4, names=ALL)
     assert capped["truncated"] and capped["total_nodes"] == full["total_nodes"]
     assert [n["distance"] for n in capped["nodes"]][0] == 0
     assert len(capped["nodes"]) == 4 and all(n["distance"] <= 1 for n in capped["nodes"])
@@ -118,26 +128,26 @@ def test_around_caps_and_counts(graph_store):
 
 def test_around_filters(graph_store):
     res = explore.around(graph_store, "School", fx.NPSN, depth=3,
-                         filters={"types": {"Person"}, "year_from": 2021, "year_to": 2022})
+                         filters={"types": {"Person"}, "year_from": 2021, "year_to": 2022}, names=ALL)
     assert {n["key"] for n in res["nodes"]} == {fx.NPSN, "0051000001", "0051000002", "0052000001"}
 
 
 def test_around_rejects_bad_depth(graph_store):
     with pytest.raises(ParameterError) as exc:
-        explore.around(graph_store, "School", fx.NPSN, depth=9)
+        explore.around(graph_store, "School", fx.NPSN, depth=9, names=ALL)
     assert exc.value.errors[0]["param"] == "depth"
     with pytest.raises(NotFound):
-        explore.around(graph_store, "School", "99999999")
+        explore.around(graph_store, "School", "99999999", names=ALL)
 
 
 def test_between(graph_store):
-    res = explore.between(graph_store, fx.NPSN, "E-001")
+    res = explore.between(graph_store, fx.NPSN, "E-001", names=ALL)
     assert {n["key"] for n in res["nodes"]} == {
         fx.NPSN, "E-001", "0051000002", "0051000004", "0051000005", f"{fx.NPSN}/TKR"}
     assert {e["type"] for e in res["edges"]} == {
         "HAS_PROGRAM", "STUDIED_IN", "WORKS_AT", "INTERNED_AT", "CONTACTED"}
     with pytest.raises(NotFound):
-        explore.between(graph_store, fx.NPSN, "NOPE")
+        explore.between(graph_store, fx.NPSN, "NOPE", names=ALL)
 
 
 def test_overview(graph_store):
@@ -154,3 +164,77 @@ def test_layout_is_deterministic():
     edges = [{"from": f"n{i}", "to": f"n{(i * 7) % 200}"} for i in range(200)]
     a = explore.layout(nodes, edges)
     assert a == explore.layout(nodes, edges) and len(a) == 200
+
+
+# -- who may be named (queries.explore.Names) --------------------------------------
+
+HIDDEN = ("0051000002", "0051000003")  # consent_display false in the fixture
+
+
+def strings(value):
+    if isinstance(value, dict):
+        return [s for v in (*value.keys(), *value.values()) for s in strings(v)]
+    if isinstance(value, (list, tuple, set)):
+        return [s for v in value for s in strings(v)]
+    return [str(value)]
+
+
+def leaks(value, nisns) -> list[str]:
+    text = "\n".join(strings(value))
+    return [n for n in nisns if n in text or fx.PEOPLE[n][0] in text]
+
+
+def test_names_policy_is_required():
+    for call in (lambda: explore.search(None, "ab"), lambda: explore.around(None, "School", "1"),
+                 lambda: explore.entity(None, "School", "1"), lambda: explore.between(None, "1", "E")):
+        with pytest.raises(TypeError, match="names"):
+            call()
+    with pytest.raises(ValueError):
+        explore.Names("consented")  # hiding needs a key
+    with pytest.raises(ValueError):
+        explore.Names("some", key=KEY)
+
+
+def test_hidden_people_are_neutral_labels(graph_store):
+    res = explore.around(graph_store, "School", fx.NPSN, depth=2, names=HUMAS)
+    assert leaks(res, HIDDEN) == []
+    people = {n["name"] for n in res["nodes"] if n["type"] == "Person"}
+    assert {"Alumni TKR 2021", "Siswa TKJ", "Eko Saputra"} <= people
+    budi = next(n for n in res["nodes"] if n["name"] == "Alumni TKR 2021")
+    assert budi["redacted"] and budi["key"].startswith("~") and budi["id"] == "Person:" + budi["key"]
+    assert budi["key"] == HUMAS.token("0051000002")  # stable: the same node in every answer
+    # edges still join the hidden node to its programme and employers
+    assert any(e["from"] == budi["id"] for e in res["edges"])
+    assert not any(k in n for n in res["nodes"] for k in explore.CONSENT_FIELDS)
+    everyone = explore.around(graph_store, "School", fx.NPSN, depth=2, names=VIEWER)
+    assert leaks(everyone, list(fx.PEOPLE)) == []
+    assert all(n.get("redacted") for n in everyone["nodes"] if n["type"] == "Person")
+    assert {"Alumnus TKR 2021", "Student TKJ"} <= {n["name"] for n in everyone["nodes"]}
+    assert len(everyone["nodes"]) == len(res["nodes"])  # counted, not named
+
+
+def test_hidden_people_are_not_found_or_expandable(graph_store):
+    for q in ("budi", "citra", "0051000002", "00510000"):
+        assert leaks(explore.search(graph_store, q, 20, names=HUMAS), HIDDEN) == []
+    assert [r["key"] for r in explore.search(graph_store, "eko", 5, names=HUMAS)] == ["0051000006"]
+    assert explore.search(graph_store, "eko", 5, names=VIEWER) == []
+    assert [r["type"] for r in explore.search(graph_store, "tkr", 5, names=VIEWER)] == ["Program"] * 2
+    for policy in (HUMAS, VIEWER):
+        with pytest.raises(NotFound):
+            explore.around(graph_store, "Person", "0051000002", names=policy)
+    assert explore.around(graph_store, "Person", "0051000006", names=HUMAS)["center"] == "Person:0051000006"
+    firm = explore.entity(graph_store, "Employer", "E-001", names=HUMAS)
+    assert firm["unnamed"] == 1 and leaks(firm, HIDDEN) == []
+    assert explore.entity(graph_store, "Employer", "E-001", names=VIEWER)["unnamed"] == 3
+
+
+def test_a_minor_without_guardian_consent_is_hidden(graph_store):
+    ani = "0051000001"
+    graph_store.upsert_nodes("Person", [{"nisn": ani, "birth_date": "2010-01-01"}], source="t")
+    assert leaks(explore.around(graph_store, "Employer", "E-002", names=HUMAS), [ani]) == []
+    assert explore.search(graph_store, ani, 5, names=HUMAS) == []
+    # an adult by as_of 2028: named again
+    later = explore.Names("consented", key=KEY, as_of="2028-01-01")
+    assert explore.search(graph_store, ani, 5, names=later)[0]["name"] == fx.PEOPLE[ani][0]
+    graph_store.upsert_nodes("Person", [{"nisn": ani, "guardian_consent_ref": "SPW/1"}], source="t")
+    assert explore.search(graph_store, ani, 5, names=HUMAS)[0]["name"] == fx.PEOPLE[ani][0]

@@ -404,3 +404,91 @@ def test_uploads_expire(make_client, data_dir):
     time.sleep(0.05)
     assert c.post(f"/impor/{body['token']}/muat.json").status_code == 404
     assert not (data_dir / "uploads" / body["token"]).exists()
+
+
+# -- names in graphs, search and detail pages (access.name_policy) -------------------
+
+HIDDEN = ("0051000002", "0051000003")  # consent_display false in the fixture
+SHOWN = ("0051000006", "0052000001")   # consent_display true, adults
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        return [s for v in (*value.keys(), *value.values()) for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [str(value)]
+
+
+def _person_views(c, role: str) -> str:
+    """Every string the client gets from the routes that return people (search
+    answers without their echo of ``q``)."""
+    urls = [f"/api/v1/graph/around/school/{fx.NPSN}?depth=2", "/api/v1/graph/around/employer/E-001",
+            "/api/v1/graph/around/employer/E-002?depth=2", f"/graf.json?type=school&key={fx.NPSN}&depth=3",
+            "/api/v1/employer/E-001", "/dudi/E-001.json", "/dudi/E-002.json",
+            f"/program/{fx.NPSN}/TKR.json", f"/program/{fx.NPSN}/TKJ.json"]
+    between = [f"/api/v1/graph/between/{fx.NPSN}/E-001", f"/api/v1/graph/between/{fx.NPSN}/E-002"]
+    if role in ("humas", "admin"):
+        urls += between
+    else:
+        assert {c.get(u).status_code for u in between} == {403}
+    bodies = [ok_json(c.get(u)) for u in urls]
+    for q in ("budi", "citra", "eko", "fajar", "0051000002", "0051000003", "005"):
+        bodies.append(ok_json(c.get(f"/api/v1/search?q={q}&limit=50"))["results"])
+    html = "".join(c.get(u).get_data(as_text=True) for u in ("/dudi/E-001", f"/graf?type=school&key={fx.NPSN}"))
+    return "\n".join(_strings(bodies)) + html
+
+
+def _seen(text: str, nisn: str) -> bool:
+    from markupsafe import escape
+
+    name = fx.PEOPLE[nisn][0]
+    return nisn in text or name in text or str(escape(name)) in text
+
+
+@pytest.mark.parametrize("role", ["admin", "bkk", "humas", "viewer"])
+def test_person_names_by_role(app, role):
+    text = _person_views(login(app, role), role)
+    seen = {n for n in fx.PEOPLE if _seen(text, n)}
+    if role in ("admin", "bkk"):
+        assert seen == set(fx.PEOPLE)
+    elif role == "humas":
+        assert seen.isdisjoint(HIDDEN) and set(SHOWN) <= seen
+    else:
+        assert seen == set()  # viewers: aggregates and graphs, nobody by name
+    if role in ("humas", "viewer"):
+        assert "Alumni TKR 2021" in text and "Siswa TKJ" in text
+
+
+def test_unnamed_people_are_counted_not_named_or_expandable(app):
+    c = login(app, "humas")
+    page = ok_json(c.get("/dudi/E-001.json"))
+    assert page["entity"]["unnamed"] == 1
+    rows = [r["other"] for s in page["sections"] for r in s["rows"] if r["other"].get("redacted")]
+    assert [(r["name"], r["url"]) for r in rows] == [("Alumni TKR 2021", None)]
+    graph = ok_json(c.get("/api/v1/graph/around/employer/E-001"))["graph"]
+    hidden = [n for n in graph["nodes"] if n["label"] == "Alumni TKR 2021"]
+    assert len(hidden) == 1 and hidden[0]["expandable"] is False and hidden[0]["url"] is None
+    # the opaque key leads nowhere: no expansion, no detail
+    assert c.get(f"/api/v1/graph/around/person/{hidden[0]['key']}").status_code == 404
+    assert c.get(f"/api/v1/graph/around/person/{HIDDEN[0]}").status_code == 404
+    assert login(app, "viewer").get(f"/api/v1/graph/around/person/{SHOWN[0]}").status_code == 404
+    assert "Alumni TKR 2021" in c.get("/dudi/E-001").get_data(as_text=True)
+
+
+def test_english_neutral_labels(app):
+    from web import i18n
+
+    c = login(app, "viewer")
+    c.set_cookie(i18n.COOKIE, "en")
+    graph = ok_json(c.get("/api/v1/graph/around/employer/E-001"))["graph"]
+    assert "Alumnus TKR 2021" in {n["label"] for n in graph["nodes"]}
+
+
+def test_a_minor_without_guardian_consent_is_unnamed_for_humas(app, web_store):
+    ani = "0051000001"  # consent_display true
+    web_store.upsert_nodes("Person", [{"nisn": ani, "birth_date": "2015-01-01"}], source="test")
+    assert not _seen(_person_views(login(app, "humas"), "humas"), ani)
+    assert _seen(_person_views(login(app, "bkk"), "bkk"), ani)
+    web_store.upsert_nodes("Person", [{"nisn": ani, "guardian_consent_ref": "SPW/7"}], source="t")
+    assert _seen(_person_views(login(app, "humas"), "humas"), ani)

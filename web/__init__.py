@@ -73,6 +73,10 @@ class _StoreHolder:
                     from graph_service import Config, open_store
 
                     store = open_store(self._config or Config.from_env())
+                    # A load by another process must not block the web's readers:
+                    # the embedded store reloads its file in the background.
+                    if hasattr(store, "reload_in_background"):
+                        store.reload_in_background = True
                     atexit.register(store.close)
                     self._store = store
         return self._store

@@ -12,8 +12,9 @@ route-matrix test). :func:`_check` repeats the role check inside the view.
 Roles: ``admin`` (users, settings, deletions), ``bkk`` (referrals, alumni
 contact details, tracer data), ``humas`` (partners, employers, contacts,
 visits), ``viewer`` (aggregates and graphs; no contact details, no personal
-exports). Contact details of people follow :func:`contact_policy`, and every
-view of personal data is written to the audit log (:func:`audit`).
+exports). Contact details of people follow :func:`contact_policy`, names of
+people in graphs, search and detail pages follow :func:`name_policy`, and
+every view of personal data is written to the audit log (:func:`audit`).
 """
 from __future__ import annotations
 
@@ -29,6 +30,12 @@ ANY_ROLE = ROLES
 CONTACT_POLICIES = ("hidden", "masked", "full")
 #: Roles that see people's phone and email in full on detail pages (audit-logged).
 CONTACT_ROLES = ("bkk", "admin")
+#: How each role sees people's names in graphs, search and detail pages
+#: (``queries.explore.Names``): bkk and admin by name (referral work), humas
+#: only people with display consent (minor rule included), viewers nobody.
+NAME_MODES = {"admin": "all", "bkk": "all", "humas": "consented", "viewer": "none"}
+#: The installation's key for the opaque keys of unnamed people (data_dir).
+GRAPH_KEY_FILE = "graph.key"
 
 
 def requires(*roles: str):
@@ -88,6 +95,22 @@ def contact_policy() -> str:
     if role == "humas":
         return "masked"
     return "hidden"
+
+
+def name_policy():
+    """The :class:`queries.explore.Names` policy of the current user: who may
+    be named, in the page's language, as of today; anyone else sees nobody."""
+    from graph_service.accounts import secret
+    from queries.explore import Names
+
+    mode = NAME_MODES.get(current_role(), "none")
+    if mode == "all":
+        return Names("all")
+    key = current_app.extensions.get("alumni_graph_names_key")
+    if key is None:
+        key = secret(current_app.extensions["alumni_graph_data_dir"], GRAPH_KEY_FILE)
+        current_app.extensions["alumni_graph_names_key"] = key
+    return Names(mode, key=key, lang=g.get("lang") or "id", as_of=dt.date.today().isoformat())
 
 
 def audit(action: str, *, nisn: str | None = None, target: str | None = None,

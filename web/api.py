@@ -116,13 +116,15 @@ def search():
         raise param_error("q", q, "at most 100 characters")
     limit = int_arg(request.args, "limit", 10, 1, 50)
     types = graph_filters(request.args)["types"]
-    return ok(q=q, results=explore.search(get_store(), q, limit, types=sorted(types) if types else None))
+    return ok(q=q, results=explore.search(get_store(), q, limit, types=sorted(types) if types else None,
+                                          names=access.name_policy()))
 
 
 def entity_payload(label: str, key: str) -> dict:
     """An entity with the person's contact block applied (consent, then policy)."""
     want_contact = label == "Person" and access.contact_policy() != "hidden"
-    ent = explore.entity(get_store(), label, key, include_contact=want_contact)
+    ent = explore.entity(get_store(), label, key, include_contact=want_contact,
+                         names=access.name_policy())
     if label == "Person":
         props = ent["properties"]
         ent["contact"] = access.person_contact(props)
@@ -130,7 +132,8 @@ def entity_payload(label: str, key: str) -> dict:
             props.pop(field, None)
     ent["url"] = graphview.detail_url(label, ent["key"])
     for rel in ent["relationships"]:
-        rel["other"]["url"] = graphview.detail_url(rel["other"]["type"], rel["other"]["key"])
+        other = rel["other"]
+        other["url"] = None if other.get("redacted") else graphview.detail_url(other["type"], other["key"])
     return ent
 
 
@@ -200,7 +203,8 @@ def around_graph(label: str, key: str, args) -> dict:
     depth = int_arg(args, "depth", 1, 1, explore.MAX_DEPTH)
     max_nodes = int_arg(args, "max_nodes", cfg["GRAPH_MAX_NODES"], 1, cfg["GRAPH_MAX_NODES"])
     sub = explore.around(get_store(), label, key, depth=depth, max_nodes=max_nodes,
-                         max_edges=cfg["GRAPH_MAX_EDGES"], filters=graph_filters(args))
+                         max_edges=cfg["GRAPH_MAX_EDGES"], filters=graph_filters(args),
+                         names=access.name_policy())
     return graphview.build(sub, g.lang, layout_threshold=cfg["GRAPH_LAYOUT_THRESHOLD"])
 
 
@@ -223,7 +227,7 @@ def around(type: str, key: str):  # noqa: A002 - the URL's name
 def between(npsn: str, code: str):
     cfg = current_app.config
     sub = explore.between(get_store(), npsn, code, max_nodes=cfg["GRAPH_MAX_NODES"],
-                          max_edges=cfg["GRAPH_MAX_EDGES"])
+                          max_edges=cfg["GRAPH_MAX_EDGES"], names=access.name_policy())
     return ok(graph=graphview.build(sub, g.lang, layout_threshold=cfg["GRAPH_LAYOUT_THRESHOLD"]))
 
 

@@ -62,7 +62,11 @@ def _short(name: str) -> str:
 
 def _tooltip(node: dict, lang: str) -> str:
     t = lambda key: i18n.translate(lang, key)  # noqa: E731
-    lines = [f"{t('type_' + style_key(node))}: {node['name']}", node["key"]]
+    lines = [f"{t('type_' + style_key(node))}: {node['name']}"]
+    if node.get("redacted"):
+        lines.append(t("unnamed_person"))  # no key: it would only be the opaque token
+    else:
+        lines.append(node["key"])
     if node.get("program_code"):
         lines.append(f"{t('program')}: {node['program_code']}")
     if node["type"] == "Person":
@@ -119,7 +123,10 @@ def build(sub: dict, lang: str, *, layout_threshold: int = 150,
             title=_tooltip(n, lang), borderWidth=3 if n["id"] == sub.get("center") else 1,
             # Fields for graph.js (filters, expand, detail page); vis ignores them.
             type=n["type"], kind=style_key(n), key=n["key"], slug=SLUGS[n["type"]],
-            url=detail_url(n["type"], n["key"]), program_code=n.get("program_code"),
+            # A person the viewer may not see by name (queries.explore.Names)
+            # has no detail link and cannot be expanded.
+            url=None if n.get("redacted") else detail_url(n["type"], n["key"]),
+            expandable=not n.get("redacted"), program_code=n.get("program_code"),
             graduation_year=n.get("graduation_year"), sector=n.get("sector"),
             **extra,
         )

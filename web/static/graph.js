@@ -59,7 +59,8 @@
 
   function expand(state, id) {
     var node = state.nodes.get(id);
-    if (!node || state.expanded[id]) { return; }
+    // Unnamed people (no display consent for this user) are not expandable.
+    if (!node || node.expandable === false || state.expanded[id]) { return; }
     state.expanded[id] = true;
     state.container.dataset.expanding = "1";
     var url = "/api/v1/graph/around/" + encodeURIComponent(node.slug) + "/" + keyPath(node.key) + "?depth=1";
