@@ -132,7 +132,7 @@ class Bar:
     what: str
     target: str
     value: str
-    met: bool | None  # None: not measured
+    met: bool | None | str  # None: not measured; "info": a number without a bar
     note: str = ""
 
 
@@ -159,9 +159,9 @@ class Bench:
         self.log_lines.append(line)
         print(line, flush=True)
 
-    def bar(self, id: str, what: str, target: str, value: str, met: bool | None, note: str = "") -> None:
+    def bar(self, id: str, what: str, target: str, value: str, met, note: str = "") -> None:
         self.bars.append(Bar(id, what, target, value, met, note))
-        mark = {True: "MET", False: "NOT MET", None: "not measured"}[met]
+        mark = {True: "MET", False: "NOT MET", None: "not measured", "info": "measured"}[met]
         self.log(f"bar {id}: {what}: {value} (target {target}) -> {mark}" + (f"; {note}" if note else ""))
 
     # -- shared data ------------------------------------------------------

@@ -64,6 +64,13 @@ def run(b: Bench) -> None:
     b.log(f"neo4j-admin database import full: {imported.median:.1f} s "
           f"({'; '.join(out['importer_summary'])})")
 
+    out["imported_store_mb"] = round(sum(f.stat().st_size for f in (home / "data" / "databases" / "neo4j")
+                                         .rglob("*") if f.is_file()) / 2**20, 1)
+    rec = run_admin(home, ["server", "memory-recommendation", "--memory=16g"], heap="256m", timeout=300)
+    out["memory_recommendation_16g"] = [line for line in rec.stdout.splitlines()
+                                        if line.startswith(("server.memory", "# Total size", "# Lucene",
+                                                            "# Vector", "# Data volume"))]
+
     pagecache = "512m" if b.scale.name == "S" else "2g"
     started, server = timed(lambda: start(home, keep_data=True, heap="1g", pagecache=pagecache,
                                           timeout=600))

@@ -174,6 +174,20 @@ def run(b: Bench) -> None:
     b.mark_neo4j_loaded()
     b.note_counts(neo)
     neo.close()
+    out["store_on_disk_mb"] = store_on_disk(b)
+
+
+def store_on_disk(b: Bench) -> dict | None:
+    """Sizes of the bench server's database files (store files and transaction logs)."""
+    data = b.work / "neo4j" / "data"
+    if b.neo4j_uri or not data.exists():
+        return None
+
+    def mb(path):
+        return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20, 1)
+
+    return {"store_files": mb(data / "databases" / "neo4j"),
+            "transaction_logs": mb(data / "transactions" / "neo4j")}
 
 
 def refusal(b: Bench, neo) -> dict:

@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-MARK = {True: "met", False: "**not met**", None: "not measured"}
+MARK = {True: "met", False: "**not met**", None: "not measured", "info": "measured"}
 
 
 def _get(d: dict, *path, default=None):
