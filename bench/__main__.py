@@ -41,6 +41,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=5, help="timed runs per measurement (>= 5)")
     ap.add_argument("--neo4j-uri", default=None,
                     help="use this Neo4j instead of starting one; its database is CLEARED")
+    ap.add_argument("--load-parts", nargs="+", choices=["guard", "sample", "curve", "store", "loader"],
+                    default=None, help="run only these parts of section load")
+    ap.add_argument("--merge", action="store_true",
+                    help="keep the other sections' numbers from an earlier bench-<scale>.json "
+                         "(re-running a section that failed); each section records when it ran")
     args = ap.parse_args(argv)
     if args.runs < 5:
         ap.error("--runs must be at least 5")
@@ -54,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
         args.work = Path(tmp.name)
     args.work.mkdir(parents=True, exist_ok=True)
     b = Bench(SCALES[args.scale], args.work.resolve(), args.out, runs=args.runs,
-              neo4j_uri=args.neo4j_uri)
+              neo4j_uri=args.neo4j_uri, load_parts=set(args.load_parts or ()))
+    if args.merge:
+        b.merge_earlier(args.out / f"bench-{args.scale}.json", names)
     b.log(f"scale {args.scale}: {b.scale.about}; sections {', '.join(names)}; work dir {b.work}")
     try:
         b.files()
@@ -67,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
                 b.log(f"section {name} FAILED: {exc.__class__.__name__}: {str(exc)[:500]}")
                 b.results.setdefault("errors", {})[name] = traceback.format_exc()[-4000:]
             b.results.setdefault("section_seconds", {})[name] = round(time.time() - began, 1)
+            b.results.setdefault("section_ran_at", {})[name] = time.strftime(
+                "%Y-%m-%dT%H:%M:%S%z", time.localtime(began))
             b.write()  # keep what we have if a later section hangs
     finally:
         b.close()

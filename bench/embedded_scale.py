@@ -6,7 +6,7 @@ import shutil
 import subprocess
 import sys
 
-from bench.harness import ROOT, Bench, repeat, timed
+from bench.harness import ROOT, Bench, repeat
 
 _MEMORY_PROBE = r"""
 import gc, json, sys, time
@@ -63,7 +63,7 @@ def run(b: Bench) -> None:
     store = EmbeddedStore(paths[-1])
     for p in paths[:-1]:
         shutil.rmtree(p, ignore_errors=True)
-    b.set_embedded(store)
+    b.set_embedded(store, remember=True)
     b.note_counts(store)
     counts = b.results["data"]["counts"]
     rows = sum(b.results["data"]["rows"].values())

@@ -143,6 +143,7 @@ class Bench:
     out_dir: Path
     runs: int = 5
     neo4j_uri: str | None = None  # an external Neo4j (CLEARED); default: start one
+    load_parts: set = field(default_factory=set)  # empty: every part of section load
     results: dict = field(default_factory=dict)
     bars: list[Bar] = field(default_factory=list)
     log_lines: list[str] = field(default_factory=list)
@@ -159,7 +160,25 @@ class Bench:
         self.log_lines.append(line)
         print(line, flush=True)
 
+    def part(self, name: str) -> bool:
+        return not self.load_parts or name in self.load_parts
+
+    def merge_earlier(self, path: Path, rerun: list[str]) -> None:
+        """Start from an earlier run's results: its bars (replaced by id when
+        re-measured) and its sections' numbers (updated key by key)."""
+        if not path.exists():
+            return
+        old = json.loads(path.read_text(encoding="utf-8"))
+        self.results = old.get("results", {})
+        errors = self.results.get("errors", {})
+        for name in rerun:
+            errors.pop(name, None)
+        self.bars = [Bar(**b) for b in old.get("bars", [])]
+        self.results.setdefault("merged_runs", []).append(old.get("date"))
+        self.log(f"merging into the results of the run of {old.get('date')}")
+
     def bar(self, id: str, what: str, target: str, value: str, met, note: str = "") -> None:
+        self.bars = [b for b in self.bars if b.id != id]
         self.bars.append(Bar(id, what, target, value, met, note))
         mark = {True: "MET", False: "NOT MET", None: "not measured", "info": "measured"}[met]
         self.log(f"bar {id}: {what}: {value} (target {target}) -> {mark}" + (f"; {note}" if note else ""))
@@ -192,6 +211,13 @@ class Bench:
             from graph_service.embedded import EmbeddedStore
             from loaders import load_paths
 
+            ready = self.work / f"embedded-{self.scale.name}.ready"
+            if ready.exists():  # the store an earlier run of section embedded left
+                seconds, store = timed(lambda: EmbeddedStore(ready.read_text().strip()))
+                self.log(f"embedded store reopened from {store.data_dir} in {seconds:.1f} s")
+                self._embedded = store
+                self.note_counts(store)
+                return store
             path = self.work / f"embedded-{self.scale.name}"
             shutil.rmtree(path, ignore_errors=True)
             store = EmbeddedStore(path)
@@ -211,8 +237,10 @@ class Bench:
         counts["by_type"] = {t: store.count_relationships(t) for t in REL_TYPES}
         self.results.setdefault("data", {})["counts"] = counts
 
-    def set_embedded(self, store) -> None:
+    def set_embedded(self, store, remember: bool = False) -> None:
         self._embedded = store
+        if remember:  # later runs with the same --work reopen it instead of loading again
+            (self.work / f"embedded-{self.scale.name}.ready").write_text(str(store.data_dir))
 
     def uri(self) -> str:
         if self.neo4j_uri:

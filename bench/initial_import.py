@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import shutil
 
-from bench.harness import Bench, Stats, repeat, timed, write_all
+from bench.harness import Bench, repeat, timed, write_all
 
 
 def run(b: Bench) -> None:
