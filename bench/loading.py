@@ -205,6 +205,8 @@ def _loader(b: Bench, neo, out: dict) -> None:
         "file_rows_per_second": round(file_rows / stats.median),
         "per_file": {f.name: {"rows": f.read, "seconds": round(f.seconds, 2)} for f in reports[-1].files},
     }
+    b.log(f"loader end to end: {file_rows:,} file rows in {stats.median:.1f} s "
+          f"({file_rows / stats.median:,.0f} rows/s)")
     b.mark_neo4j_loaded()
     b.note_counts(neo)
     out["store_on_disk_mb"] = store_on_disk(b)

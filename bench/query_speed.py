@@ -165,7 +165,8 @@ def _profile(uri: str, sets: dict) -> dict:
     except ImportError:  # before the consent rule's cut-off existed
         adult_born_by = None
     report = {}
-    with neo4j.GraphDatabase.driver(uri, auth=None) as driver, driver.session() as session:
+    with neo4j.GraphDatabase.driver(uri, auth=None, notifications_disabled_classifications=[
+            "UNRECOGNIZED"]) as driver, driver.session() as session:
         for name, params in plans.items():
             if adult_born_by is not None:
                 params = {**params, "adult_born_by": adult_born_by(params.get("as_of"))}

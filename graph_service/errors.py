@@ -40,6 +40,12 @@ class NotFound(AlumniGraphError):
     status = 404
 
 
+class NotShown(AlumniGraphError):
+    """The record exists but this role may not see it (no display consent)."""
+
+    status = 403
+
+
 class ParameterError(AlumniGraphError):
     """A query or request parameter is invalid; ``errors`` names each parameter."""
 

@@ -29,6 +29,8 @@ from graph_service.errors import AlumniGraphError, ParameterError
 HERE = Path(__file__).resolve().parent
 
 PARAM_TYPES = ("str", "int", "date", "bool", "choice")
+#: The years a date parameter may name.
+DATE_YEARS = (1900, 2200)
 _TRUE = frozenset({"true", "ya", "1"})
 _FALSE = frozenset({"false", "tidak", "0"})
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -132,9 +134,15 @@ class Param:
         if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
             raise _Bad(message)
         try:
-            return dt.date.fromisoformat(value.strip()).isoformat()
+            day = dt.date.fromisoformat(value.strip())
         except ValueError:
             raise _Bad("no such date in the calendar / tanggal tidak ada di kalender") from None
+        # Reference dates live in a school's lifetime; far years also break
+        # date arithmetic (the minor rule goes 18 years back).
+        if not DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:
+            raise _Bad(f"year must be between {DATE_YEARS[0]} and {DATE_YEARS[1]} / "
+                       f"tahun harus antara {DATE_YEARS[0]} dan {DATE_YEARS[1]}")
+        return day.isoformat()
 
     def _parse_bool(self, value):
         if isinstance(value, bool):

@@ -28,6 +28,9 @@ CALL (s) {
 // their jobs and internships that have started by $as_of.
 CALL (s) {
   MATCH (p:Person {school_npsn: $npsn})
+  // The hint keeps the plan from depending on statistics (a plan cached while
+  // the store was nearly empty may otherwise start from the employers).
+  USING INDEX p:Person(school_npsn)
   WHERE $program IS NULL OR p.program_code = $program
   MATCH (p)-[r:WORKS_AT|INTERNED_AT]->(e:Employer)
   WHERE r.start IS NULL OR r.start <= $as_of

@@ -29,6 +29,8 @@ The rules, as implemented here and in ``referral_paths.cypher``:
 """
 from __future__ import annotations
 
+import bisect
+
 from queries.framework import (
     Param, Query, is_neo4j, merge_weights, read_cypher, require_node, today,
 )
@@ -117,6 +119,11 @@ class _Walker:
                 # Strongest kind; equal weights: the smaller letter (C < I < P).
                 if old is None or (-self.w[k], k) < (-self.w[old], old):
                     found[v] = k
+            # Strongest first: the branch and bound in _paths finds good
+            # paths early and prunes more.
+            present = sorted(set(found.values()), key=lambda k: -self.w[k])
+            if len(present) > 1:
+                found = {v: k for kind in present for v, k in found.items() if k == kind}
             self._cache[u] = found
         return found
 
@@ -150,13 +157,20 @@ class _Walker:
 
 
 def _paths(walker: _Walker, src: str, max_hops: int, end_ok, avoid: str | None = None,
-           prune: dict | None = None):
+           prune: dict | None = None, beyond: int = 0, floor=None):
     """Every simple path from ``src`` (node ids and step letters) that ends at
     a node for which ``end_ok(v)`` holds, passing only through passable nodes
-    other than ``avoid``; depth-first, at most ``max_hops`` steps."""
-    path, kinds, on_path = [src], [], {src}
+    other than ``avoid``; depth-first, at most ``max_hops`` steps.
 
-    def dfs():
+    ``prune`` maps nodes to their exact distance to the end (when known);
+    a node it does not hold is at least ``beyond`` steps away. ``floor()``,
+    when given, is the strength a path must still reach to matter: with all
+    weights at most 1 a path's strength only falls as it grows, so a partial
+    path already below the floor is not extended (branch and bound)."""
+    path, kinds, on_path = [src], [], {src}
+    w = walker.w
+
+    def dfs(strength: float):
         u, depth = path[-1], len(kinds)
         for v, k in walker.neighbours(u).items():
             if v in on_path:
@@ -165,19 +179,25 @@ def _paths(walker: _Walker, src: str, max_hops: int, end_ok, avoid: str | None =
                 yield path + [v], kinds + [k]
             if depth + 1 >= max_hops or v == avoid:
                 continue
-            if prune is not None and depth + 1 + prune.get(v, max_hops) > max_hops:
+            if prune is not None and depth + 1 + prune.get(v, beyond) > max_hops:
+                continue
+            longer = strength * w[k]
+            # The tolerance keeps ties: the product here is taken in path
+            # order, strength_of() in a fixed order, and they may differ in
+            # the last bit.
+            if floor is not None and longer < floor() * (1 - 1e-9):
                 continue
             if not walker.can_pass(v):
                 continue
             path.append(v)
             kinds.append(k)
             on_path.add(v)
-            yield from dfs()
+            yield from dfs(longer)
             on_path.discard(v)
             kinds.pop()
             path.pop()
 
-    yield from dfs()
+    yield from dfs(1.0)
 
 
 def _raw_node(G, nid: str, as_of: str) -> dict:
@@ -248,15 +268,29 @@ def referral_paths(G, *, nisn: str, employer: str, as_of: str, max_hops: int = 3
     src, dst = _require(G, nisn, employer)
     w = _letters(weights)
     walker = _Walker(G, as_of, w)
-    # A node one step from the person needs at most max_hops - 1 more steps.
-    dist = walker.distances_to(dst, max_hops - 1)
-    found = [(-strength_of(kinds, w), len(kinds), ids, kinds)
-             for ids, kinds in _paths(walker, src, max_hops, lambda v: v == dst, avoid=dst,
-                                      prune=dist)]
-    # Ties: fewer hops, then the sequence of node keys (the id without its label).
-    found.sort(key=lambda f: (f[0], f[1], [i.split(":", 1)[1] for i in f[2]]))
+    # Meet in the middle, like the Cypher: exact distances to the target only
+    # for the last half of a path (a breadth-first search to max_hops // 2).
+    # Going deeper from an employer floods through programme hubs and other
+    # schools' people (at 5 hops most of a province); a node the search did not
+    # reach is at least half + 1 steps away, which prunes the depth-first
+    # search from the person just as well once it is past its first half.
+    half = max_hops // 2
+    dist = walker.distances_to(dst, half)
+    # The k best so far, best first. Ties: fewer hops, then the sequence of
+    # node keys (the id without its label).
+    top: list[tuple] = []
+
+    def floor() -> float:
+        return -top[-1][0] if len(top) == k else 0.0
+
+    bounded = all(x <= 1 for x in w.values())
+    for ids, kinds in _paths(walker, src, max_hops, lambda v: v == dst, avoid=dst,
+                             prune=dist, beyond=half + 1, floor=floor if bounded else None):
+        bisect.insort(top, (-strength_of(kinds, w), len(kinds),
+                            [i.split(":", 1)[1] for i in ids], ids, kinds))
+        del top[k:]
     raw = [{"strength": -s, "kinds": kinds, "nodes": [_raw_node(G, n, as_of) for n in ids]}
-           for s, _, ids, kinds in found[:k]]
+           for s, _, _, ids, kinds in top]
     return finish(raw, w)
 
 

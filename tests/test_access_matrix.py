@@ -23,7 +23,7 @@ EXPECTED_PUBLIC = {"auth.login", "auth.health", "static", "pages.vendor"}
 PERSONAL_EXPORTS = {"pages.partners_csv", "pages.partners_xlsx", "pages.upload_report",
                     "api.subject_export"}
 AGGREGATE_EXPORTS = {"analyses.tracer_csv", "analyses.tracer_xlsx"}
-SAMPLES = {"name": "prospective_partners", "nisn": "0051000003", "code": "E-001",
+SAMPLES = {"name": "prospective_partners", "nisn": "0051000001", "code": "E-001",
            "npsn": fx.NPSN, "type": "employer", "key": "E-001", "token": "0" * 32,
            "filename": "app.css"}
 

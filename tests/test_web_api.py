@@ -64,9 +64,17 @@ def test_person_contact_is_consent_aware_and_masked(app, client):
     assert ani["contact"] == {"shown": True, "masked": True, "phone": "0812*****001",
                               "email": "s***@example.org"}
     assert "phone" not in ani["properties"] and "email" not in ani["properties"]
-    budi = ok_json(client.get("/api/v1/person/0051000002"))["entity"]
+    # Budi gave no display consent: humas may not open his record at all, even
+    # knowing his NISN (no name, employers or contacts in the answer)
+    refused = client.get("/api/v1/person/0051000002")
+    body = ok_json(refused, 403)
+    assert "tidak bersedia ditampilkan" in body["error"]
+    text = refused.get_data(as_text=True)
+    assert "Budi" not in text and "081234500002" not in text and "E-001" not in text
+    # bkk may (contacts follow contact consent, which Budi did not give)
+    budi = ok_json(login(app, "bkk").get("/api/v1/person/0051000002"))["entity"]
     assert budi["contact"]["shown"] is False and budi["contact"]["reason"] == "no_consent"
-    assert "081234500002" not in client.get("/api/v1/person/0051000002").get_data(as_text=True)
+    assert "081234500002" not in login(app, "bkk").get("/api/v1/person/0051000002").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("policy,phone", [("full", "081234500001"), ("hidden", None)])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
 
+from graph_service.errors import NotShown
 from queries import explore
 from web import access, get_store, graphview, param_error
 from web.openapi import doc, openapi_document
@@ -150,6 +151,11 @@ def employer(code: str):
      "(audit-logged), masked for humas.", response="Entity")
 def person(nisn: str):
     ent = entity_payload("Person", nisn)
+    if not access.name_policy().reveals(ent["properties"]):
+        # humas sees people only with display consent (boleh_ditampilkan),
+        # as everywhere else; knowing a NISN must not get around that.
+        raise NotShown("this person has not agreed to be shown to your role / orang ini "
+                       "tidak bersedia ditampilkan untuk peran Anda")
     access.audit("view_person", nisn=ent["key"], detail={"contact": access.contact_policy()})
     return ok(entity=ent)
 
