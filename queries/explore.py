@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
 import hmac
 import json
 from dataclasses import dataclass
@@ -354,8 +355,14 @@ def _subgraph(store, nodes: list[dict], handles: dict, center: str | None, *,
     filters = filters or {}
     chosen = [n for n in nodes if n["id"] == center or _matches(n, filters)]
     chosen.sort(key=lambda n: (n.get("distance", 0), TYPE_ORDER[n["type"]], n["key"]))
-    kept = chosen[:max_nodes]
-    by_id = {n["id"]: n for n in kept}
+    return _with_edges(store, chosen[:max_nodes], len(chosen), handles, center,
+                       max_edges=max_edges)
+
+
+def _with_edges(store, kept: list[dict], total: int, handles: dict, center: str | None, *,
+                max_edges: int) -> dict:
+    """The answer for the ``kept`` nodes (``total`` before the cap): their
+    degrees and the relationships among them."""
     edges = []
     if _is_cypher(store):
         by_handle = {handles[n["id"]]: n for n in kept}
@@ -377,9 +384,9 @@ def _subgraph(store, nodes: list[dict], handles: dict, center: str | None, *,
         "center": center,
         "nodes": kept,
         "edges": edges[:max_edges],
-        "total_nodes": len(chosen),
+        "total_nodes": total,
         "total_edges": len(edges),
-        "truncated": len(chosen) > len(kept) or len(edges) > max_edges,
+        "truncated": total > len(kept) or len(edges) > max_edges,
     }
 
 
@@ -434,29 +441,57 @@ def around(store, label: str, key, depth: int = 1, max_nodes: int = 500,
             else:
                 break
     else:
-        g = store.graph()
-        start = node_id(label, keyt)
-        if start not in g:
-            raise NotFound(f"no {nt.title_en.lower()} with that key")
-        frontier = [start]
-        found[start] = {**summary(label, g.nodes[start], names=names), "distance": 0}
-        for distance in range(1, depth + 1):
-            new = []
-            for n in frontier:
-                for m in (*g.successors(n), *g.predecessors(n)):
-                    if m not in found:
-                        found[m] = {**summary(g.nodes[m]["label"], g.nodes[m], names=names),
-                                    "distance": distance}
-                        new.append(m)
-            frontier = new
-        # Summary id -> networkx node id (they differ for a hidden person).
-        handles = {summ["id"]: nid for nid, summ in found.items()}
+        return _around_networkx(store, label, keyt, depth, max_nodes, max_edges, filters or {},
+                                names=names)
     start = next(iter(found.values()))
     if start.get("redacted"):
         raise NotFound(f"no {nt.title_en.lower()} with that key")
     center = start["id"]
     return _subgraph(store, list(found.values()), handles, center,
                      max_nodes=max_nodes, max_edges=max_edges, filters=filters)
+
+
+def _around_networkx(store, label: str, keyt: tuple, depth: int, max_nodes: int,
+                     max_edges: int, filters: dict, *, names: Names) -> dict:
+    """:func:`around` on the embedded store. A school's depth-2 neighbourhood
+    in a province holds tens of thousands of people (its partners employ
+    other schools' alumni) and the page shows 500: nodes are filtered and
+    ordered on their raw properties, and only the kept ones are summarised."""
+    g = store.graph()
+    start = node_id(label, keyt)
+    if start not in g:
+        raise NotFound(f"no {node_type(label).title_en.lower()} with that key")
+    head = summary(label, g.nodes[start], names=names)
+    if head.get("redacted"):
+        raise NotFound(f"no {node_type(label).title_en.lower()} with that key")
+    distance = {start: 0}
+    frontier = [start]
+    for d in range(1, depth + 1):
+        new = []
+        for n in frontier:
+            for m in (*g.succ[n], *g.pred[n]):
+                if m not in distance:
+                    distance[m] = d
+                    new.append(m)
+        frontier = new
+    order = {}  # node id -> the sort key _subgraph() would use
+    for nid, d in distance.items():
+        attrs = g.nodes[nid]
+        lab = attrs["label"]
+        key = key_string(lab, attrs)
+        if lab == "Person" and not names.reveals(attrs):
+            key = names.token(key)
+        if filters and nid != start and not _matches(
+                {"type": lab, "key": key, **{f: attrs.get(f) for f in SUMMARY_FIELDS[lab]}},
+                filters):
+            continue
+        order[nid] = (d, TYPE_ORDER[lab], key)
+    kept = heapq.nsmallest(max_nodes, order, key=order.__getitem__)
+    nodes = [{**summary(g.nodes[nid]["label"], g.nodes[nid], names=names),
+              "distance": distance[nid]} for nid in kept]
+    # Summary id -> networkx node id (they differ for a hidden person).
+    handles = {n["id"]: nid for n, nid in zip(nodes, kept)}
+    return _with_edges(store, nodes, len(order), handles, head["id"], max_edges=max_edges)
 
 
 def between(store, npsn: str, employer: str, max_nodes: int = 500, max_edges: int = 1500, *,
