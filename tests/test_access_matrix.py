@@ -23,7 +23,7 @@ EXPECTED_PUBLIC = {"auth.login", "auth.health", "static", "pages.vendor"}
 PERSONAL_EXPORTS = {"pages.partners_csv", "pages.partners_xlsx", "pages.upload_report",
                     "api.subject_export"}
 AGGREGATE_EXPORTS = {"analyses.tracer_csv", "analyses.tracer_xlsx"}
-SAMPLES = {"name": "prospective_partners", "nisn": "0051000001", "code": "E-001",
+SAMPLES = {"name": "tracer_summary", "nisn": "0051000001", "code": "E-001",
            "npsn": fx.NPSN, "type": "employer", "key": "E-001", "token": "0" * 32,
            "filename": "app.css"}
 
@@ -165,3 +165,44 @@ def test_no_get_changes_state(matrix_app):
         if rule.endpoint in writers:
             assert "GET" not in rule.methods, rule.rule
     assert login(app, "admin").get("/keluar").status_code == 405
+
+
+def test_each_query_has_its_roles_and_the_api_keeps_to_them(matrix_app):
+    """/api/v1/query/<name> answers a role only for the queries of its pages:
+    a viewer gets aggregates, never a list of people; Humas' prospects are not
+    BKK's, BKK's referral paths not Humas'."""
+    from queries import REGISTRY
+    from web import access
+
+    assert set(access.QUERY_ROLES) == set(REGISTRY)
+    params = {"npsn": fx.NPSN, "employer": "E-001", "nisn": "0051000006"}
+    for name, query in REGISTRY.items():
+        allowed = set(access.QUERY_ROLES[name])
+        wanted = {p.name: params[p.name] for p in query.params if p.name in params}
+        for role in ROLES:
+            client = login(matrix_app, role)
+            r = client.get(f"/api/v1/query/{name}", query_string=wanted)
+            if role in allowed:
+                assert r.status_code == 200, (name, role, r.get_data(as_text=True)[:300])
+            else:
+                assert r.status_code == 403, (name, role, r.status_code)
+                assert "rows" not in r.get_json()
+            listed = {q["name"] for q in client.get("/api/v1/queries").get_json()["queries"]}
+            assert (name in listed) == (role in allowed), (name, role)
+    # a viewer never gets a person's name or NISN from the query API
+    viewer = login(matrix_app, "viewer")
+    for name in (n for n, roles in access.QUERY_ROLES.items() if "viewer" in roles):
+        body = viewer.get(f"/api/v1/query/{name}", query_string={"npsn": fx.NPSN}).get_data(as_text=True)
+        assert not any(nisn in body for nisn in fx.PEOPLE), name
+
+
+def test_pages_and_their_queries_share_roles(matrix_app):
+    from web import access
+    from web.analyses import PAGES
+
+    views = matrix_app.view_functions
+    for _, view, names in PAGES:
+        for name in names:
+            assert set(views[f"analyses.{view}"].required_roles) == set(access.QUERY_ROLES[name])
+    assert set(views["pages.partners"].required_roles) == set(access.QUERY_ROLES["prospective_partners"])
+    assert set(views["pages.referral"].required_roles) == set(access.QUERY_ROLES["referral_paths"])

@@ -34,6 +34,24 @@ CONTACT_ROLES = ("bkk", "admin")
 #: (``queries.explore.Names``): bkk and admin by name (referral work), humas
 #: only people with display consent (minor rule included), viewers nobody.
 NAME_MODES = {"admin": "all", "bkk": "all", "humas": "consented", "viewer": "none"}
+#: Who may run each registered query through ``/api/v1/query/<name>``: the
+#: roles of the page that shows it (tests/test_access_matrix.py checks they
+#: agree). Aggregates are for everyone; anything that lists people is not for
+#: viewers; referral work is BKK's, prospecting Humas'. A query missing here
+#: is refused to everyone.
+QUERY_ROLES = {
+    "prospective_partners": ("humas", "admin"),
+    "referral_paths": ("bkk", "admin"),
+    "alumni_at_employer": ("bkk", "humas", "admin"),
+    "tracer_summary": ("bkk", "humas", "admin", "viewer"),
+    "program_alignment": ("bkk", "humas", "admin", "viewer"),
+    "industry_clusters": ("bkk", "humas", "admin", "viewer"),
+    "internship_monitoring": ("bkk", "humas", "admin"),
+    "internship_hosts": ("bkk", "humas", "admin"),
+    "key_connectors": ("bkk", "humas", "admin"),
+    "alumni_register": ("bkk", "humas", "admin"),
+    "untraced_reach": ("bkk", "admin"),
+}
 #: The installation's key for the opaque keys of unnamed people (data_dir).
 GRAPH_KEY_FILE = "graph.key"
 
@@ -79,6 +97,17 @@ def _check(roles: tuple[str, ...]) -> None:
     if user is None:
         raise Unauthorized()
     if user["role"] not in roles:
+        raise Forbidden()
+
+
+def may_run(name: str) -> bool:
+    """May the current user run the registered query ``name`` (QUERY_ROLES)?"""
+    return current_role() in QUERY_ROLES.get(name, ())
+
+
+def require_query(name: str) -> None:
+    """403 unless the current user may run ``name``."""
+    if not may_run(name):
         raise Forbidden()
 
 

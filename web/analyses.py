@@ -220,7 +220,7 @@ def _tracer():
 
 
 @bp.get("/penelusuran")
-@access.requires(*AGGREGATE_ROLES)
+@access.requires(*access.QUERY_ROLES["tracer_summary"])
 def tracer():
     params, result, chart = _tracer()
     return _render("tracer.html", "tracer_summary", params, result=result, chart=chart,
@@ -243,13 +243,13 @@ def _tracer_export(fmt: str):
 
 
 @bp.get("/penelusuran.csv")
-@access.requires(*AGGREGATE_ROLES)
+@access.requires(*access.QUERY_ROLES["tracer_summary"])
 def tracer_csv():
     return _tracer_export("csv")
 
 
 @bp.get("/penelusuran.xlsx")
-@access.requires(*AGGREGATE_ROLES)
+@access.requires(*access.QUERY_ROLES["tracer_summary"])
 def tracer_xlsx():
     return _tracer_export("xlsx")
 
@@ -257,7 +257,7 @@ def tracer_xlsx():
 # -- 2. programme alignment -------------------------------------------------------------
 
 @bp.get("/keselarasan")
-@access.requires(*AGGREGATE_ROLES)
+@access.requires(*access.QUERY_ROLES["program_alignment"])
 def alignment():
     params = _params("program_alignment")
     result = run_registered("program_alignment", params)
@@ -273,7 +273,7 @@ def alignment():
 # -- 3. internships ------------------------------------------------------------------------
 
 @bp.get("/prakerin")
-@access.requires("bkk", "humas", "admin")
+@access.requires(*access.QUERY_ROLES["internship_monitoring"])
 def internships():
     params = _params("internship_monitoring")
     result = run_registered("internship_monitoring", params)
@@ -293,7 +293,7 @@ def internships():
 # -- 4. key connectors ----------------------------------------------------------------
 
 @bp.get("/penghubung")
-@access.requires("bkk", "humas", "admin")
+@access.requires(*access.QUERY_ROLES["key_connectors"])
 def connectors():
     params = _params("key_connectors")
     result = run_registered("key_connectors", params)
@@ -334,7 +334,7 @@ def cluster_drawing(rows: list[dict], links: list[dict], size: int = 520) -> dic
 
 
 @bp.get("/klaster")
-@access.requires(*AGGREGATE_ROLES)
+@access.requires(*access.QUERY_ROLES["industry_clusters"])
 def clusters():
     params = _params("industry_clusters")
     result = run_registered("industry_clusters", params)
@@ -345,7 +345,7 @@ def clusters():
 # -- 6. untraced reach ------------------------------------------------------------------------
 
 @bp.get("/tak-terlacak")
-@access.requires("bkk", "admin")
+@access.requires(*access.QUERY_ROLES["untraced_reach"])
 def untraced():
     params = _params("untraced_reach")
     result = run_registered("untraced_reach", params)
@@ -358,7 +358,7 @@ def untraced():
 # -- 7. alumni register ------------------------------------------------------------------------
 
 @bp.get("/alumni-sukses")
-@access.requires("bkk", "humas", "admin")
+@access.requires(*access.QUERY_ROLES["alumni_register"])
 def register():
     params = _params("alumni_register")
     result = run_registered("alumni_register", params)

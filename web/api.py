@@ -83,13 +83,16 @@ def run_registered(name: str, params: dict):
 @doc("The registered queries: names, titles, parameters and columns.", response="Queries")
 def queries():
     reg, _ = registry()
-    return ok(queries=[q.describe() for q in reg.values()])
+    return ok(queries=[q.describe() for q in reg.values() if access.may_run(q.name)])
 
 
 @bp.route("/query/<name>", methods=["GET", "POST"])
 @access.requires("bkk", "humas", "admin", "viewer")
 @doc("Run a registered query.", expand="queries", response="QueryResult")
 def query(name: str):
+    reg, _ = registry()
+    if name in reg:  # (an unknown name is a 404 below, for every role)
+        access.require_query(name)
     if request.method == "POST":
         body = request.get_json(silent=True)
         if body is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from graph_service.schema import NODE_TYPES
+from web.access import QUERY_ROLES
 
 _ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
@@ -124,7 +125,7 @@ def _errors(*codes: int) -> dict:
 
 
 def _operation(view, spec: dict, summary: str, parameters: list, response: str | None,
-               method: str, body: dict | None = None) -> dict:
+               method: str, body: dict | None = None, roles: tuple | None = None) -> dict:
     op = {
         "summary": summary,
         "operationId": f"{view.__name__}_{method}",
@@ -135,7 +136,8 @@ def _operation(view, spec: dict, summary: str, parameters: list, response: str |
     if response:
         op["responses"].update(_errors(400, 404, 503))
     op["responses"].update(_errors(401, 403))
-    roles = getattr(view, "required_roles", None)
+    if roles is None:
+        roles = getattr(view, "required_roles", None)
     if roles:
         op["x-roles"] = list(roles)
     if body is not None:
@@ -170,13 +172,15 @@ def openapi_document(app) -> dict:
                                        "required": bool(p.get("required")),
                                        "schema": _param_schema(p)} for p in params]
                         ops[method] = _operation(view, spec, title, parameters,
-                                                 spec["response"], f"{name}_get")
+                                                 spec["response"], f"{name}_get",
+                                                 roles=QUERY_ROLES.get(name, ()))
                     else:
                         body = {"type": "object",
                                 "properties": {p["name"]: _param_schema(p) for p in params},
                                 "required": [p["name"] for p in params if p.get("required")]}
                         ops[method] = _operation(view, spec, title, [], spec["response"],
-                                                 f"{name}_post", body)
+                                                 f"{name}_post", body,
+                                                 roles=QUERY_ROLES.get(name, ()))
                 paths[path] = ops
             continue
         path = _ARG.sub(lambda m: "{%s}" % m.group(1), rule.rule)

@@ -190,7 +190,7 @@ def _partners_data() -> dict:
 
 
 @page("/calon-mitra", "partners.html")
-@access.requires("humas", "admin")
+@access.requires(*access.QUERY_ROLES["prospective_partners"])
 def partners():
     return _partners_data()
 
@@ -222,13 +222,13 @@ def _displayable_champions(rows: list[dict], npsn: str | None) -> list[dict]:
 
 
 @bp.get("/calon-mitra.csv")
-@access.requires("humas", "admin")
+@access.requires(*access.QUERY_ROLES["prospective_partners"])
 def partners_csv():
     return _export("csv")
 
 
 @bp.get("/calon-mitra.xlsx")
-@access.requires("humas", "admin")
+@access.requires(*access.QUERY_ROLES["prospective_partners"])
 def partners_xlsx():
     return _export("xlsx")
 
@@ -236,7 +236,7 @@ def partners_xlsx():
 # -- referral paths (BKK) ------------------------------------------------------------
 
 @page("/jalur-referensi", "referral.html")
-@access.requires("bkk", "admin")
+@access.requires(*access.QUERY_ROLES["referral_paths"])
 def referral():
     nisn = (request.args.get("nisn") or "").strip()
     employer = (request.args.get("employer") or "").strip()
