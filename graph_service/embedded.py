@@ -18,6 +18,7 @@ readers (they see the new data a moment later).
 from __future__ import annotations
 
 import fcntl
+import gc
 import json
 import logging
 import os
@@ -48,6 +49,27 @@ log = logging.getLogger("alumni_graph.embedded")
 
 FORMAT = "alumni-graph/embedded-1"
 GRAPH_FILE = "graph.json"
+
+#: From this many nodes the garbage collector is kept off the graph.
+GC_FREEZE_NODES = 100_000
+
+
+def _keep_gc_off(g: nx.MultiDiGraph) -> None:
+    """Keep Python's garbage collector off a large graph.
+
+    A full collection walks every tracked object: a province's graph holds
+    tens of millions, a pass takes about a second, and one comes every few
+    thousand allocations, so queries stall at random (measured at M: p95 of
+    a 12 ms query at 600 ms). The graph holds no garbage, so its objects are
+    frozen (skipped by collections). The previous graph is unfrozen and
+    collected first so that replaced graphs are still freed; small graphs
+    are left alone (a collection costs them nothing).
+    """
+    if g.number_of_nodes() < GC_FREEZE_NODES:
+        return
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 class EmbeddedStore(Store):
@@ -89,6 +111,7 @@ class EmbeddedStore(Store):
             if stamp == self._stamp:
                 return
             self._g = self._read() if stamp else nx.MultiDiGraph()
+            _keep_gc_off(self._g)
             self._stamp = stamp
 
     def _refresh_in_background(self) -> None:
@@ -111,6 +134,7 @@ class EmbeddedStore(Store):
                 # Swap only if nothing newer arrived meanwhile (a commit of ours).
                 if self._stamp == before and self._work is None:
                     self._g, self._stamp = g, stamp
+            _keep_gc_off(g)
         except StoreUnavailable as exc:
             log.warning("background reload failed: %s", exc.message)
         finally:
@@ -172,6 +196,7 @@ class EmbeddedStore(Store):
                     if self._dirty:
                         self._write(self._work)
                         self._g = self._work
+                        _keep_gc_off(self._g)
                 finally:
                     self._work = None
             finally:

@@ -91,7 +91,7 @@ def alumni_register(G, *, as_of: str, npsn: str | None = None, program: str | No
                        [{"param": "program", "message": "no such programme at this school"}])
     cohort = last_cohort(as_of)
     rows, hidden = [], set()
-    for pid, person in person_nodes(G):
+    for pid, person in person_nodes(G, npsn):
         year = person.get("graduation_year")
         if year is None or year > cohort or not in_scope(person, npsn, program):
             continue

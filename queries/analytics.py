@@ -144,10 +144,24 @@ def in_scope(person: dict, npsn: str | None, program: str | None) -> bool:
             and (program is None or person.get("program_code") == program))
 
 
-def person_nodes(G):
-    """``(node id, attributes)`` of every Person, sorted by node id."""
-    return sorted(((n, a) for n, a in G.nodes(data=True) if a.get("label") == "Person"),
-                  key=lambda item: item[0])
+def person_nodes(G, npsn: str | None = None):
+    """``(node id, attributes)`` of every Person, sorted by node id; with
+    ``npsn``, a superset of that school's people (callers still filter with
+    :func:`in_scope`).
+
+    A school's people are read from its programme hubs instead of scanning
+    every node (a province holds a million): the loader keeps a person's
+    STUDIED_IN in step with its ``school_npsn`` and ``program_code``.
+    """
+    if npsn is None:
+        found = ((n, a) for n, a in G.nodes(data=True) if a.get("label") == "Person")
+    else:
+        school = f"School:{npsn}"
+        programs = [v for _, v, t in G.out_edges(school, data="type") if t == "HAS_PROGRAM"] \
+            if school in G else []
+        found = {pid: G.nodes[pid] for prog in programs for pid, keyed in G.pred[prog].items()
+                 if any(r["type"] == "STUDIED_IN" for r in keyed.values())}.items()
+    return sorted(found, key=lambda item: item[0])
 
 
 # -- the projection the networkx-only analyses run on --------------------------------
@@ -188,7 +202,7 @@ def affiliations(store, *, as_of: str, npsn: str | None = None, program: str | N
             links.add((p["nisn"], e["code"]))
         return people, employers, sorted(links)
     G = store.graph()
-    for pid, person in person_nodes(G):
+    for pid, person in person_nodes(G, npsn):
         if not in_scope(person, npsn, program):
             continue
         year = person.get("graduation_year")

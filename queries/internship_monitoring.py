@@ -128,7 +128,7 @@ def internship_monitoring(G, *, as_of: str, npsn: str | None = None, program: st
     _check_scope(G, npsn, program)
     window_start = years_before(as_of, years)
     groups: dict[tuple, dict] = {}
-    for pid, person in person_nodes(G):
+    for pid, person in person_nodes(G, npsn):
         if not in_scope(person, npsn, program):
             continue
         for _, e, r in G.out_edges(pid, data=True):
@@ -235,7 +235,7 @@ def internship_hosts(G, *, as_of: str, npsn: str | None = None, program: str | N
     window_start = years_before(as_of, years)
     cohort = last_cohort(as_of)
     hosts: dict[str, dict] = {}
-    for pid, person in person_nodes(G):
+    for pid, person in person_nodes(G, npsn):
         if not in_scope(person, npsn, program):
             continue
         year = person.get("graduation_year")

@@ -37,6 +37,7 @@ implemented here and in ``prospective_partners.cypher``:
 """
 from __future__ import annotations
 
+from queries.analytics import person_nodes
 from queries.framework import (
     Param, Query, is_neo4j, merge_weights, read_cypher, require_node, today,
 )
@@ -151,7 +152,7 @@ def prospective_partners(G, *, npsn: str, as_of: str, program: str | None = None
     # Person evidence, per employer and per person.
     evidence: dict[str, dict] = {}
     succ = G.succ  # adjacency dicts: no view objects in the hot loop
-    for pid, person in G.nodes(data=True):
+    for pid, person in person_nodes(G, npsn):  # from the programme hubs, not a scan
         if person.get("label") != "Person" or person.get("school_npsn") != npsn:
             continue
         if program is not None and person.get("program_code") != program:

@@ -101,6 +101,11 @@ class _Walker:
 
     def __init__(self, G, as_of: str, w: dict):
         self.G, self.as_of, self.w = G, as_of, w
+        # Strongest kind first; equal weights: the smaller letter (C < I < P).
+        self._rank = {k: (-x, k) for k, x in w.items()}
+        # networkx's own adjacency dicts: its read-only views cost a call per
+        # step, and a province's hubs have thousands of steps.
+        self._adjacency = (G._succ, G._pred)
         self._cache: dict[str, dict[str, str]] = {}
         self._passable: dict[str, bool] = {}
 
@@ -108,17 +113,16 @@ class _Walker:
         found = self._cache.get(u)
         if found is None:
             found = {}
-            G = self.G
-            steps = [(v, r) for v, keyed in G.succ[u].items() for r in keyed.values()]
-            steps += [(v, r) for v, keyed in G.pred[u].items() for r in keyed.values()]
-            for v, r in steps:
-                k = _kind(r, self.as_of)
-                if k is None:
-                    continue
-                old = found.get(v)
-                # Strongest kind; equal weights: the smaller letter (C < I < P).
-                if old is None or (-self.w[k], k) < (-self.w[old], old):
-                    found[v] = k
+            as_of, rank = self.as_of, self._rank
+            for adjacency in self._adjacency:
+                for v, keyed in adjacency[u].items():
+                    for r in keyed.values():
+                        k = _kind(r, as_of)
+                        if k is None:
+                            continue
+                        old = found.get(v)
+                        if old is None or rank[k] < rank[old]:
+                            found[v] = k
             # Strongest first: the branch and bound in _paths finds good
             # paths early and prunes more.
             present = sorted(set(found.values()), key=lambda k: -self.w[k])

@@ -126,7 +126,7 @@ def tracer_summary(G, *, as_of: str, npsn: str | None = None, program: str | Non
                                  "program": pr.get("code"), "program_name": pr.get("name")})
     cohort = last_cohort(as_of)
     groups: dict[tuple, dict] = {}
-    for pid, person in person_nodes(G):
+    for pid, person in person_nodes(G, npsn):
         year = person.get("graduation_year")
         if year is None or year > cohort or not in_scope(person, npsn, program):
             continue

@@ -110,7 +110,7 @@ def untraced_reach(G, *, as_of: str, npsn: str | None = None, program: str | Non
         return alumnus(p) and consented(p, as_of) and p.get("status") in TRACED
 
     untraced, classmates, links = [], {}, []
-    for pid, person in person_nodes(G):
+    for pid, person in person_nodes(G, npsn):
         year = person.get("graduation_year")
         cohort_ok = in_scope(person, npsn, program) and (graduation_year is None or year == graduation_year)
         if reacher(person) and cohort_ok:
