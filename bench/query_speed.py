@@ -69,7 +69,7 @@ def run(b: Bench) -> None:
     b.bar("3e", "PROFILE: referral_paths and prospective_partners anchor on index seeks, no label scans",
           "seeks only", "; ".join(f"{k}: {sorted(set(p['anchors']))}" for k, p in plans.items()
                                   if k in ("referral_paths", "prospective_partners")), seeks,
-          "prospective_partners reads the school's people by the Person(school_npsn) index "
+          "prospective_partners reaches the school's people from the school through its programme hubs "
           "before expanding to employers")
 
     # -- naive formulations -------------------------------------------------

@@ -24,14 +24,16 @@ CALL (s) {
     collect(DISTINCT CASE WHEN m.end IS NOT NULL AND m.end < $as_of THEN e END) AS ended
 }
 
-// Person evidence: the school's people (index seek on Person.school_npsn),
-// their jobs and internships that have started by $as_of.
+// Person evidence: the school's people, reached from the school through its
+// programme hubs (the loader keeps a person's STUDIED_IN in step with its
+// school_npsn and program_code; both are still checked), and their jobs and
+// internships that have started by $as_of. Anchored on the school, the plan
+// does not depend on statistics (an index seek on Person.school_npsn was at
+// times planned as a scan of that index).
 CALL (s) {
-  MATCH (p:Person {school_npsn: $npsn})
-  // The hint keeps the plan from depending on statistics (a plan cached while
-  // the store was nearly empty may otherwise start from the employers).
-  USING INDEX p:Person(school_npsn)
-  WHERE $program IS NULL OR p.program_code = $program
+  MATCH (s)-[:HAS_PROGRAM]->(:Program)<-[:STUDIED_IN]-(p:Person)
+  WHERE p.school_npsn = $npsn AND ($program IS NULL OR p.program_code = $program)
+  WITH DISTINCT p
   MATCH (p)-[r:WORKS_AT|INTERNED_AT]->(e:Employer)
   WHERE r.start IS NULL OR r.start <= $as_of
   // One row per person and employer.

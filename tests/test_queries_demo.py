@@ -128,8 +128,8 @@ def _leaf_details(plan: dict) -> list[str]:
 
 def test_cypher_plans_seek_indexes_at_the_anchors(demo, neo4j_server):
     """EXPLAIN on the demo data: every plan starts from index seeks (the
-    School/Person/Employer uniqueness constraints; Person.school_npsn for a
-    school's people) and never scans a label or the whole store. The full
+    School/Person/Employer uniqueness constraints; a school's people are
+    reached from the school) and never scans a label or the whole store. The full
     PROFILE output is printed by bench/query_latency.py --profile."""
     import neo4j
 
