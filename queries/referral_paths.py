@@ -322,10 +322,20 @@ def nearby_employers(G, *, nisn: str, employer: str, as_of: str, max_hops: int =
         return v != dst and attrs.get("label") == "Employer" and attrs.get("sector") == sector
 
     best: dict[str, tuple] = {}
-    for ids, kinds in _paths(walker, src, hops, end_ok, avoid=dst):
+    floor_at = [0.0]  # the HINT_SIZE-th best employer's strength, once there are that many
+
+    def floor() -> float:
+        return floor_at[0]
+
+    bounded = all(x <= 1 for x in w.values())
+    for ids, kinds in _paths(walker, src, hops, end_ok, avoid=dst,
+                             floor=floor if bounded else None):
         cand = (-strength_of(kinds, w), len(kinds))
         if ids[-1] not in best or cand < best[ids[-1]]:
             best[ids[-1]] = cand
+            if len(best) >= HINT_SIZE:
+                # A weaker path can neither enter the top nor improve a member.
+                floor_at[0] = -sorted(b[0] for b in best.values())[HINT_SIZE - 1]
     ranked = sorted(best.items(), key=lambda kv: (kv[1], G.nodes[kv[0]].get("code")))
     return [{"code": G.nodes[e].get("code"), "name": G.nodes[e].get("name"),
              "sector": sector, "strength": -s, "hops": h}
