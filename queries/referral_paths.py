@@ -168,9 +168,10 @@ def _paths(walker: _Walker, src: str, max_hops: int, end_ok, avoid: str | None =
 
     ``prune`` maps nodes to their exact distance to the end (when known);
     a node it does not hold is at least ``beyond`` steps away. ``floor()``,
-    when given, is the strength a path must still reach to matter: with all
-    weights at most 1 a path's strength only falls as it grows, so a partial
-    path already below the floor is not extended (branch and bound)."""
+    when given, is the (strength, hops) of the weakest answer that still
+    matters: with all weights at most 1 a path's strength only falls as it
+    grows, so a partial path below that strength, or at it with more hops
+    already certain, is not extended (branch and bound)."""
     path, kinds, on_path = [src], [], {src}
     w = walker.w
 
@@ -186,11 +187,16 @@ def _paths(walker: _Walker, src: str, max_hops: int, end_ok, avoid: str | None =
             if prune is not None and depth + 1 + prune.get(v, beyond) > max_hops:
                 continue
             longer = strength * w[k]
-            # The tolerance keeps ties: the product here is taken in path
-            # order, strength_of() in a fixed order, and they may differ in
-            # the last bit.
-            if floor is not None and longer < floor() * (1 - 1e-9):
-                continue
+            if floor is not None:
+                # The tolerance keeps ties: the product here is taken in path
+                # order, strength_of() in a fixed order, and they may differ
+                # in the last bit.
+                least, hops = floor()
+                if longer < least * (1 - 1e-9):
+                    continue
+                fewest = depth + 1 + (prune.get(v, beyond) if prune is not None else 1)
+                if longer <= least * (1 + 1e-9) and fewest > hops:
+                    continue
             if not walker.can_pass(v):
                 continue
             path.append(v)
@@ -284,8 +290,8 @@ def referral_paths(G, *, nisn: str, employer: str, as_of: str, max_hops: int = 3
     # node keys (the id without its label).
     top: list[tuple] = []
 
-    def floor() -> float:
-        return -top[-1][0] if len(top) == k else 0.0
+    def floor() -> tuple[float, int]:
+        return (-top[-1][0], top[-1][1]) if len(top) == k else (0.0, max_hops + 1)
 
     bounded = all(x <= 1 for x in w.values())
     for ids, kinds in _paths(walker, src, max_hops, lambda v: v == dst, avoid=dst,
@@ -322,9 +328,10 @@ def nearby_employers(G, *, nisn: str, employer: str, as_of: str, max_hops: int =
         return v != dst and attrs.get("label") == "Employer" and attrs.get("sector") == sector
 
     best: dict[str, tuple] = {}
-    floor_at = [0.0]  # the HINT_SIZE-th best employer's strength, once there are that many
+    # The HINT_SIZE-th best employer's (strength, hops), once there are that many.
+    floor_at = [(0.0, hops + 1)]
 
-    def floor() -> float:
+    def floor() -> tuple[float, int]:
         return floor_at[0]
 
     bounded = all(x <= 1 for x in w.values())
@@ -335,7 +342,8 @@ def nearby_employers(G, *, nisn: str, employer: str, as_of: str, max_hops: int =
             best[ids[-1]] = cand
             if len(best) >= HINT_SIZE:
                 # A weaker path can neither enter the top nor improve a member.
-                floor_at[0] = -sorted(b[0] for b in best.values())[HINT_SIZE - 1]
+                third = sorted(best.values())[HINT_SIZE - 1]
+                floor_at[0] = (-third[0], third[1])
     ranked = sorted(best.items(), key=lambda kv: (kv[1], G.nodes[kv[0]].get("code")))
     return [{"code": G.nodes[e].get("code"), "name": G.nodes[e].get("name"),
              "sector": sector, "strength": -s, "hops": h}
