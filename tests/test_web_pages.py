@@ -85,6 +85,11 @@ def test_partners_filters(client):
     html = client.get(base.replace(".json", "")).get_data(as_text=True)
     assert html.count('<details class="evidence"') == 3
     assert f"/api/v1/graph/between/{fx.NPSN}/E-001" in html
+    # categories in words, in the page's language (the codes stay in JSON and exports)
+    assert ">Mantan mitra</td>" in html and ">former_partner</td>" not in html
+    assert '<option value="former_partner" >Mantan mitra</option>' in html
+    client.get("/bahasa/en")
+    assert ">Former partner</td>" in client.get(base.replace(".json", "")).get_data(as_text=True)
 
 
 def test_exports_neutralise_formulas(client):
