@@ -127,7 +127,8 @@ def test_viewer_may_not_write_or_export_personal_data(matrix_app):
     app = matrix_app
     writes, exports = [], []
     for rule, method in _routes(app):
-        if rule.endpoint in PUBLIC_ENDPOINTS or rule.endpoint == "auth.logout":
+        # (logging out and changing one's own password are for every role)
+        if rule.endpoint in PUBLIC_ENDPOINTS or rule.endpoint in ("auth.logout", "users.password"):
             continue
         url = _url(rule)
         if method != "GET":
@@ -137,7 +138,7 @@ def test_viewer_may_not_write_or_export_personal_data(matrix_app):
                 f"classify the download {rule.endpoint} as personal or aggregate"
             if rule.endpoint in PERSONAL_EXPORTS:
                 exports.append((method, url))
-    assert {"/impor", "/api/v1/subject/0059999999/delete"} <= {u for _, u in writes}
+    assert {"/impor", "/api/v1/subject/0059999999/delete", "/pengguna"} <= {u for _, u in writes}
     assert {"/calon-mitra.csv", "/calon-mitra.xlsx"} <= {u for _, u in exports}
     for method, url in writes + exports:
         if method == "POST" and url.startswith("/api/v1/query/"):
@@ -152,15 +153,17 @@ def test_viewer_gets_aggregates_and_graphs(matrix_app):
                 "/dudi/E-001"):
         assert c.get(url).status_code == 200, url
     for url in ("/siswa/0051000001", "/api/v1/person/0051000001", "/calon-mitra", "/jalur-referensi",
-                "/impor"):
+                "/impor", "/pengguna", "/pengguna.json"):
         assert c.get(url).status_code == 403, url
 
 
 def test_no_get_changes_state(matrix_app):
-    """Every route that writes (import, subject requests, logout) takes POST only."""
+    """Every route that writes (import, subject requests, logout, user accounts)
+    takes POST only."""
     app = matrix_app
     writers = {"pages.upload_confirm", "pages.upload_confirm_json", "api.subject_correct",
-               "api.subject_delete", "auth.logout"}
+               "api.subject_delete", "auth.logout", "users.disable", "users.enable",
+               "users.reset_password"}
     for rule in app.url_map.iter_rules():
         if rule.endpoint in writers:
             assert "GET" not in rule.methods, rule.rule
