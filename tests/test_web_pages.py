@@ -193,3 +193,16 @@ def test_every_schema_property_has_a_label():
     names = {p for nt in NODE_TYPES.values() for p in nt.key + nt.properties}
     names |= {p for rt in REL_TYPES.values() for p in rt.key + rt.properties}
     assert names <= set(i18n.PROPERTY_LABELS)
+
+
+def test_tracer_status_in_words(client):
+    """A person's tracer status reads as words in the page's language, on the
+    detail page and in the graph's tooltips (the code stays in the JSON)."""
+    assert ok_json(client.get("/siswa/0051000006.json"))["entity"]["properties"]["status"] == "melanjutkan"
+    html = client.get("/siswa/0051000006").get_data(as_text=True)
+    assert "<dd>Melanjutkan studi</dd>" in html and ">melanjutkan<" not in html
+    graph = ok_json(client.get(f"/api/v1/graph/around/school/{fx.NPSN}?depth=2"))["graph"]
+    eko = next(n for n in graph["nodes"] if n["id"] == "Person:0051000006")
+    assert "Status: Melanjutkan studi" in eko["title"]
+    client.get("/bahasa/en")
+    assert "<dd>Continuing studies</dd>" in client.get("/siswa/0051000006").get_data(as_text=True)

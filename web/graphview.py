@@ -73,7 +73,7 @@ def _tooltip(node: dict, lang: str) -> str:
         year = node.get("graduation_year")
         lines.append(f"{t('graduation_year')}: {year if year is not None else t('still_studying')}")
         if node.get("status"):
-            lines.append(f"{t('status')}: {node['status']}")
+            lines.append(f"{t('status')}: {i18n.status_label(lang, node['status'])}")
     for field in ("sector", "city"):
         if node.get(field):
             lines.append(f"{t(field)}: {node[field]}")

@@ -477,6 +477,22 @@ PROPERTY_LABELS = {
 }
 
 
+#: Tracer-study statuses (the loader's codes) in words.
+STATUS_LABELS = {
+    "bekerja": ("Bekerja", "Employed"),
+    "melanjutkan": ("Melanjutkan studi", "Continuing studies"),
+    "wirausaha": ("Wirausaha", "Self-employed"),
+    "mencari_kerja": ("Mencari kerja", "Looking for work"),
+    "tidak_terdata": ("Tidak terdata", "Not traced"),
+}
+
+
+def status_label(lang: str, status) -> str:
+    """A tracer status in words; an unknown value as it is."""
+    labels = STATUS_LABELS.get(status)
+    return labels[LANGS.index(lang) if lang in LANGS else 0] if labels else str(status)
+
+
 def property_label(lang: str, name: str) -> str:
     labels = PROPERTY_LABELS.get(name)
     return labels[LANGS.index(lang) if lang in LANGS else 0] if labels else name

@@ -82,7 +82,10 @@ def _template_helpers():
     def label(name: str) -> str:
         return i18n.property_label(lang, name)
 
-    return {"t": t, "fmt": fmt, "label": label, "lang": lang,
+    def status(value) -> str:
+        return fmt(None if value is None else i18n.status_label(lang, value))
+
+    return {"t": t, "fmt": fmt, "label": label, "lang": lang, "status": status,
             "switch_url": url_for("pages.language", code=other, next=here)}
 
 
