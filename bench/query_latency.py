@@ -122,26 +122,33 @@ def operators(plan: dict) -> list[str]:
 
 def profile(uri: str, G) -> dict:
     """PROFILE each Cypher file once with the first parameter set of its query."""
+    return profile_sets(uri, parameter_sets(G))
+
+
+def profile_sets(uri: str, sets: dict) -> dict:
+    """PROFILE each main Cypher file once with the first of ``sets`` of its
+    query, with the parameters ``queries.framework.read_cypher`` adds (the
+    consent rule's ``adult_born_by``)."""
     import neo4j
 
     from queries import REGISTRY, alumni_at_employer, prospective_partners, referral_paths
     from queries.framework import cypher_text
+    from queries.rules import adult_born_by
 
-    sets = parameter_sets(G)
-    with_hint = dict(sets["referral_paths (max_hops=5)"][0])
+    referral = REGISTRY["referral_paths"].validate(dict(sets["referral_paths (max_hops=5)"][0]))
     plans = {
         "prospective_partners": prospective_partners.cypher_params(
             REGISTRY["prospective_partners"].validate(sets["prospective_partners"][0])),
-        "referral_paths": referral_paths.cypher_params(
-            REGISTRY["referral_paths"].validate(with_hint)),
-        "referral_paths_hint": referral_paths.hint_cypher_params(
-            REGISTRY["referral_paths"].validate(with_hint)),
+        "referral_paths": referral_paths.cypher_params(referral),
+        "referral_paths_hint": referral_paths.hint_cypher_params(referral),
         "alumni_at_employer": alumni_at_employer.cypher_params(
             REGISTRY["alumni_at_employer"].validate(sets["alumni_at_employer"][0])),
     }
     report = {}
-    with neo4j.GraphDatabase.driver(uri, auth=None) as driver, driver.session() as session:
+    with neo4j.GraphDatabase.driver(uri, auth=None, notifications_disabled_classifications=[
+            "UNRECOGNIZED"]) as driver, driver.session() as session:
         for name, params in plans.items():
+            params = {**params, "adult_born_by": adult_born_by(params.get("as_of"))}
             result = session.run("PROFILE " + cypher_text(name), params)
             list(result)
             summary = result.consume()

@@ -31,7 +31,7 @@ RETURN count(p) AS paths
 
 
 def run(b: Bench) -> None:
-    from bench.query_latency import measure
+    from bench.query_latency import measure, profile_sets
 
     out = b.results.setdefault("queries", {})
     emb = b.embedded()
@@ -61,7 +61,7 @@ def run(b: Bench) -> None:
                   f"p50 {latency[name][store_name]['p50_ms']} ms over {runs} runs")
 
     # -- PROFILE: index seeks at the anchors --------------------------------
-    plans = _profile(b.uri(), sets)
+    plans = profile_sets(b.uri(), sets)
     out["profile"] = {k: {x: v[x] for x in ("anchors", "scans", "db_hits")} | {"plan": v["plan"]}
                       for k, v in plans.items()}
     seeks = all(not p["scans"] and all("Seek" in a for a in p["anchors"])
@@ -139,48 +139,6 @@ def school_parameter_sets(G) -> dict[str, list[dict]]:
         fixed.append(params)
     sets["prospective_partners"] = fixed
     return sets
-
-
-def _profile(uri: str, sets: dict) -> dict:
-    """PROFILE each main Cypher file once, as bench/query_latency.py's
-    ``profile`` does, with the parameters ``queries.framework.read_cypher``
-    adds (the consent rule's ``adult_born_by``)."""
-    import neo4j
-
-    from bench.query_latency import SCAN_OPERATORS, _hits, leaves, operators, plan_lines
-    from queries import REGISTRY, alumni_at_employer, prospective_partners, referral_paths
-    from queries.framework import cypher_text
-
-    referral = REGISTRY["referral_paths"].validate(dict(sets["referral_paths (max_hops=5)"][0]))
-    plans = {
-        "prospective_partners": prospective_partners.cypher_params(
-            REGISTRY["prospective_partners"].validate(sets["prospective_partners"][0])),
-        "referral_paths": referral_paths.cypher_params(referral),
-        "referral_paths_hint": referral_paths.hint_cypher_params(referral),
-        "alumni_at_employer": alumni_at_employer.cypher_params(
-            REGISTRY["alumni_at_employer"].validate(sets["alumni_at_employer"][0])),
-    }
-    try:
-        from queries.rules import adult_born_by
-    except ImportError:  # before the consent rule's cut-off existed
-        adult_born_by = None
-    report = {}
-    with neo4j.GraphDatabase.driver(uri, auth=None, notifications_disabled_classifications=[
-            "UNRECOGNIZED"]) as driver, driver.session() as session:
-        for name, params in plans.items():
-            if adult_born_by is not None:
-                params = {**params, "adult_born_by": adult_born_by(params.get("as_of"))}
-            result = session.run("PROFILE " + cypher_text(name), params)
-            list(result)
-            summary = result.consume()
-            ops = operators(summary.profile)
-            report[name] = {
-                "anchors": sorted(set(leaves(summary.profile)) - {"Argument"}),
-                "scans": sorted({op for op in ops if op in SCAN_OPERATORS}),
-                "db_hits": sum(_hits(summary.profile)),
-                "plan": plan_lines(summary.profile),
-            }
-    return report
 
 
 def _naive_neo4j(neo, params: dict, bound: int | None, cap: float) -> tuple[float, int, bool]:
