@@ -13,7 +13,10 @@ the rejected rows of a file as CSV text when ``skip_invalid`` was set.
 Modules: :mod:`loaders.readers` (files into rows of cells),
 :mod:`loaders.kinds` (the column contract and cell parsers),
 :mod:`loaders.employers` (employer name normalisation and resolution),
-:mod:`loaders.load` (validation, ordering, writing, the report).
+:mod:`loaders.load` (the entry points and the run), :mod:`loaders.validate`
+(header and cells into records), :mod:`loaders.resolve` (references, the
+write plan, duplicates), :mod:`loaders.write` (store writes),
+:mod:`loaders.report` (the report).
 """
 from loaders.employers import derive_code, normalize_code, normalize_name
 from loaders.kinds import KINDS, ORDER, kind_of_name

@@ -1,0 +1,317 @@
+"""Resolving: references checked against the store and the files accepted
+earlier in the same load, employer names resolved, records turned into a
+write plan, duplicate keys found, and what of a file gets written decided.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from graph_service.schema import NODE_TYPES, REL_TYPES
+from graph_service.store import Store
+
+from loaders.employers import Employer, EmployerIndex, derive_code, normalize_code, normalize_name
+from loaders.kinds import Kind, as_text
+from loaders.report import FileReport
+from loaders.validate import _Row
+
+
+class _Context:
+    """What the load knows exists: keys found in the store (looked up in bulk
+    and cached) or accepted from earlier files of this load."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.known: dict[str, set] = defaultdict(set)
+        self.absent: dict[str, set] = defaultdict(set)
+        self.not_loaded: dict[str, dict] = defaultdict(dict)  # label -> key -> file name
+        self._employers: EmployerIndex | None = None
+
+    def check(self, label: str, keys: Iterable[tuple]) -> None:
+        todo = {k for k in keys if k not in self.known[label] and k not in self.absent[label]}
+        if not todo:
+            return
+        nt = NODE_TYPES[label]
+        found = {tuple(p[k] for k in nt.key) for p in self.store.iter_nodes(label, sorted(todo))}
+        self.known[label] |= found
+        self.absent[label] |= todo - found
+
+    def exists(self, label: str, key: tuple) -> bool:
+        return key in self.known[label]
+
+    def add(self, label: str, key: tuple) -> None:
+        self.known[label].add(key)
+        self.absent[label].discard(key)
+
+    @property
+    def employers(self) -> EmployerIndex:
+        if self._employers is None:
+            self._employers = EmployerIndex()
+            for props in self.store.iter_nodes("Employer"):
+                self._employers.add_node(props)
+                self.add("Employer", (props["code"],))
+        return self._employers
+
+
+_REF_TEXT = {
+    "School": ("NPSN", "sekolah"),
+    "Program": ("program (npsn + kode_program)", "program"),
+    "Person": ("NISN", "siswa"),
+}
+
+
+@dataclass
+class _Plan:
+    """The writes of one file, by row index. ``rows`` holds each row's node
+    or relationship (the one the report counts); ``secondary`` what derives
+    from it (HAS_PROGRAM, STUDIED_IN); ``deletes`` stale relationships."""
+
+    kind: str
+    rows: dict[int, tuple] = field(default_factory=dict)  # row index -> (target, write row)
+    secondary: dict[int, list] = field(default_factory=dict)  # row index -> [(target, write row)]
+    deletes: dict[int, list] = field(default_factory=dict)  # row index -> [(target, write row)]
+    new_employers: dict[str, tuple[Employer, int]] = field(default_factory=dict)  # code -> (emp, row n)
+    employer_of: dict[int, str] = field(default_factory=dict)  # row index -> employer code
+
+
+def _present(rec: dict, names: dict[str, str]) -> dict:
+    """Properties for the columns the file has (absent columns stay untouched)."""
+    return {prop: rec[col] for col, prop in names.items() if col in rec}
+
+
+def _plan(kind: Kind, rows: list[_Row], ctx: _Context, fr: FileReport) -> _Plan:
+    plan = _Plan(kind.name)
+    k = kind.name
+
+    def ref_error(row, label, col, value):
+        what, file_kind = _REF_TEXT[label]
+        key = value if isinstance(value, tuple) else (value,)
+        other = ctx.not_loaded[label].get(key)
+        if other:
+            row.errors.append(fr.problem(
+                row.n, col, as_text(value if not isinstance(value, tuple) else "/".join(value)),
+                f"{what} ini ada di {other}, tetapi barisnya tidak dimuat (tidak valid)",
+                f"this {what} is in {other}, but its row was not loaded (invalid)"))
+        else:
+            row.errors.append(fr.problem(
+                row.n, col, as_text(value if not isinstance(value, tuple) else "/".join(value)),
+                f"{what} tidak dikenal: tidak ada di database maupun di file {file_kind} pada pemuatan ini",
+                f"unknown {what}: neither in the database nor in a {file_kind} file of this load"))
+        row.bad.add(col)
+
+    def usable(row, *cols):
+        return all(row.rec.get(c) is not None and c not in row.bad for c in cols)
+
+    # Bulk existence checks first: one store round trip per label, not per row.
+    if k in ("program", "siswa", "kemitraan", "kunjungan"):
+        ctx.check("School", {(r.rec["npsn"],) for r in rows if usable(r, "npsn")})
+    if k == "siswa":
+        ctx.check("Program", {(r.rec["npsn"], r.rec["kode_program"]) for r in rows if usable(r, "npsn", "kode_program")})
+    if k == "kemitraan":
+        ctx.check("Program", {(r.rec["npsn"], r.rec["kode_program"]) for r in rows if usable(r, "npsn", "kode_program")})
+    if k in ("prakerin", "pekerjaan"):
+        ctx.check("Person", {(r.rec["nisn"],) for r in rows if usable(r, "nisn")})
+    existing_people = {}
+    if k == "siswa":
+        keys = sorted({(r.rec["nisn"],) for r in rows if usable(r, "nisn")})
+        existing_people = {p["nisn"]: p for p in ctx.store.iter_nodes("Person", keys)}
+    employers = ctx.employers if k in ("dudi", "prakerin", "pekerjaan", "kemitraan", "kunjungan") else None
+
+    for i, row in enumerate(rows):
+        r = row.rec
+        if k in ("program", "siswa", "kemitraan", "kunjungan") and usable(row, "npsn"):
+            if not ctx.exists("School", (r["npsn"],)):
+                ref_error(row, "School", "npsn", r["npsn"])
+        if k in ("siswa", "kemitraan") and usable(row, "npsn", "kode_program"):
+            if not ctx.exists("Program", (r["npsn"], r["kode_program"])):
+                ref_error(row, "Program", "kode_program", (r["npsn"], r["kode_program"]))
+        if k in ("prakerin", "pekerjaan") and usable(row, "nisn"):
+            if not ctx.exists("Person", (r["nisn"],)):
+                ref_error(row, "Person", "nisn", r["nisn"])
+        emp = None
+        if employers is not None and k != "dudi" and not row.bad & {"kode_dudi", "nama_dudi", "kota_dudi"}:
+            emp, new, problem = employers.resolve(r.get("kode_dudi"), r.get("nama_dudi"), r.get("kota_dudi"))
+            if problem:
+                col = "nama_dudi" if r.get("nama_dudi") else "kode_dudi"
+                row.errors.append(fr.problem(row.n, col, r.get(col), *problem))
+                row.bad.add(col)
+            elif new is not None:
+                plan.new_employers[new.code] = (new, row.n)
+            if emp:
+                plan.employer_of[i] = emp
+        if row.errors:
+            continue
+        _plan_row(k, i, r, emp, plan, existing_people)
+    return plan
+
+
+def _plan_row(k: str, i: int, r: dict, emp: str | None, plan: _Plan, existing_people: dict) -> None:
+    if k == "sekolah":
+        props = {"npsn": r["npsn"]} | _present(r, {"nama": "name", "kota": "city", "provinsi": "province"})
+        plan.rows[i] = (("node", "School"), props)
+    elif k == "program":
+        props = {"school_npsn": r["npsn"], "code": r["kode"]} | _present(r, {"nama": "name", "bidang": "sectors"})
+        plan.rows[i] = (("node", "Program"), props)
+        plan.secondary[i] = [(("rel", "HAS_PROGRAM", "School", "Program"),
+                              {"start": (r["npsn"],), "end": (r["npsn"], r["kode"]), "props": {}})]
+    elif k == "siswa":
+        props = {"nisn": r["nisn"], "school_npsn": r["npsn"], "program_code": r["kode_program"]} | _present(r, {
+            "nama": "name", "jenis_kelamin": "gender", "tanggal_lahir": "birth_date",
+            "tahun_masuk": "entry_year", "tahun_lulus": "graduation_year", "status": "status",
+            "bersedia_dihubungi": "consent_contact", "no_hp": "phone", "email": "email",
+            "boleh_ditampilkan": "consent_display", "sumber_persetujuan": "consent_source",
+            "tanggal_persetujuan": "consent_date", "ref_persetujuan_wali": "guardian_consent_ref",
+        })
+        old = existing_people.get(r["nisn"])
+        # Consent defaults to "no": for an empty cell, and for a new person
+        # when the file has no consent column (an existing answer is kept).
+        # consent_display absent also means "no" (queries/rules.py), so it is
+        # written only when the file has its column. Whether a minor's consent
+        # counts (guardian reference) depends on the date asked about: the
+        # queries decide it.
+        if props.get("consent_contact") is None and ("bersedia_dihubungi" in r or old is None):
+            props["consent_contact"] = False
+        if props.get("consent_display") is None and "boleh_ditampilkan" in r:
+            props["consent_display"] = False
+        plan.rows[i] = (("node", "Person"), props)
+        plan.secondary[i] = [(("rel", "STUDIED_IN", "Person", "Program"),
+                              {"start": (r["nisn"],), "end": (r["npsn"], r["kode_program"]), "props": {}})]
+        if old and (old.get("school_npsn"), old.get("program_code")) != (r["npsn"], r["kode_program"]):
+            # The student moved (or the programme was corrected): the old
+            # STUDIED_IN goes, so a person studies in one programme.
+            plan.deletes[i] = [(("rel", "STUDIED_IN", "Person", "Program"),
+                                {"start": (r["nisn"],),
+                                 "end": (old.get("school_npsn"), old.get("program_code")), "props": {}})]
+    elif k == "dudi":
+        code = normalize_code(r["kode"]) if r.get("kode") else derive_code(r["nama"], r.get("kota"))
+        props = {"code": code, "name": r["nama"], "name_normalized": normalize_name(r["nama"]),
+                 "verified": True} | _present(r, {"kota": "city", "provinsi": "province",
+                                                  "skala": "scale", "kontak": "contact"})
+        if "bidang_usaha" in r:
+            props["sector"], props["kbli"] = r["bidang_usaha"] or (None, None)
+        plan.rows[i] = (("node", "Employer"), props)
+    elif k == "prakerin":
+        props = {"start": r["mulai"]} | _present(r, {
+            "selesai": "end", "nilai": "score", "guru_pembimbing": "supervisor",
+            "kunjungan_monitoring": "monitoring_visits"})
+        plan.rows[i] = (("rel", "INTERNED_AT", "Person", "Employer"),
+                        {"start": (r["nisn"],), "end": (emp,), "props": props})
+    elif k == "pekerjaan":
+        props = {"start": r["mulai"]} | _present(r, {
+            "selesai": "end", "jabatan": "title", "selaras": "aligned", "sumber": "channel"})
+        plan.rows[i] = (("rel", "WORKS_AT", "Person", "Employer"),
+                        {"start": (r["nisn"],), "end": (emp,), "props": props})
+    elif k == "kemitraan":
+        props = {"start": r["mulai"], "kinds": r["jenis"]} | _present(r, {"selesai": "end", "nomor_mou": "mou_number"})
+        if r.get("kode_program"):
+            target = ("rel", "PARTNERS_WITH", "Program", "Employer")
+            start = (r["npsn"], r["kode_program"])
+        else:
+            target = ("rel", "PARTNERS_WITH", "School", "Employer")
+            start = (r["npsn"],)
+        plan.rows[i] = (target, {"start": start, "end": (emp,), "props": props})
+    elif k == "kunjungan":
+        props = {"date": r["tanggal"], "kind": r.get("jenis") or "kunjungan"} | _present(
+            r, {"oleh": "by", "catatan": "notes"})
+        plan.rows[i] = (("rel", "CONTACTED", "School", "Employer"),
+                        {"start": (r["npsn"],), "end": (emp,), "props": props})
+
+
+def _identity(target: tuple, write: dict) -> tuple:
+    """The key a row writes to: two rows with one identity are one thing."""
+    if target[0] == "node":
+        nt = NODE_TYPES[target[1]]
+        return (target, tuple(write[k] for k in nt.key))
+    rt = REL_TYPES[target[1]]
+    return (target, write["start"], write["end"], tuple(write["props"][k] for k in rt.key))
+
+
+def _decide(kind: Kind, rows: list[_Row], plan: _Plan, ctx: _Context, fr: FileReport,
+            skip_invalid: bool) -> None:
+    """Mark conflicting duplicates, then decide what of the file gets written."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i, (target, write) in plan.rows.items():
+        groups[_identity(target, write)].append(i)
+    repeats = set()
+    for members in groups.values():
+        if len(members) == 1:
+            continue
+        first = plan.rows[members[0]][1]
+        if all(plan.rows[i][1] == first for i in members[1:]):
+            # The same row again: harmless. Written once, counted unchanged
+            # (Neo4j would count two MERGEs of one new node in a batch as two creations).
+            repeats.update(members[1:])
+            continue
+        for a in members:  # which one is right is unknown: all are rejected
+            b = next(b for b in members if plan.rows[b][1] != plan.rows[a][1])
+            ra, rb = rows[a], rows[b]
+            diff = [c for c in ra.rec if ra.rec.get(c) != rb.rec.get(c)
+                    and c not in ("kode_dudi", "nama_dudi", "kota_dudi")]
+            col = diff[0] if diff else None
+            ra.errors.append(fr.problem(
+                ra.n, col, ra.rec.get(col) if col else None,
+                f"kunci sama dengan baris {rb.n} tetapi isinya berbeda"
+                + (f" (kolom {', '.join(diff)})" if diff else ""),
+                f"same key as row {rb.n} but different values"
+                + (f" (columns {', '.join(diff)})" if diff else "")))
+    invalid = [i for i, r in enumerate(rows) if r.errors]
+    for i in invalid:
+        plan.rows.pop(i, None)
+    fr.repeated = len(repeats)
+    fr.rejected = len(invalid)
+    if invalid and not skip_invalid:
+        fr.status = "rejected"
+        keep: set[int] = set()
+    else:
+        fr.status = "partial" if invalid else "loaded"
+        keep = set(plan.rows) - repeats
+        if skip_invalid:
+            fr.rejected_rows = [(rows[i].n, rows[i].cells, rows[i].errors) for i in invalid]
+    # Remember the nodes of rows that will not be written, so a later file's
+    # reference to them gets a precise message.
+    for i, row in enumerate(rows):
+        if i in keep or i in repeats:
+            continue
+        label, key = _node_key(kind.name, row.rec)
+        if label and key:
+            ctx.not_loaded[label].setdefault(key, fr.name)
+    # New employers survive only if a written row uses them.
+    used = {plan.employer_of[i] for i in keep if i in plan.employer_of}
+    for code in list(plan.new_employers):
+        if code not in used:
+            ctx.employers.remove(code)
+            del plan.new_employers[code]
+    for d in (plan.rows, plan.secondary, plan.deletes):
+        for i in list(d):
+            if i not in keep:
+                del d[i]
+    fr.new_employers = [
+        {"code": e.code, "name": e.name, "city": e.city or None, "file": fr.name, "row": n}
+        for e, n in plan.new_employers.values()
+    ]
+
+
+def _node_key(kind: str, rec: dict) -> tuple[str | None, tuple | None]:
+    try:
+        if kind == "sekolah":
+            return "School", (rec["npsn"],)
+        if kind == "program":
+            return "Program", (rec["npsn"], rec["kode"])
+        if kind == "siswa":
+            return "Person", (rec["nisn"],)
+    except KeyError:
+        pass
+    return None, None
+
+
+def _accept(plan: _Plan, ctx: _Context) -> None:
+    """After a file is written (or would be, in a dry run): its nodes exist."""
+    for target, write in plan.rows.values():
+        if target[0] == "node":
+            nt = NODE_TYPES[target[1]]
+            ctx.add(target[1], tuple(write[k] for k in nt.key))
+            if target[1] == "Employer":
+                ctx.employers.add_node(write)
+    for emp, _ in plan.new_employers.values():
+        ctx.add("Employer", (emp.code,))
