@@ -1,5 +1,10 @@
 """The ``alumni-graph`` command: a thin layer over the Python API.
 
+Exit codes (the README lists them too): 0 done; 1 refused or failed (a file
+not loaded, an unknown user or employer, a store failure, a busy port);
+2 usage or configuration error; 3 loaded, but invalid rows were skipped
+(``load --skip-invalid``); 130 interrupted.
+
 The only module of ``graph_service`` that imports ``loaders``, ``queries`` and
 ``web`` (lazily, so ``init-schema`` works without the web stack).
 """
@@ -69,8 +74,20 @@ def load(ctx, paths, skip_invalid, dry_run, batch_size, as_json) -> None:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(report.render())
-    if not report.ok:
-        ctx.exit(1)
+    ctx.exit(_load_exit_code(report))
+
+
+#: Exit codes (documented in the README).
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def _load_exit_code(report) -> int:
+    """0 all loaded; 1 a file refused/failed or nothing to load; 3 loaded with rows skipped."""
+    if not report.ok or not any(f.kind for f in report.files):
+        return EXIT_FAILED
+    if any(f.status == "partial" for f in report.files):
+        return EXIT_PARTIAL
+    return EXIT_OK
 
 
 @cli.command()
@@ -110,6 +127,10 @@ def list_queries() -> None:
 @click.pass_context
 def merge_employers(ctx, keep, drop) -> None:
     """Move every relationship of employer DROP onto employer KEEP, then delete DROP."""
+    from loaders.employers import normalize_code
+
+    if normalize_code(keep) == normalize_code(drop):
+        raise click.UsageError("KEEP and DROP are the same employer; give two different codes")
     with open_store(_config(ctx)) as store:
         moved = store.merge_nodes("Employer", (keep,), (drop,), source="merge-employers")
     click.echo(f"merged {drop} into {keep}: {moved} relationships moved")
@@ -170,6 +191,11 @@ def _audit(ctx, action: str, *, nisn: str | None = None, target: str | None = No
                                            detail=detail)
 
 
+def _existing_user(ctx, name: str) -> None:
+    if _accounts(ctx).get_user(name) is None:
+        raise click.ClickException(f"no such user: {name.lower()}")
+
+
 @cli.group()
 def user() -> None:
     """Staff accounts (users.sqlite3 in the data directory): roles admin, bkk, humas, viewer."""
@@ -226,6 +252,7 @@ def user_enable(ctx, name) -> None:
 @click.pass_context
 def user_password(ctx, name, password_stdin) -> None:
     """Set a new password (ends the user's sessions)."""
+    _existing_user(ctx, name)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -252,6 +279,8 @@ def user_token(ctx, name, label) -> None:
 @click.pass_context
 def user_tokens(ctx, name) -> None:
     """List API tokens (ids, labels, dates; never the tokens)."""
+    if name:
+        _existing_user(ctx, name)
     for t in _accounts(ctx).list_tokens(name):
         state = f"revoked {t['revoked_at']}" if t["revoked_at"] else "live"
         click.echo(f"{t['id']:>5} {t['user']:20} {state:32} used {t['last_used'] or '-'}  {t['label']}")
@@ -363,11 +392,19 @@ def _serve(config: Config, host: str, port: int, debug: bool) -> None:
                    err=True)
     click.echo(f"alumni-graph ({config.backend}) on http://{host}:{port}/")
     if debug:
-        app.run(host=host, port=port, debug=True, use_reloader=False)
+        try:
+            app.run(host=host, port=port, debug=True, use_reloader=False)
+        except OSError as exc:
+            raise click.ClickException(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
         return
     import waitress
 
-    waitress.serve(app, host=host, port=port, threads=8, ident="alumni-graph")
+    try:
+        waitress.serve(app, host=host, port=port, threads=8, ident="alumni-graph")
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); is another server running? "
+            "Choose another port with --port") from None
 
 
 def _resolve(host: str) -> str:
@@ -417,7 +454,7 @@ def demo(ctx, host, port, seed, schools, no_serve) -> None:
         report = load_paths(store, list(files.values()), progress=sys.stderr.isatty())
     click.echo(report.render())
     if not report.ok:
-        ctx.exit(1)
+        ctx.exit(EXIT_FAILED)
     _demo_admin(config)
     if not no_serve:
         _serve(config, host, port, debug=False)
@@ -441,21 +478,32 @@ def _demo_admin(config: Config) -> None:
 
 
 def main() -> None:
+    """Run the command and exit with its code. Under ``standalone_mode=False``
+    click *returns* the code of ``ctx.exit(n)`` instead of exiting: it is
+    passed on here (it was dropped before, so failures exited 0)."""
     try:
-        cli.main(standalone_mode=False)
+        code = cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("Aborted.", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except AlumniGraphError as exc:
         click.echo(f"Error: {exc.message}", err=True)
         for problem in exc.errors[:50]:
             click.echo(f"  - {problem}", err=True)
-        sys.exit(2 if exc.__class__.__name__ == "ConfigError" else 1)
+        sys.exit(EXIT_USAGE if exc.__class__.__name__ == "ConfigError" else EXIT_FAILED)
+    except OSError as exc:  # a file or directory the command needs (disk full, permissions)
+        click.echo(f"Error: {exc.strerror or exc.__class__.__name__}"
+                   + (f": {exc.filename}" if exc.filename else ""), err=True)
+        sys.exit(EXIT_FAILED)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 if __name__ == "__main__":

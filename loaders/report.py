@@ -222,8 +222,11 @@ class LoadReport:
                 lines.append(f"  ... dan {more} lainnya (lihat --json)" if id_
                              else f"  ... and {more} more (see --json)")
         lines.append("")
-        lines.append(("Selesai." if self.ok else "Ada masalah: lihat di atas.") if id_
-                     else ("Done." if self.ok else "There are problems: see above."))
+        if not any(f.kind for f in self.files):
+            lines.append("Tidak ada file data yang dimuat." if id_ else "No data file was loaded.")
+        else:
+            lines.append(("Selesai." if self.ok else "Ada masalah: lihat di atas.") if id_
+                         else ("Done." if self.ok else "There are problems: see above."))
         return "\n".join(lines)
 
 
