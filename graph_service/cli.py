@@ -156,6 +156,40 @@ def export_admin_import_cmd(ctx, out_dir, force, database, as_json) -> None:
         click.echo(report.render(database))
 
 
+@cli.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.pass_context
+def backup_cmd(ctx, file, force) -> None:
+    """Write one archive of everything (graph, users, tokens, audit log, keys,
+    other SQLite state) while the server runs. It holds personal data: keep it safe."""
+    from graph_service.backup import backup
+
+    config = _config(ctx)
+    # Recorded first, so the archive holds the audit log (and its key) with this entry.
+    _audit(ctx, "backup", target=Path(file).name)
+    with open_store(config) as store:
+        report = backup(store, config.data_dir, file, force=force)
+    click.echo(report.render())
+
+
+@cli.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True,
+              help="Replace a non-empty store and data directory (everything in them is lost).")
+@click.pass_context
+def restore_cmd(ctx, file, force) -> None:
+    """Restore an archive of `alumni-graph backup` into an empty store of
+    either backend (how a school moves from the embedded store to Neo4j)."""
+    from graph_service.backup import restore
+
+    config = _config(ctx)
+    with open_store(config) as store:
+        report = restore(store, config.data_dir, file, force=force)
+    _audit(ctx, "restore", detail={"created": report.manifest["created"], "force": force})
+    click.echo(report.render())
+
+
 @cli.command()
 @click.pass_context
 def stats(ctx) -> None:

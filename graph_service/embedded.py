@@ -385,8 +385,46 @@ class EmbeddedStore(Store):
             return g.number_of_edges()
         return sum(1 for *_, t in g.edges(data="type") if t == type_)
 
+    def version(self) -> str:
+        """The stamp (inode, mtime, size) of the graph file the reads return:
+        every commit writes a new file, and a reader that has not yet taken
+        another process's commit still reports the older stamp."""
+        self.graph()  # the reads' own refresh path (no graph read when unchanged)
+        stamp = self._stamp
+        return "e0" if stamp is None else "e" + "-".join(f"{part:x}" for part in stamp)
+
+    def snapshot(self) -> tuple[dict, str]:
+        with self._lock:
+            # Writes swap in a new graph on commit and never touch the one
+            # readers hold, so one reference is one committed state.
+            self._refresh()
+            g, stamp = self._g, self._stamp
+        version = "e0" if stamp is None else "e" + "-".join(f"{part:x}" for part in stamp)
+        return self._dump(g, True), version
+
+    def restore_dump(self, dump: dict) -> WriteCounts:
+        counts = WriteCounts()
+        with self._writing() as g:
+            for label, key, props in dump["nodes"]:
+                nt = node_type(label)
+                g.add_node(node_id(label, tuple(key)), label=label, **dict(zip(nt.key, key)), **props)
+                counts.created += 1
+            for type_, (a_label, a_key), (b_label, b_key), props in dump["relationships"]:
+                rt = rel_type(type_)
+                u, v = node_id(a_label, tuple(a_key)), node_id(b_label, tuple(b_key))
+                if u not in g or v not in g:
+                    counts.missing += 1
+                    continue
+                g.add_edge(u, v, rel_edge_key(rt, props), type=rt.type, **props)
+                counts.created += 1
+            self._dirty = True
+        return counts
+
     def dump(self, *, provenance: bool = False) -> dict:
-        g = self.graph()
+        return self._dump(self.graph(), provenance)
+
+    @staticmethod
+    def _dump(g, provenance: bool) -> dict:
         nodes, rels = [], []
         for _, attrs in g.nodes(data=True):
             nodes.append(_node_entry(attrs, provenance))

@@ -56,3 +56,10 @@ class ValidationError(AlumniGraphError):
     """Input rows are invalid; ``errors`` lists file, row, column, value, message."""
 
     status = 400
+
+
+class BackupError(AlumniGraphError):
+    """A backup archive cannot be written or restored (damaged, newer format,
+    non-empty target); the message says why in one line."""
+
+    status = 400

@@ -382,8 +382,84 @@ class Neo4jStore(Store):
         )
         return nodes, rels
 
+    def version(self) -> str:
+        """The database's last committed transaction, as the bookmark Neo4j
+        hands a read-only session (it names the newest closed transaction):
+        any committed write, by this app or anyone, changes it; reads don't.
+        (``SHOW DATABASE ... lastCommittedTxn`` is null on Community.)"""
+        import hashlib
+
+        try:
+            with self._driver.session(database=self.database,
+                                      default_access_mode=neo4j.READ_ACCESS) as session:
+                session.run("RETURN 1").consume()
+                marks = session.last_bookmarks().raw_values
+        except ServiceUnavailable:
+            raise StoreUnavailable(f"Neo4j at {self.uri} stopped answering") from None
+        return "n" + hashlib.sha256("|".join(sorted(marks)).encode()).hexdigest()[:20]
+
+    #: Tries of :meth:`snapshot` before giving up while writes keep coming.
+    SNAPSHOT_TRIES = 20
+
+    def snapshot(self) -> tuple[dict, str]:
+        """One read transaction, bracketed by the last committed transaction id:
+        Neo4j reads are read-committed, so a write committing during the read
+        could show half; then the read is repeated (up to SNAPSHOT_TRIES)."""
+        import time
+
+        def work(tx):
+            nodes = [r.data() for r in tx.run(
+                "MATCH (n) RETURN elementId(n) AS id, labels(n)[0] AS label, properties(n) AS p")]
+            rels = [r.data() for r in tx.run(
+                "MATCH (a)-[r]->(b) RETURN elementId(a) AS a, elementId(b) AS b, type(r) AS t, "
+                "properties(r) AS p")]
+            return nodes, rels
+
+        for attempt in range(self.SNAPSHOT_TRIES):
+            before = self.version()
+            with self._session(default_access_mode=neo4j.READ_ACCESS) as session:
+                nodes, rels = session.execute_read(work)
+            if self.version() == before:
+                return self._dump_rows(nodes, rels, True), before
+            time.sleep(min(0.05 * 2 ** attempt, 2.0))
+        raise StoreUnavailable(
+            "the Neo4j database kept changing during the backup (a load is running): "
+            "run the backup again when it has finished")
+
+    def restore_dump(self, dump: dict) -> WriteCounts:
+        self.init_schema()
+        counts = WriteCounts()
+        by_label: dict[str, list] = {}
+        for label, key, props in dump["nodes"]:
+            nt = node_type(label)
+            by_label.setdefault(label, []).append({**props, **dict(zip(nt.key, key))})
+        for label, rows in by_label.items():
+            for batch in batched(rows, self.batch_size):
+                counts.created += self.write(
+                    f"UNWIND $rows AS row CREATE (n:{label}) SET n = row RETURN count(n) AS c",
+                    {"rows": batch})[0]["c"]
+        by_rel: dict[tuple, list] = {}
+        for type_, (a_label, a_key), (b_label, b_key), props in dump["relationships"]:
+            rt = rel_type(type_)
+            check_rel_endpoints(rt, a_label, b_label)
+            by_rel.setdefault((rt.type, a_label, b_label), []).append(
+                {"start": list(a_key), "end": list(b_key), "props": props})
+        for (type_, a_label, b_label), rows in by_rel.items():
+            cypher = (f"UNWIND $rows AS row MATCH ({_match('a', a_label, 'row.start')}) "
+                      f"MATCH ({_match('b', b_label, 'row.end')}) "
+                      f"CREATE (a)-[r:{type_}]->(b) SET r = row.props RETURN count(r) AS c")
+            for batch in batched(rows, self.batch_size):
+                made = self.write(cypher, {"rows": batch})[0]["c"]
+                counts.created += made
+                counts.missing += len(batch) - made
+        return counts
+
     def dump(self, *, provenance: bool = False) -> dict:
         nodes_iter, rels_iter = self._all()
+        return self._dump_rows(nodes_iter, rels_iter, provenance)
+
+    @staticmethod
+    def _dump_rows(nodes_iter, rels_iter, provenance: bool) -> dict:
         refs, nodes = {}, []
         for row in nodes_iter:
             nt = NODE_TYPES[row["label"]]

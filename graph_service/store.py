@@ -184,6 +184,22 @@ class Store(ABC):
         Used to compare the two stores and for subject-access exports.
         """
 
+    def version(self) -> str:
+        """A short text that changes whenever a committed write changes what
+        reads return (the web's ETags rest on it). Cheap: no graph read."""
+        raise NotImplementedError
+
+    def snapshot(self) -> tuple[dict, str]:
+        """``(dump(provenance=True), version)`` read consistently: every node
+        and relationship as of one committed state (``alumni-graph backup``)."""
+        raise NotImplementedError
+
+    def restore_dump(self, dump: dict) -> WriteCounts:
+        """Write a ``dump(provenance=True)`` into this (empty) store as it is,
+        provenance included (``alumni-graph restore``). The caller checks that
+        the store is empty."""
+        raise NotImplementedError
+
     @abstractmethod
     def graph(self):
         """A networkx MultiDiGraph of the store's data in the embedded layout
