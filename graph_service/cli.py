@@ -511,6 +511,101 @@ def _demo_admin(config: Config) -> None:
     click.echo("(shown only now: write it down, or set another with `alumni-graph user password admin`)")
 
 
+# -- tracer rounds -----------------------------------------------------------------------------
+
+@cli.group()
+def tracer() -> None:
+    """Tracer rounds: personal form links for alumni (tracer.sqlite3 in the data directory)."""
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` with mode 0600 (personal data: links are keys)."""
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+
+
+def _tracer_base_url(base_url: str | None) -> str:
+    import os
+
+    base = (base_url or os.environ.get("ALUMNI_GRAPH_PUBLIC_URL") or "").strip()
+    if not base.startswith(("http://", "https://")):
+        raise click.UsageError(
+            "the links need the address alumni open the app at: set ALUMNI_GRAPH_PUBLIC_URL "
+            "(e.g. https://bkk.smkn1contoh.sch.id) or pass --base-url")
+    return base.rstrip("/")
+
+
+@tracer.command("start")
+@click.option("--graduation-year", "years", type=click.IntRange(1950, 2100), multiple=True, required=True,
+              help="A cohort (repeat for several).")
+@click.option("--program", "programs", multiple=True, help="A programme code (repeat; default: all).")
+@click.option("--school", "npsn", default=None, help="Only this school (NPSN).")
+@click.option("--until", default=None, help="Last day the links work (YYYY-MM-DD; default: 30 days).")
+@click.option("--name", default=None, help="The round's name.")
+@click.option("--base-url", default=None, help="Overrides ALUMNI_GRAPH_PUBLIC_URL.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="CSV to write: nisn, nama, link, whatsapp (mode 0600).")
+@click.pass_context
+def tracer_start(ctx, years, programs, npsn, until, name, base_url, out) -> None:
+    """Start a tracer round and write one CSV row per alumnus with their personal link."""
+    from loaders.tracer import Tracer
+    from web.tracer import before_indicators, link_rows, links_csv
+
+    base = _tracer_base_url(base_url)
+    config = _config(ctx)
+    tr = Tracer(config.data_dir)
+    with open_store(config) as store:
+        programs_up = [p.strip().upper() for p in programs if p.strip()]
+        before = before_indicators(store, npsn, list(years), programs_up)
+        rnd = tr.start_round(store, years=list(years), programs=programs_up, npsn=npsn, until=until,
+                             name=name, created_by="cli", before=before)
+        rows = link_rows(store, tr, rnd["id"], base, qr=False)
+    _write_private(out, links_csv(rows))
+    tr.mark_sent([r["link_id"] for r in rows])
+    _audit(ctx, "tracer_round_start", target=f"round:{rnd['id']}",
+           detail={"years": rnd["years"], "programs": rnd["programs"], "links": len(rows)})
+    click.echo(f"round {rnd['id']} ({rnd['name']}): {len(rows)} links, open until {rnd['closes']}; "
+               f"written to {out}")
+
+
+@tracer.command("links")
+@click.argument("round_id", type=int)
+@click.option("--base-url", default=None, help="Overrides ALUMNI_GRAPH_PUBLIC_URL.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.pass_context
+def tracer_links(ctx, round_id, base_url, out) -> None:
+    """Write a round's live links again (nisn, nama, link, whatsapp; mode 0600)."""
+    from loaders.tracer import Tracer
+    from web.tracer import link_rows, links_csv
+
+    base = _tracer_base_url(base_url)
+    config = _config(ctx)
+    tr = Tracer(config.data_dir)
+    tr.get_round(round_id)
+    with open_store(config) as store:
+        rows = link_rows(store, tr, round_id, base, qr=False)
+    _write_private(out, links_csv(rows))
+    _audit(ctx, "tracer_links_export", target=f"round:{round_id}", detail={"links": len(rows)})
+    click.echo(f"round {round_id}: {sum(r['state'] != 'revoked' for r in rows)} links written to {out}")
+
+
+@tracer.command("list")
+@click.pass_context
+def tracer_list(ctx) -> None:
+    """The rounds: id, name, period, links, answers, waiting for review."""
+    from loaders.tracer import Tracer
+
+    for r in Tracer(_config(ctx).data_dir).rounds():
+        state = "open" if r["open"] else "closed"
+        click.echo(f"{r['id']}\t{r['name']}\t{r['opens']}..{r['closes']}\t{state}\t"
+                   f"links={r['links']}\tanswers={r['responses']}\twaiting={r['waiting']}")
+
+
 def main() -> None:
     """Run the command and exit with its code. Under ``standalone_mode=False``
     click *returns* the code of ``ctx.exit(n)`` instead of exiting: it is

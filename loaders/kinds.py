@@ -289,7 +289,9 @@ def email(value) -> str:
 
 STATUSES = ("bekerja", "melanjutkan", "wirausaha", "mencari_kerja", "tidak_terdata")
 SCALES = ("mikro", "kecil", "menengah", "besar")
-CHANNELS = ("tracer", "bkk", "alumni", "lainnya")
+#: How a job was obtained: the tracer form's answers add ``prakerin`` (the
+#: internship host hired them) and ``mandiri`` (their own effort).
+CHANNELS = ("tracer", "bkk", "alumni", "lainnya", "prakerin", "mandiri")
 PARTNERSHIP_KINDS = ("prakerin", "rekrutmen", "sinkronisasi_kurikulum", "guru_tamu", "kelas_industri")
 CONTACT_KINDS = ("kunjungan", "promosi", "rapat", "monitoring")
 

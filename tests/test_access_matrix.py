@@ -15,17 +15,18 @@ from web_support import ROLES, login, web_store  # noqa: F401 (fixtures)
 
 #: The whole public allow-list: the login form, the health check, static files
 #: and the vendored graph library.
-EXPECTED_PUBLIC = {"auth.login", "auth.health", "static", "pages.vendor"}
+#: The alumni's tracer form (``/t/<token>``): the personal link is its key.
+EXPECTED_PUBLIC = {"auth.login", "auth.health", "static", "pages.vendor", "tracer.form"}
 #: Sample values for path arguments (a NISN nobody has: the subject routes must
 #: not delete fixture people).
 #: Downloads, each classified: personal data (never for viewers) or aggregates only.
 #: A new download route must be added to one of the two (the test fails otherwise).
 PERSONAL_EXPORTS = {"pages.partners_csv", "pages.partners_xlsx", "pages.upload_report",
-                    "api.subject_export"}
+                    "api.subject_export", "tracer.send_csv"}
 AGGREGATE_EXPORTS = {"analyses.tracer_csv", "analyses.tracer_xlsx"}
 SAMPLES = {"name": "tracer_summary", "nisn": "0051000001", "code": "E-001",
            "npsn": fx.NPSN, "type": "employer", "key": "E-001", "token": "0" * 32,
-           "filename": "app.css"}
+           "filename": "app.css", "round_id": 1, "link_id": 1, "response_id": 1}
 
 
 def _app(store, data_dir):
@@ -163,7 +164,8 @@ def test_no_get_changes_state(matrix_app):
     app = matrix_app
     writers = {"pages.upload_confirm", "pages.upload_confirm_json", "api.subject_correct",
                "api.subject_delete", "auth.logout", "users.disable", "users.enable",
-               "users.reset_password"}
+               "users.reset_password", "tracer.close", "tracer.revoke", "tracer.reissue",
+               "tracer.approve", "tracer.reject"}
     for rule in app.url_map.iter_rules():
         if rule.endpoint in writers:
             assert "GET" not in rule.methods, rule.rule

@@ -47,7 +47,11 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 #: Endpoints anyone may reach (the public allow-list; also marked with access.public).
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.health", "static", "pages.vendor"})
+#: ``tracer.form`` is the alumni's tracer form: the personal link is its key,
+#: and it checks its own CSRF token (an HMAC of the link; ``web.tracer``).
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.health", "static", "pages.vendor", "tracer.form"})
+#: Public endpoints that check a CSRF token of their own instead of the session's.
+OWN_CSRF_ENDPOINTS = frozenset({"tracer.form"})
 
 AUTH_DEFAULTS = {
     "SESSION_IDLE_MINUTES": 30,
@@ -194,7 +198,7 @@ def _gate():
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         if g.user["role"] not in roles:
             return _error_response(403, None)
-    if request.method not in SAFE_METHODS and g.auth != "token":
+    if request.method not in SAFE_METHODS and g.auth != "token" and endpoint not in OWN_CSRF_ENDPOINTS:
         sent = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD) or ""
         expected = session.get("csrf") or ""
         if not expected or not sent or not constant_equal(sent, expected):
