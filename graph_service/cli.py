@@ -545,7 +545,8 @@ def _tracer_base_url(base_url: str | None) -> str:
               help="A cohort (repeat for several).")
 @click.option("--program", "programs", multiple=True, help="A programme code (repeat; default: all).")
 @click.option("--school", "npsn", default=None, help="Only this school (NPSN).")
-@click.option("--until", default=None, help="Last day the links work (YYYY-MM-DD; default: 30 days).")
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Last day the links work (YYYY-MM-DD; default: 30 days).")
 @click.option("--name", default=None, help="The round's name.")
 @click.option("--base-url", default=None, help="Overrides ALUMNI_GRAPH_PUBLIC_URL.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
@@ -562,7 +563,8 @@ def tracer_start(ctx, years, programs, npsn, until, name, base_url, out) -> None
     with open_store(config) as store:
         programs_up = [p.strip().upper() for p in programs if p.strip()]
         before = before_indicators(store, npsn, list(years), programs_up)
-        rnd = tr.start_round(store, years=list(years), programs=programs_up, npsn=npsn, until=until,
+        rnd = tr.start_round(store, years=list(years), programs=programs_up, npsn=npsn,
+                             until=until.date().isoformat() if until else None,
                              name=name, created_by="cli", before=before)
         rows = link_rows(store, tr, rnd["id"], base, qr=False)
     _write_private(out, links_csv(rows))

@@ -41,7 +41,8 @@ REDACTED = "[dihapus]"
 SOURCE = "subject-request"
 FORMAT = "alumni-graph/subject-export-1"
 #: Files of the installation itself, never rewritten (they hold no subject values).
-OWN_FILES = {"users.sqlite3", "audit.sqlite3", "secret_key", "audit.key", "graph.lock"}
+OWN_FILES = {"users.sqlite3", "audit.sqlite3", "secret_key", "audit.key", "graph.lock",
+             "tracer.sqlite3", "tracer.key"}
 TEXT_EXT = {".csv", ".tsv", ".txt"}
 XLSX_EXT = {".xlsx", ".xlsm"}
 JSONL_EXT = {".jsonl", ".ndjson", ".json"}
@@ -247,7 +248,23 @@ def delete_subject(store, nisn: str, *, data_dir: Path | str | None = None) -> d
               "files_rewritten": [], "files_removed": [], "uploads_removed": 0}
     if data_dir is not None:
         purge_files(Path(data_dir), target, report, store=store)
+        report["tracer_answers_removed"] = purge_tracer(Path(data_dir), nisn)
     return report
+
+
+def purge_tracer(data_dir: Path, nisn: str) -> int:
+    """Delete the person's tracer links and answers (``tracer.sqlite3``,
+    ``loaders.tracer``); returns how many answers went."""
+    import sqlite3
+    from contextlib import closing
+
+    path = data_dir / "tracer.sqlite3"
+    if not path.exists():
+        return 0
+    with closing(sqlite3.connect(path, timeout=10)) as db, db:
+        n = db.execute("DELETE FROM responses WHERE nisn = ?", (nisn,)).rowcount
+        db.execute("DELETE FROM links WHERE nisn = ?", (nisn,))
+    return n
 
 
 def scrub_store(store, target: _Target) -> int:
@@ -296,7 +313,7 @@ def _files(data_dir: Path):
             path = Path(root) / name
             if path.is_symlink() or not path.is_file():
                 continue
-            if path.parent == data_dir and (name in OWN_FILES or name.startswith(("users.sqlite3", "audit.sqlite3"))):
+            if path.parent == data_dir and (name in OWN_FILES or name.startswith(("users.sqlite3", "audit.sqlite3", "tracer.sqlite3"))):
                 continue
             yield path
 

@@ -333,3 +333,17 @@ def test_sending_page_links_qr_whatsapp_and_csv(app, web_store):
     assert text.splitlines()[0].lstrip("\ufeff") == "nisn,nama,link,whatsapp"
     assert "'=HYPERLINK" in text  # the fixture's formula name, defused
     assert c.get(f"/tracer/{rnd['id']}/slip").status_code == 200
+
+
+def test_subject_deletion_removes_the_tracer_answers_only(app, web_store):
+    from graph_service.subject import delete_subject
+
+    c, rnd, links, tr = _start(app)
+    anon = app.test_client()
+    assert _submit(anon, links[BUDI]["token"]).status_code == 303
+    assert _submit(anon, links[UNTRACED]["token"]).status_code == 303
+    report = delete_subject(web_store, BUDI, data_dir=app.extensions["alumni_graph_data_dir"])
+    assert report["tracer_answers_removed"] == 1
+    assert tr.path.exists() and [r["nisn"] for r in tr.responses()] == [UNTRACED]
+    assert BUDI not in {l["nisn"] for l in tr.links(rnd["id"])}
+    assert anon.get(f"/t/{links[BUDI]['token']}").status_code == 404

@@ -81,4 +81,7 @@ def test_start_without_public_url_or_alumni_fails_clearly(data, tmp_path):
     assert r.returncode == 1 and "no alumni" in r.stderr and not out.exists()
     r = _run(data, "start", "--graduation-year", "2020", "--until", "kemarin", "--out", str(out),
              "--base-url", "https://x.id")
+    assert r.returncode == 2 and "--until" in r.stderr and not out.exists()
+    r = _run(data, "start", "--graduation-year", "2020", "--until", "2001-01-01", "--out", str(out),
+             "--base-url", "https://x.id")
     assert r.returncode == 1 and "until" in r.stderr and not out.exists()
