@@ -12,6 +12,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from loaders.values import (
+    DateError, NumberError, PhoneError, canonical_phone, pad_digits, parse_date, parse_number,
+)
+
 
 class Invalid(ValueError):
     """A cell or row is invalid; ``msg`` is Indonesian, ``msg_en`` English."""
@@ -65,6 +69,9 @@ def digits(n: int) -> Callable:
             if float(value).is_integer() and 0 <= value < 10**n:
                 return str(int(value)).zfill(n)
         s = as_text(value).strip()
+        padded, _ = pad_digits(s, n, n - 3)
+        if padded:
+            return padded  # lost leading zeros: the reader lists each padded row
         if not re.fullmatch(rf"\d{{{n}}}", s):
             hint = ""
             hint_en = ""
@@ -90,42 +97,35 @@ def code(max_len: int = 20) -> Callable:
     return parse
 
 
-_DATE_FORMATS = (
-    (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), ("y", "m", "d")),
-    (re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})"), ("d", "m", "y")),
-    (re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})"), ("d", "m", "y")),
-)
-
-
 def date(value) -> str:
-    """``YYYY-MM-DD``, ``DD/MM/YYYY``, ``DD-MM-YYYY`` or an Excel date → ISO text.
+    """A date cell → ISO text: date cells, Excel serials, ``YYYY-MM-DD``,
+    ``DD/MM/YYYY`` (also ``-`` and ``.``, two-digit years) and month names
+    (``13 Mei 2006``). Day first: a column read month first (a US-settings
+    CSV) is decided per column by :mod:`loaders.sheets`.
 
-    >>> date("05/07/2024"), date("2024-7-5")
-    ('2024-07-05', '2024-07-05')
+    >>> date("05/07/2024"), date("2024-7-5"), date("13 Mei 2006")
+    ('2024-07-05', '2024-07-05', '2006-05-13')
     """
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        # An Excel serial day number in a cell not formatted as a date.
-        if 1 <= value < 2958466:
-            from openpyxl.utils.datetime import from_excel
+    try:
+        return parse_date(value)
+    except DateError as exc:
+        raise Invalid(exc.msg, exc.msg_en) from None
 
-            return from_excel(value).date().isoformat()
-    s = as_text(value).strip()
-    s = s.split("T")[0] if re.fullmatch(r"\d{4}-\d{2}-\d{2}T[\d:.]+", s) else s
-    s = s.split(" ")[0] if re.fullmatch(r"\d{4}-\d{2}-\d{2} 00:00(:00)?", s) else s
-    for pattern, order in _DATE_FORMATS:
-        m = pattern.fullmatch(s)
-        if m:
-            parts = dict(zip(order, map(int, m.groups())))
-            try:
-                return dt.date(parts["y"], parts["m"], parts["d"]).isoformat()
-            except ValueError:
-                raise Invalid("tanggal tidak ada di kalender", "no such date in the calendar") from None
-    raise Invalid("tanggal harus YYYY-MM-DD, DD/MM/YYYY atau DD-MM-YYYY",
-                  "a date must be YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY")
+
+def number(lo: float, hi: float, what: str = "angka", what_en: str = "number") -> Callable:
+    """A number, decimal comma or point, thousands separators (``85,5``)."""
+
+    def parse(value):
+        try:
+            n = parse_number(value)
+        except NumberError:
+            raise Invalid(f"{what} harus angka (boleh desimal, mis. 85,5)",
+                          f"{what_en} must be a number (decimals allowed, e.g. 85.5)") from None
+        if not lo <= n <= hi:
+            raise Invalid(f"{what} harus antara {lo:g} dan {hi:g}", f"{what_en} must be between {lo:g} and {hi:g}")
+        return n
+
+    return parse
 
 
 def integer(lo: int, hi: int, what: str = "angka", what_en: str = "number") -> Callable:
@@ -135,7 +135,8 @@ def integer(lo: int, hi: int, what: str = "angka", what_en: str = "number") -> C
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         s = as_text(value).strip()
-        s = s[:-2] if re.fullmatch(r"-?\d+\.0", s) else s
+        s = s[:-2] if re.fullmatch(r"-?\d+[.,]0", s) else s
+        s = s.replace(".", "") if re.fullmatch(r"\d{1,3}(\.\d{3})+", s) else s  # 1.234
         if not re.fullmatch(r"-?\d+", s):
             raise Invalid(f"{what} harus bilangan bulat", f"{what_en} must be a whole number")
         n = int(s)
@@ -266,16 +267,16 @@ def sector(value) -> tuple[str, str | None]:
 
 
 def phone(value) -> str:
-    """Separators removed; a leading zero that Excel dropped from a number is restored."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        s = as_text(value)
-        s = s if s.startswith(("0", "62")) else "0" + s
-    else:
-        s = re.sub(r"[\s\-.()/]+", "", as_text(value).strip())
-    if not re.fullmatch(r"\+?\d{8,15}", s):
-        raise Invalid("nomor HP harus 8-15 digit (boleh diawali +)",
-                      "a phone number has 8-15 digits (optionally a leading +)")
-    return s
+    """One canonical form, E.164 (``+6281234567890``), through ``phonenumbers``;
+    a leading 0 that a spreadsheet dropped (``8123456789``) is restored.
+
+    >>> phone("0812-3456-7890"), phone(81234567890)
+    ('+6281234567890', '+6281234567890')
+    """
+    try:
+        return canonical_phone(value)[0]
+    except PhoneError as exc:
+        raise Invalid(exc.msg, exc.msg_en) from None
 
 
 def email(value) -> str:
@@ -321,9 +322,13 @@ class Kind:
 
 
 _EMP_REF = (
-    Column("kode_dudi", text(100), aliases=("employer_code", "kode_du_di", "kode_perusahaan")),
-    Column("nama_dudi", text(200), aliases=("employer_name", "nama_du_di", "nama_perusahaan", "perusahaan", "employer")),
-    Column("kota_dudi", text(100), aliases=("employer_city", "kota_perusahaan")),
+    Column("kode_dudi", text(100), aliases=("employer_code", "kode_du_di", "kode_perusahaan", "kode_industri")),
+    Column("nama_dudi", text(200), aliases=(
+        "employer_name", "nama_du_di", "nama_perusahaan", "perusahaan", "employer", "du_di", "dudi",
+        "nama_industri", "industri", "nama_instansi", "instansi", "tempat_pkl", "tempat_prakerin",
+        "tempat_kerja", "tempat_bekerja", "nama_tempat_kerja", "nama_tempat_pkl", "perusahaan_tempat_bekerja")),
+    Column("kota_dudi", text(100), aliases=("employer_city", "kota_perusahaan", "kota_du_di", "kota_industri",
+                                            "kota_tempat_kerja", "lokasi", "kota")),
 )
 
 KINDS: dict[str, Kind] = {
@@ -331,51 +336,65 @@ KINDS: dict[str, Kind] = {
     for k in (
         Kind("sekolah", (
             Column("npsn", digits(8), True),
-            Column("nama", text(200), True, ("name", "nama_sekolah")),
+            Column("nama", text(200), True, ("name", "nama_sekolah", "sekolah", "nama_satuan_pendidikan")),
             Column("kota", text(100), aliases=("city", "kabupaten_kota", "kab_kota")),
             Column("provinsi", text(100), aliases=("province",)),
         ), key=("npsn",), stems=("school", "schools")),
         Kind("program", (
             Column("npsn", digits(8), True, ("school_npsn",)),
-            Column("kode", code(), True, ("code", "kode_program", "program_code")),
-            Column("nama", text(200), True, ("name", "nama_program")),
+            Column("kode", code(), True, ("code", "kode_program", "program_code", "kode_jurusan", "singkatan")),
+            Column("nama", text(200), True, ("name", "nama_program", "kompetensi_keahlian", "konsentrasi_keahlian",
+                                             "program_keahlian", "nama_jurusan", "jurusan")),
             Column("bidang", sections, aliases=("sectors", "sector", "kbli")),
         ), key=("npsn", "kode"), stems=("programs", "programme", "programmes")),
         Kind("siswa", (
-            Column("nisn", digits(10), True),
-            Column("nama", text(200), True, ("name", "nama_siswa", "nama_lengkap")),
-            Column("npsn", digits(8), True, ("school_npsn",)),
-            Column("kode_program", code(), True, ("program_code", "program", "jurusan")),
-            Column("jenis_kelamin", gender, aliases=("gender", "jk", "l_p", "sex")),
-            Column("tanggal_lahir", date, aliases=("birth_date", "tgl_lahir", "date_of_birth")),
-            Column("tahun_masuk", year, aliases=("entry_year",)),
-            Column("tahun_lulus", year, aliases=("graduation_year",)),
+            Column("nisn", digits(10), True, ("no_nisn", "nomor_nisn", "nisn_siswa")),
+            Column("nama", text(200), True, ("name", "nama_siswa", "nama_lengkap", "nama_peserta_didik",
+                                             "nama_pd", "nama_alumni", "nama_lengkap_siswa", "nama_murid")),
+            Column("npsn", digits(8), True, ("school_npsn", "npsn_sekolah")),
+            Column("kode_program", code(), True, (
+                "program_code", "program", "jurusan", "kompetensi_keahlian", "konsentrasi_keahlian",
+                "program_keahlian", "kode_jurusan", "kode_kompetensi", "paket_keahlian", "kompetensi",
+                "program_studi", "prodi", "kode_prodi")),
+            Column("jenis_kelamin", gender, aliases=("gender", "jk", "l_p", "lp", "sex", "kelamin")),
+            Column("tanggal_lahir", date, aliases=("birth_date", "tgl_lahir", "date_of_birth", "tgl_lhr",
+                                                   "tanggal_lhr")),
+            Column("tahun_masuk", year, aliases=("entry_year", "angkatan", "thn_masuk", "th_masuk",
+                                                 "tahun_angkatan", "tahun_diterima")),
+            Column("tahun_lulus", year, aliases=("graduation_year", "thn_lulus", "th_lulus", "lulus_tahun",
+                                                 "tahun_kelulusan", "lulusan", "lulusan_tahun", "tahun_tamat")),
             Column("status", enum(STATUSES, {"kerja": "bekerja", "kuliah": "melanjutkan",
                                               "belum_bekerja": "mencari_kerja"})),
-            Column("bersedia_dihubungi", boolean, aliases=("consent_contact", "consent")),
+            Column("bersedia_dihubungi", boolean, aliases=("consent_contact", "consent", "bersedia",
+                                                           "boleh_dihubungi", "setuju_dihubungi")),
             Column("boleh_ditampilkan", boolean, aliases=("consent_display", "boleh_ditampilkan_namanya")),
             Column("sumber_persetujuan", text(200), aliases=("consent_source",)),
             Column("tanggal_persetujuan", date, aliases=("consent_date",)),
             Column("ref_persetujuan_wali", text(200), aliases=("guardian_consent_ref", "persetujuan_wali")),
-            Column("no_hp", phone, aliases=("phone", "hp", "telepon", "no_telepon", "nomor_hp")),
-            Column("email", email, aliases=("e_mail", "surel")),
+            Column("no_hp", phone, aliases=(
+                "phone", "hp", "telepon", "no_telepon", "nomor_hp", "no_wa", "no_hp_wa", "nomor_wa",
+                "no_whatsapp", "nomor_whatsapp", "whatsapp", "wa", "hp_wa", "no_telp", "telp", "nomor_telepon",
+                "no_handphone", "handphone", "no_hp_whatsapp", "kontak", "no_kontak")),
+            Column("email", email, aliases=("e_mail", "surel", "alamat_email", "email_aktif")),
         ), key=("nisn",), stems=("students", "student", "alumni", "people")),
         Kind("dudi", (
-            Column("nama", text(200), True, ("name", "nama_dudi", "nama_perusahaan")),
+            Column("nama", text(200), True, ("name", "nama_dudi", "nama_perusahaan", "nama_du_di", "perusahaan",
+                                             "nama_industri", "industri", "nama_mitra", "nama_instansi")),
             Column("kode", text(100), aliases=("code", "kode_dudi")),
             Column("bidang_usaha", sector, aliases=("sector", "kbli", "bidang")),
-            Column("kota", text(100), aliases=("city", "kabupaten_kota", "kab_kota")),
-            Column("provinsi", text(100), aliases=("province",)),
+            Column("kota", text(100), aliases=("city", "kabupaten_kota", "kab_kota", "kota_kabupaten", "kabupaten")),
+            Column("provinsi", text(100), aliases=("province", "prov")),
             Column("skala", enum(SCALES), aliases=("scale", "skala_usaha")),
-            Column("kontak", text(300), aliases=("contact",)),
+            Column("kontak", text(300), aliases=("contact", "narahubung", "contact_person", "cp", "no_telp",
+                                                 "telepon")),
         ), key=("kode",), stems=("employers", "employer", "du_di")),
         Kind("prakerin", (
             Column("nisn", digits(10), True),
             *_EMP_REF,
-            Column("mulai", date, True, ("start", "tanggal_mulai")),
-            Column("selesai", date, aliases=("end", "tanggal_selesai")),
-            Column("nilai", integer(0, 100, "nilai", "score"), aliases=("score",)),
-            Column("guru_pembimbing", text(200), aliases=("supervisor", "pembimbing")),
+            Column("mulai", date, True, ("start", "tanggal_mulai", "tgl_mulai", "mulai_tanggal", "tanggal_masuk")),
+            Column("selesai", date, aliases=("end", "tanggal_selesai", "tgl_selesai", "sampai", "tanggal_keluar")),
+            Column("nilai", number(0, 100, "nilai", "score"), aliases=("score", "nilai_pkl", "nilai_prakerin", "nilai_akhir")),
+            Column("guru_pembimbing", text(200), aliases=("supervisor", "pembimbing", "pembimbing_sekolah", "guru_pembimbing_pkl")),
             Column("kunjungan_monitoring", integer(0, 1000, "jumlah kunjungan", "number of visits"),
                    aliases=("monitoring_visits",)),
         ), key=("nisn", "_employer", "mulai"), stems=("internships", "pkl"),
@@ -383,9 +402,9 @@ KINDS: dict[str, Kind] = {
         Kind("pekerjaan", (
             Column("nisn", digits(10), True),
             *_EMP_REF,
-            Column("jabatan", text(200), aliases=("title", "job_title", "posisi")),
-            Column("mulai", date, True, ("start", "tanggal_mulai")),
-            Column("selesai", date, aliases=("end", "tanggal_selesai")),
+            Column("jabatan", text(200), aliases=("title", "job_title", "posisi", "bagian", "jabatan_posisi")),
+            Column("mulai", date, True, ("start", "tanggal_mulai", "tgl_mulai", "mulai_tanggal", "tanggal_masuk")),
+            Column("selesai", date, aliases=("end", "tanggal_selesai", "tgl_selesai", "sampai", "tanggal_keluar")),
             Column("selaras", boolean, aliases=("aligned",)),
             Column("sumber", enum(CHANNELS), aliases=("channel", "source")),
         ), key=("nisn", "_employer", "mulai"), stems=("jobs", "employment", "tracer", "bkk"),
@@ -396,8 +415,8 @@ KINDS: dict[str, Kind] = {
             *_EMP_REF,
             Column("jenis", enum_list(PARTNERSHIP_KINDS), True, ("kinds", "jenis_kerja_sama")),
             Column("nomor_mou", text(200), aliases=("mou_number", "no_mou")),
-            Column("mulai", date, True, ("start", "tanggal_mulai")),
-            Column("selesai", date, aliases=("end", "tanggal_selesai")),
+            Column("mulai", date, True, ("start", "tanggal_mulai", "tgl_mulai", "mulai_tanggal", "tanggal_masuk")),
+            Column("selesai", date, aliases=("end", "tanggal_selesai", "tgl_selesai", "sampai", "tanggal_keluar")),
         ), key=("npsn", "kode_program", "_employer", "mulai"), stems=("partnerships", "mou"),
             one_of=(("kode_dudi", "nama_dudi"),)),
         Kind("kunjungan", (

@@ -19,6 +19,7 @@ importable from here as before.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -29,7 +30,8 @@ from graph_service.errors import AlumniGraphError
 from graph_service.store import Store
 
 from loaders.kinds import KINDS, ORDER, kind_of_name
-from loaders.readers import EXTENSIONS, FileError, Table, read_source, read_table
+from loaders.readers import EXTENSIONS, FileError, Table, read_source
+from loaders.sheets import ReadContext, read_sheets
 from loaders.report import (  # noqa: F401  (re-exported)
     OK_STATUSES, STATUS_TEXT, FileReport, LoadReport, Problem, _kind_rank,
 )
@@ -51,9 +53,16 @@ REJECTED_SUFFIX = ".ditolak"
 class _Source:
     name: str
     kind: str | None
-    table: Callable[[], Table]  # may raise FileError
+    table: Callable[[], Table] | None  # may raise FileError
     path: Path | None = None
     explicit: bool = True
+    #: The file's bytes (may raise FileError): read and split into one
+    #: source per table (sheet) by :func:`_expand` before the run.
+    data: Callable[[], bytes] | None = None
+    #: The kind the user chose (``--kind``, the page's picker); wins over name and header.
+    kind_override: str | None = None
+    #: The sheet (of a workbook with several) this source is.
+    sheet: str | None = None
 
 
 def load_paths(
@@ -64,6 +73,8 @@ def load_paths(
     progress: bool = False,
     *,
     rejects_dir: Path | None = None,
+    kind: str | None = None,
+    data_dir: Path | None = None,
 ) -> LoadReport:
     """Load files, or every data file of folders, into ``store``.
 
@@ -96,16 +107,19 @@ def load_paths(
             if p.resolve() in seen:
                 continue
             seen.add(p.resolve())
-            kind = kind_of_name(p.name)
-            sources.append(_Source(p.name, kind, lambda p=p, kind=kind: _read_path(p, kind),
-                                   path=p, explicit=explicit))
-    report = _run(store, sources, skip_invalid=skip_invalid, dry_run=dry_run, progress=progress)
+            sources.append(_Source(p.name, kind or kind_of_name(p.name), None, path=p, explicit=explicit,
+                                   data=lambda p=p: _read_path(p), kind_override=kind))
+    sources = _expand(store, sources, data_dir)
+    report = _run(store, sources, skip_invalid=skip_invalid, dry_run=dry_run, progress=progress,
+                  data_dir=data_dir)
     if skip_invalid and not dry_run:
         for src, fr in zip(_ordered(sources), report.files):
             text = fr.rejected_csv()
             if text is None or src.path is None:
                 continue
             stem = src.path.stem.removesuffix(REJECTED_SUFFIX)
+            if src.sheet:
+                stem = f"{stem}.{re.sub(r'[^0-9A-Za-z_-]+', '_', src.sheet)}"
             target = Path(rejects_dir or src.path.parent) / f"{stem}{REJECTED_SUFFIX}.csv"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8-sig", newline="")
@@ -113,13 +127,51 @@ def load_paths(
     return report
 
 
-def _read_path(path: Path, kind: str | None) -> Table:
+def _read_path(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise FileError(f"file tidak bisa dibuka ({exc.strerror})",
                         f"the file cannot be opened ({exc.strerror})") from None
-    return read_table(data, path.name, kind)
+
+
+def _expand(store: Store, sources: list[_Source], data_dir: Path | None) -> list[_Source]:
+    """Read each file (:func:`loaders.sheets.read_sheets`) into one source
+    per table: every visible sheet of a workbook, its kind told by the
+    user's choice, the file or sheet name, or the header."""
+    context = None
+    out: list[_Source] = []
+    for src in sources:
+        if src.data is None:
+            out.append(src)
+            continue
+        if context is None:
+            from loaders.dapodik import load_rombel_map
+
+            context = ReadContext.from_store(store, load_rombel_map(data_dir or getattr(store, "data_dir", None)))
+        try:
+            got = read_sheets(src.data(), src.name, src.kind_override, context=context)
+        except FileError as exc:
+            out.append(_failed(src, exc))
+            continue
+        several = len(got.tables) + len(got.errors) > 1
+        for i, table in enumerate(got.tables):
+            if i == 0:
+                table.warnings[:0] = [(m, m_en) for _, m, m_en in got.notes]
+            out.append(_Source(table.name or src.name, table.kind, lambda t=table: t, path=src.path,
+                               explicit=src.explicit, sheet=table.sheet if several else None))
+        for exc in got.errors:
+            name = f"{src.name} › {exc.sheet}" if exc.sheet and several else src.name
+            out.append(_failed(src, exc, name))
+    return out
+
+
+def _failed(src: _Source, exc: FileError, name: str | None = None) -> _Source:
+    def raise_it():
+        raise exc
+
+    return _Source(name or src.name, src.kind, raise_it, path=src.path, explicit=src.explicit,
+                   sheet=exc.sheet)
 
 
 def load_files(
@@ -130,6 +182,8 @@ def load_files(
     progress: bool = False,
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    kind: str | None = None,
+    data_dir: Path | None = None,
 ) -> LoadReport:
     """Load uploaded files given as ``(file name, binary file object)``.
 
@@ -151,13 +205,11 @@ def load_files(
     sources = []
     for name, fobj in files:
         name = Path(str(name).replace("\\", "/")).name  # a browser may send a full path
-        kind = kind_of_name(name)
-
-        def table(fobj=fobj, name=name, kind=kind):
-            return read_table(read_source(fobj, max_bytes=max_bytes), name, kind)
-
-        sources.append(_Source(name, kind, table))
-    return _run(store, sources, skip_invalid=skip_invalid, dry_run=dry_run, progress=progress)
+        sources.append(_Source(name, kind or kind_of_name(name), None, kind_override=kind,
+                               data=lambda fobj=fobj: read_source(fobj, max_bytes=max_bytes)))
+    sources = _expand(store, sources, data_dir)
+    return _run(store, sources, skip_invalid=skip_invalid, dry_run=dry_run, progress=progress,
+                data_dir=data_dir)
 
 
 def load_rows(
@@ -198,9 +250,10 @@ def _ordered(sources: list[_Source]) -> list[_Source]:
 
 
 def _run(store: Store, sources: list[_Source], *, skip_invalid: bool, dry_run: bool,
-         progress: bool) -> LoadReport:
+         progress: bool, data_dir: Path | None = None) -> LoadReport:
     report = LoadReport(dry_run=dry_run, skip_invalid=skip_invalid)
     ctx = _Context(store)
+    ctx.data_dir = data_dir or getattr(store, "data_dir", None)
     store_failed = False
     for src in _ordered(sources):
         fr = FileReport(src.name, src.kind)
@@ -219,18 +272,28 @@ def _run_one(store: Store, src: _Source, fr: FileReport, ctx: _Context, skip_inv
     """Check and write one file into ``fr``; False if the store failed."""
     if src.kind is None:
         fr.status = "failed" if src.explicit else "ignored"
-        fr.problem(None, None, None,
-                   "jenis file tidak bisa ditentukan dari namanya; nama file harus diawali "
-                   f"salah satu dari: {', '.join(ORDER)} (misalnya siswa.csv, 'Siswa 2024.xlsx')",
-                   "the file's kind cannot be told from its name; the name must start with one of: "
-                   f"{', '.join(ORDER)} (e.g. siswa.csv, 'Siswa 2024.xlsx')",
-                   level="error" if src.explicit else "warning")
+        msg = ("jenis file tidak bisa ditentukan dari namanya maupun judul kolomnya; pilih jenisnya (--kind) "
+               f"atau beri nama file diawali salah satu dari: {', '.join(ORDER)} (misalnya siswa.csv, "
+               "'Siswa 2024.xlsx')",
+               "the file's kind cannot be told from its name nor its header; choose it (--kind) or start the "
+               f"name with one of: {', '.join(ORDER)} (e.g. siswa.csv, 'Siswa 2024.xlsx')")
+        if src.table is not None:
+            try:
+                src.table()
+            except FileError as exc:  # the reader's own reason (damaged, empty, ...)
+                if not getattr(exc, "no_table", False):
+                    msg = (exc.msg, exc.msg_en)
+        fr.problem(None, None, None, *msg, level="error" if src.explicit else "warning")
         return True
     kind = KINDS[src.kind]
     try:
         table = src.table()
         for msg, msg_en in table.warnings:
             fr.problem(None, None, None, msg, msg_en, level="warning")
+        for note in table.notes:
+            if note.level != "error" or note.row is None:
+                fr.problem(note.row, note.column, note.value, note.msg, note.msg_en, level="warning")
+        fr.current_students_only = table.current_students_only
         rows = _parse_table(kind, table, fr)
     except FileError as exc:
         fr.status = "failed"
@@ -244,6 +307,11 @@ def _run_one(store: Store, src: _Source, fr: FileReport, ctx: _Context, skip_inv
             _write(store, kind, plan, fr, progress)
         if fr.status in ("loaded", "partial"):
             _accept(plan, ctx)
+        mapping = table.extra.get("rombel_mapping")
+        if mapping and not dry_run and fr.status in ("loaded", "partial") and ctx.data_dir:
+            from loaders.dapodik import save_rombel_map
+
+            save_rombel_map(ctx.data_dir, mapping)  # reused by the next Dapodik load
     except AlumniGraphError as exc:
         # A store failure (Neo4j stopped, missing constraints): stop the load;
         # what was written is consistent and a re-run completes it.

@@ -79,6 +79,8 @@ class FileReport:
     header: list | None = None
     rejected_rows: list[tuple[int, list, list[Problem]]] = field(default_factory=list)
     delimiter: str = ","
+    #: A Dapodik export: rows of stored alumni are left alone.
+    current_students_only: bool = False
 
     def problem(self, row, column, value, msg, msg_en, level="error") -> Problem:
         shown = None if is_empty(value) else as_text(value)[:300]

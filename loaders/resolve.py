@@ -27,6 +27,7 @@ class _Context:
         self.absent: dict[str, set] = defaultdict(set)
         self.not_loaded: dict[str, dict] = defaultdict(dict)  # label -> key -> file name
         self._employers: EmployerIndex | None = None
+        self.data_dir = None  # where reader data (the rombel mapping) is kept
 
     def check(self, label: str, keys: Iterable[tuple]) -> None:
         todo = {k for k in keys if k not in self.known[label] and k not in self.absent[label]}
@@ -141,6 +142,14 @@ def _plan(kind: Kind, rows: list[_Row], ctx: _Context, fr: FileReport) -> _Plan:
             if emp:
                 plan.employer_of[i] = emp
         if row.errors:
+            continue
+        old = existing_people.get(r["nisn"]) if k == "siswa" else None
+        if fr.current_students_only and old and old.get("graduation_year") is not None:
+            # A Dapodik export lists current students: it never turns an alumnus back into one.
+            fr.problem(row.n, "nisn", r["nisn"],
+                       f"alumni (lulus {old['graduation_year']}) ada di data Dapodik; datanya tidak diubah",
+                       f"an alumnus (graduated {old['graduation_year']}) is in the Dapodik export; left unchanged",
+                       level="warning")
             continue
         _plan_row(k, i, r, emp, plan, existing_people)
     return plan

@@ -76,6 +76,18 @@ def _parse_table(kind: Kind, table: Table, fr: FileReport) -> list[_Row]:
         if all(is_empty(c) for c in cells):
             continue
         rows.append(_parse_row(kind, n, cells, mapping, fr))
+    # Row errors the reader found (a Dapodik rombel with no programme, ...).
+    by_n = {r.n: r for r in rows}
+    for note in table.notes:
+        if note.level == "error" and note.row in by_n:
+            row = by_n[note.row]
+            # The reader's reason replaces a bare "required" on the same column.
+            for p in [p for p in row.errors if p.column == note.column]:
+                row.errors.remove(p)
+                fr.problems.remove(p)
+            row.errors.append(fr.problem(note.row, note.column, note.value, note.msg, note.msg_en))
+            if note.column:
+                row.bad.add(note.column)
     fr.read = len(rows)
     if not rows:
         raise FileError("file hanya berisi judul kolom, tanpa baris data",

@@ -107,7 +107,7 @@ def test_absent_columns_leave_properties_alone_and_consent_defaults_to_no(store,
     report = load_paths(store, [put(tmp_path, "siswa.csv", thin)])
     assert report.by_kind()["siswa"]["unchanged"] == 1
     ani = store.get_node("Person", ("0012345601",))
-    assert ani["phone"] == "081234567801" and ani["consent_contact"] is True
+    assert ani["phone"] == "+6281234567801" and ani["consent_contact"] is True
     assert store.get_node("Person", ("0012345699",))["consent_contact"] is False
 
 
@@ -131,7 +131,7 @@ def test_xlsx_with_title_row_and_excel_types_loads_like_the_csv(store, tmp_path)
     assert {k: ani[k] for k in ("birth_date", "entry_year", "graduation_year", "status", "consent_contact",
                                 "phone", "program_code", "school_npsn")} == {
         "birth_date": "2004-07-05", "entry_year": 2019, "graduation_year": 2022, "status": "bekerja",
-        "consent_contact": True, "phone": "081234567801", "program_code": "TKR", "school_npsn": "20300001",
+        "consent_contact": True, "phone": "+6281234567801", "program_code": "TKR", "school_npsn": "20300001",
     }
     assert "graduation_year" not in store.get_node("Person", ("0012345602",))
 
@@ -255,7 +255,7 @@ def test_header_problems_fail_the_file_with_a_clear_message(store, tmp_path):
         "sekolah_c.csv": ("npsn,nama,name\n20300001,A,B\n", "ada dua kali (kolom B dan C)"),
         "sekolah_d.xlsx": ("npsn,nama\n20300001,A\n", "bukan file XLSX"),
         "prakerin.csv": ("nisn,mulai\n0012345601,2021-01-01\n", "kode_dudi atau nama_dudi"),
-        "daftar.csv": ("npsn,nama\n20300001,A\n", "jenis file tidak bisa ditentukan"),
+        "daftar.csv": ("kolom1,kolom2\n20300001,A\n", "jenis file tidak bisa ditentukan"),
     }
     paths = [put(tmp_path, name, text) for name, (text, _) in cases.items()]
     report = load_paths(store, paths)
