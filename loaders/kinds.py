@@ -69,8 +69,8 @@ def digits(n: int) -> Callable:
             if float(value).is_integer() and 0 <= value < 10**n:
                 return str(int(value)).zfill(n)
         s = as_text(value).strip()
-        padded, _ = pad_digits(s, n, n - 3)
-        if padded:
+        padded, _ = pad_digits(s, n, n - 3) if n == 10 else (None, False)
+        if padded:  # NISN only: many start with 00; an NPSN never does
             return padded  # lost leading zeros: the reader lists each padded row
         if not re.fullmatch(rf"\d{{{n}}}", s):
             hint = ""

@@ -42,7 +42,7 @@ IGNORED_HEADERS = {"no", "no_urut", "nomor_urut", "nomor", "urut", "no_absen", "
 #: "Tempat, Tanggal Lahir" in one cell: the date part goes to tanggal_lahir.
 PLACE_AND_DATE = {"tempat_tanggal_lahir", "ttl", "tempat_tgl_lahir", "tempat_dan_tanggal_lahir",
                   "tempat_tgl_lhr", "tempat_lahir_tanggal_lahir"}
-_TOTAL = re.compile(r"^\s*(jumlah|total|sub\s*total|jml|grand\s*total)\b", re.I)
+_TOTAL = re.compile(r"^\s*(jumlah|total|sub\s*total|jml\.?|grand\s*total)(\s+\w+){0,2}\s*:?\s*$", re.I)
 _SIGNATURE = re.compile(
     r"^\s*(mengetahui|menyetujui|kepala\s+(sekolah|smk|bkk)|ketua\s+bkk|wakil\s+kepala|waka\b|wali\s+kelas"
     r"|guru\s+pembimbing|operator|koordinator|petugas|pembina|nip\b|nip\.|nuptk|ttd|tanda\s+tangan"
@@ -357,10 +357,10 @@ def _read_grid(grid: Grid, label: str, kind: str | None, name_kind: str | None,
         notes.append(Note(None, None, None,
                           "file Dapodik 'Daftar Peserta Didik': dibaca sebagai data siswa aktif (tahun lulus tidak "
                           "diubah; alumni tidak dijadikan siswa lagi). Kolom yang tidak dipakai dibuang dan tidak "
-                          f"disimpan: {', '.join(dropped)[:600]}",
+                          f"disimpan: {', '.join(dropped)[:3000]}",
                           "Dapodik 'Daftar Peserta Didik' export: read as current students (graduation years are not "
                           "changed; alumni are never turned back into students). Columns not needed were dropped and "
-                          f"not stored: {', '.join(dropped)[:600]}"))
+                          f"not stored: {', '.join(dropped)[:3000]}"))
     _normalise(kind_obj, columns, rows, notes, context)
     table.header = columns
     table.rows = iter(rows)
@@ -450,7 +450,9 @@ def _data_rows(kind: Kind, rows, mapping: dict, notes: list[Note], limits: Limit
             continue
         texts = [as_text(c).strip() for c in filled]
         anchor_empty = all(is_empty(cells[a]) if a < len(cells) else True for a in anchors)
-        if anchor_empty and any(_TOTAL.match(t) for t in texts):
+        if any(_TOTAL.match(t) for t in texts) and all(
+                a >= len(cells) or is_empty(cells[a]) or isinstance(cells[a], (int, float))
+                or _TOTAL.match(as_text(cells[a])) for a in anchors):
             totals.append(n)
             in_footer = True
             continue
@@ -507,8 +509,8 @@ def _normalise(kind: Kind, columns: list[str], rows: list, notes: list[Note], co
         parse = kind.column(col).parse if col in {c.name for c in kind.columns} else None
         if parse is date_parser:
             _dates(col, j, data, notes)
-        elif col in ("nisn", "npsn"):
-            width = 10 if col == "nisn" else 8
+        elif col == "nisn":
+            width = 10
             for n, cells in data:
                 v = cells[j]
                 if is_empty(v):
