@@ -59,8 +59,11 @@ def init_schema(ctx: click.Context) -> None:
 @click.option("--dry-run", is_flag=True, help="Validate and count without writing.")
 @click.option("--batch-size", type=click.IntRange(1, 100_000), default=None)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--kind", type=click.Choice(["sekolah", "program", "dudi", "siswa", "prakerin", "pekerjaan",
+                                           "kemitraan", "kunjungan"]), default=None,
+              help="The kind of every file given (overrides the file name and the header).")
 @click.pass_context
-def load(ctx, paths, skip_invalid, dry_run, batch_size, as_json) -> None:
+def load(ctx, paths, skip_invalid, dry_run, batch_size, as_json, kind) -> None:
     """Load school spreadsheets (files or folders) into the store."""
     from loaders import load_paths
 
@@ -69,7 +72,8 @@ def load(ctx, paths, skip_invalid, dry_run, batch_size, as_json) -> None:
         config = config.with_(batch_size=batch_size)
     with open_store(config) as store:
         report = load_paths(store, list(paths), skip_invalid=skip_invalid, dry_run=dry_run,
-                            progress=not as_json and sys.stderr.isatty())
+                            progress=not as_json and sys.stderr.isatty(), kind=kind,
+                            data_dir=config.data_dir)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:

@@ -24,6 +24,7 @@ from loaders import load_files, load_paths
 from loaders.dapodik import ROMBEL_MAP_FILE, load_rombel_map
 from loaders.readers import FileError, read_grids
 from loaders.sheets import read_sheets
+from web_support import make_client, web_store  # noqa: F401 (fixtures)
 
 SEKOLAH = "npsn,nama,kota\n20300001,SMK Negeri 1 Contoh,Kota Tegal\n"
 PROGRAM = ("npsn,kode,nama\n20300001,TKRO,Teknik Kendaraan Ringan Otomotif\n"
@@ -435,3 +436,53 @@ def test_limits_are_configurable_in_one_place():
     with pytest.raises(FileError, match="limit 10"):
         read_sheets(data.encode(), "siswa.csv", limits=Limits(max_rows=10, header_search_rows=2))
     assert len(read_sheets(data.encode(), "siswa.csv").tables[0].header) == 4
+
+
+# -- templates ----------------------------------------------------------------------------------
+
+def test_xlsx_template_keeps_zeros_has_dates_dropdowns_and_explains_columns():
+    from loaders.templates import csv_header, xlsx_template
+
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx_template("siswa")))
+    ws = wb["Data"]
+    head = [c.value for c in ws[1]]
+    assert head == csv_header("siswa").split(",")
+    col = {name: openpyxl.utils.get_column_letter(i) for i, name in enumerate(head, 1)}
+    assert ws[f"{col['nisn']}2"].number_format == "@" and ws[f"{col['no_hp']}2"].number_format == "@"
+    assert ws[f"{col['tanggal_lahir']}2"].number_format == "yyyy-mm-dd"
+    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert lists[f"{col['status']}2"] == '"bekerja,melanjutkan,wirausaha,mencari_kerja,tidak_terdata"'
+    assert lists[f"{col['jenis_kelamin']}2"] == '"L,P"'
+    explained = {r[0].value: r for r in wb["Petunjuk"].iter_rows(min_row=2) if r[0].value}
+    assert explained["nisn"][1].value == "ya" and "nama_peserta_didik" in explained["nama"][3].value
+    # a filled-in template loads back: the reader accepts what the template offers
+    ws.append(["12345601", "Ani", "20300001", "TKJ", "P", dt.date(2006, 5, 13)])
+    buf = io.BytesIO()
+    wb.save(buf)
+    t = read_sheets(buf.getvalue(), "templat-siswa.xlsx").tables[0]
+    assert t.kind == "siswa" and list(t.rows)[0][1][:6] == ["0012345601", "Ani", "20300001", "TKJ", "P", "2006-05-13"]
+
+
+@pytest.mark.parametrize("role, status", [("admin", 200), ("bkk", 403)])
+def test_template_routes_are_for_admins(make_client, role, status):
+    c = make_client(role=role)
+    r = c.get("/impor/templat/siswa.xlsx")
+    assert r.status_code == status
+    if status == 200:
+        assert openpyxl.load_workbook(io.BytesIO(r.data))["Data"]["A1"].value == "nisn"
+        text = c.get("/impor/templat/dudi.csv").get_data(as_text=True)
+        assert text.lstrip("\ufeff").startswith("nama,kode,")
+        assert c.get("/impor/templat/rahasia.xlsx").status_code == 404
+
+
+def test_cli_kind_option_through_the_installed_command(tmp_path):
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("alumni-graph")
+    f = tmp_path / "daftar.csv"
+    f.write_text("kode;nama;npsn\nX;SMK Contoh;20300009\n")
+    run = subprocess.run([str(exe), "--backend", "embedded", "--data-dir", str(tmp_path / "d"), "load", "--json",
+                          "--kind", "sekolah", str(f)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert json.loads(run.stdout)["files"][0]["kind"] == "sekolah"

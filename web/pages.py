@@ -497,3 +497,30 @@ def upload_report(token: str):
     access.audit("export", target="import-report", detail={"rows": len(report.get("problems") or [])})
     return Response(to_csv(columns, report.get("problems") or []), mimetype=CSV_MIME,
                     headers={"Content-Disposition": 'attachment; filename="laporan-impor.csv"'})
+
+
+@bp.get("/impor/templat/<kind>.xlsx")
+@access.requires("admin")
+def import_template_xlsx(kind: str):
+    """The XLSX template of one kind of file (columns, formats, dropdowns, a sheet of explanations)."""
+    from loaders.kinds import KINDS
+    from loaders.templates import xlsx_template
+
+    if kind not in KINDS:
+        abort(404)
+    return Response(xlsx_template(kind),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="templat-{kind}.xlsx"'})
+
+
+@bp.get("/impor/templat/<kind>.csv")
+@access.requires("admin")
+def import_template_csv(kind: str):
+    """The CSV header line of one kind of file."""
+    from loaders.kinds import KINDS
+    from loaders.templates import csv_header
+
+    if kind not in KINDS:
+        abort(404)
+    return Response("\ufeff" + csv_header(kind) + "\r\n", mimetype=CSV_MIME,
+                    headers={"Content-Disposition": f'attachment; filename="{kind}.csv"'})
