@@ -23,10 +23,12 @@ EXPECTED_PUBLIC = {"auth.login", "auth.health", "static", "pages.vendor", "trace
 #: A new download route must be added to one of the two (the test fails otherwise).
 PERSONAL_EXPORTS = {"pages.partners_csv", "pages.partners_xlsx", "pages.upload_report",
                     "api.subject_export", "tracer.send_csv"}
-AGGREGATE_EXPORTS = {"analyses.tracer_csv", "analyses.tracer_xlsx"}
+AGGREGATE_EXPORTS = {"analyses.tracer_csv", "analyses.tracer_xlsx",
+                     # empty templates: headers and explanations, no data
+                     "pages.import_template_xlsx", "pages.import_template_csv"}
 SAMPLES = {"name": "tracer_summary", "nisn": "0051000001", "code": "E-001",
            "npsn": fx.NPSN, "type": "employer", "key": "E-001", "token": "0" * 32,
-           "filename": "app.css", "round_id": 1, "link_id": 1, "response_id": 1}
+           "filename": "app.css", "round_id": 1, "link_id": 1, "response_id": 1, "kind": "siswa"}
 
 
 def _app(store, data_dir):
