@@ -294,6 +294,7 @@ def _run_one(store: Store, src: _Source, fr: FileReport, ctx: _Context, skip_inv
             if note.level != "error" or note.row is None:
                 fr.problem(note.row, note.column, note.value, note.msg, note.msg_en, level="warning")
         fr.current_students_only = table.current_students_only
+        fr.rombel_mapping = list(table.extra.get("rombel_mapping") or [])
         rows = _parse_table(kind, table, fr)
     except FileError as exc:
         fr.status = "failed"

@@ -452,7 +452,7 @@ def read_workbook(data: bytes, fmt: str, limits: Limits | None = None) -> list[G
                         f"the sheet is too large ({height} rows x {width} columns; limit {limits.max_cells:,} cells)",
                         sheet=meta.name)
                 values = sheet.to_python(skip_empty_area=False)
-                merged = sheet.merged_cell_ranges if fmt == "xlsx" else None
+                merged = getattr(sheet, "merged_cell_ranges", None)  # XLSX and XLS; None for ODS
             except FileError:
                 raise
             except Exception as exc:

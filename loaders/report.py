@@ -81,6 +81,8 @@ class FileReport:
     delimiter: str = ","
     #: A Dapodik export: rows of stored alumni are left alone.
     current_students_only: bool = False
+    #: A Dapodik export: rombel → programme, for the Impor page to show for confirmation.
+    rombel_mapping: list = field(default_factory=list)
 
     def problem(self, row, column, value, msg, msg_en, level="error") -> Problem:
         shown = None if is_empty(value) else as_text(value)[:300]
@@ -107,7 +109,7 @@ class FileReport:
         return out.getvalue()
 
     def as_dict(self) -> dict:
-        return {
+        out = {
             "file": self.name, "kind": self.kind, "status": self.status,
             "status_text": STATUS_TEXT[self.status][0], "status_text_en": STATUS_TEXT[self.status][1],
             "read": self.read, "created": self.created, "updated": self.updated,
@@ -116,6 +118,9 @@ class FileReport:
             "rejected_file": self.rejected_file, "seconds": round(self.seconds, 3),
             "problems": [p.as_dict() for p in self.problems],
         }
+        if self.rombel_mapping:
+            out["rombel_mapping"] = [dict(e) for e in self.rombel_mapping]
+        return out
 
 
 _COUNTS = ("read", "created", "updated", "unchanged", "rejected")

@@ -532,6 +532,11 @@ def _normalise(kind: Kind, columns: list[str], rows: list, notes: list[Note], co
                     cells[j], repaired = V.canonical_phone(v)
                 except V.PhoneError:
                     continue  # the parser reports it with the row
+                if isinstance(v, (int, float)) and not isinstance(v, bool) and str(int(v)).endswith("0000"):
+                    notes.append(Note(n, col, as_text(v), "nomor HP tersimpan sebagai angka dan berakhiran 0000: "
+                                      "digit terakhir mungkin hilang (tampilan 8,12345E+11); periksa nomornya",
+                                      "the phone number was stored as a number ending in 0000: its last digits may "
+                                      "be lost (shown as 8.12345E+11); check it"))
                 if repaired == "zero":
                     notes.append(Note(n, col, as_text(v), "angka 0 di depan nomor HP dikembalikan (hilang karena "
                                       "disimpan sebagai angka)", "the leading 0 of the phone number was restored "

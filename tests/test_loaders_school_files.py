@@ -243,18 +243,28 @@ def test_phone_in_scientific_notation_is_refused_with_the_fix(store, tmp_path):
     assert not report.ok
     p = report.files[0].problems[-1]
     assert (p.row, p.column, p.value) == (2, "no_hp", "8.12345E+11") and "Text" in p.message_en
+    # As a number in an XLSX the digits Excel kept are used, and a suspicious 0000 end is flagged.
+    wb = openpyxl.Workbook()
+    wb.active.append(["nisn", "nama", "npsn", "kode_program", "no_hp"])
+    wb.active.append(["0012345601", "Ani", "20300001", "TKJ", 812345000000])
+    report = load_files(store, one("siswa.xlsx", xlsx_bytes(wb)))
+    assert report.ok and person(store, "0012345601")["phone"] == "+62812345000000"
+    assert [p.row for p in report.problems if "last digits may be lost" in p.message_en] == [2]
 
 
 # -- other formats --------------------------------------------------------------------------
 
-def xls_bytes(rows) -> bytes:
+def xls_bytes(rows, merge=None) -> bytes:
     import xlwt
 
     book = xlwt.Workbook()
     sh = book.add_sheet("Sheet1")
     for r, row in enumerate(rows):
         for c, v in enumerate(row):
-            sh.write(r, c, v)
+            if merge and (r, c) == merge[:2]:
+                sh.write_merge(r, merge[2], c, c, v)
+            elif not (merge and c == merge[1] and merge[0] < r <= merge[2]):
+                sh.write(r, c, v)
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
@@ -297,15 +307,17 @@ def test_xls_and_ods_in_a_folder_load_like_xlsx(store, tmp_path):
     base(store, tmp_path)
     d = tmp_path / "folder"
     d.mkdir()
-    rows = [["Daftar Siswa"], ["NISN", "Nama Lengkap", "NPSN", "Jurusan", "Tanggal Lahir"],
-            [12345601.0, "Ani", "20300001", "TKJ", "13 Mei 2006"]]
-    (d / "siswa lama.xls").write_bytes(xls_bytes(rows))
+    rows = [["Daftar Siswa"], ["NISN", "Nama Lengkap", "NPSN", "Jurusan", "Tanggal Lahir", "Thn Lulus"],
+            [12345601.0, "Ani", "20300001", "TKJ", "13 Mei 2006", 2024],
+            [12345603.0, "Cici", "20300001", "TKJ", "14 Mei 2006", None]]
+    (d / "siswa lama.xls").write_bytes(xls_bytes(rows, merge=(2, 5, 3)))  # Thn Lulus merged over both
     rows2 = [["NISN", "Nama Lengkap", "NPSN", "Jurusan"], [12345602, "Budi", "20300001", "AKL"]]
     (d / "siswa libre.ods").write_bytes(ods_bytes(rows2))
     report = load_paths(store, [d])
     assert report.ok, report.render()
     assert {f.name for f in report.files} == {"siswa lama.xls", "siswa libre.ods"}
     assert person(store, "0012345601")["birth_date"] == "2006-05-13"
+    assert person(store, "0012345603")["graduation_year"] == 2024  # the merged cell, as seen
     assert person(store, "0012345602")["program_code"] == "AKL"
 
 
@@ -389,6 +401,8 @@ def test_dapodik_export_loads_as_is(store, tmp_path):
         assert word in text, word
     # the rombel -> programme mapping is shown and stored for next time
     assert "XII TKJ 2 → TKJ" in text
+    shown = {e["rombel"]: (e["code"], e["how"]) for e in report.as_dict()["files"][0]["rombel_mapping"]}
+    assert shown == {"XII TKJ 2": ("TKJ", "kode"), "XII TKRO A": ("TKRO", "kode"), "12 AKL 1": ("AKL", "kode")}
     assert load_rombel_map(data_dir)["XII TKRO A"] == ["20300001", "TKRO"]
     assert (data_dir / ROMBEL_MAP_FILE).stat().st_mode & 0o777 == 0o600
 
@@ -486,3 +500,15 @@ def test_cli_kind_option_through_the_installed_command(tmp_path):
                           "--kind", "sekolah", str(f)], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
     assert json.loads(run.stdout)["files"][0]["kind"] == "sekolah"
+
+
+def test_file_format_doc_lists_every_accepted_header():
+    from loaders.kinds import KINDS
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "file-format.md").read_text(encoding="utf-8")
+    for kind in KINDS.values():
+        assert f"### `{kind.name}`" in doc
+        for col in kind.columns:
+            assert f"`{col.name}`" in doc
+            for alias in col.aliases:
+                assert alias.replace("_", " ") in doc, (kind.name, alias)
