@@ -35,7 +35,7 @@ from loaders.sheets import ReadContext, read_sheets
 from loaders.report import (  # noqa: F401  (re-exported)
     OK_STATUSES, STATUS_TEXT, FileReport, LoadReport, Problem, _kind_rank,
 )
-from loaders.resolve import _accept, _Context, _decide, _Plan, _plan  # noqa: F401
+from loaders.resolve import _accept, _Context, _decide, _Plan, _plan, describe_changes  # noqa: F401
 from loaders.validate import _parse_table, _Row  # noqa: F401
 from loaders.write import _write  # noqa: F401
 
@@ -304,6 +304,10 @@ def _run_one(store: Store, src: _Source, fr: FileReport, ctx: _Context, skip_inv
     try:
         plan = _plan(kind, rows, ctx, fr)
         _decide(kind, rows, plan, ctx, fr, skip_invalid)
+        if fr.status in ("loaded", "partial"):
+            describe_changes(kind.name, rows, plan, store, fr)
+            if dry_run:
+                fr.created, fr.updated, fr.unchanged = (fr.expected[k] for k in ("created", "updated", "unchanged"))
         if fr.status in ("loaded", "partial") and not dry_run:
             _write(store, kind, plan, fr, progress)
         if fr.status in ("loaded", "partial"):

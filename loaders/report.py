@@ -83,6 +83,14 @@ class FileReport:
     current_students_only: bool = False
     #: A Dapodik export: rombel → programme, for the Impor page to show for confirmation.
     rombel_mapping: list = field(default_factory=list)
+    #: Updated records, field by field: ``{"row", "key", "fields": [{"column", "field", "old", "new"}]}``.
+    changes: list[dict] = field(default_factory=list)
+    #: Consent answers changed, per person: ``{"row", "nisn", "name", "column", "old", "new"}``.
+    consent_changes: list[dict] = field(default_factory=list)
+    #: Stored people whose consent cell was blank: their stored answer was kept.
+    consent_kept: int = 0
+    #: What the write is expected to create/update/leave (the dry run's counts).
+    expected: dict | None = None
 
     def problem(self, row, column, value, msg, msg_en, level="error") -> Problem:
         shown = None if is_empty(value) else as_text(value)[:300]
@@ -117,6 +125,8 @@ class FileReport:
             "new_employers": list(self.new_employers),
             "rejected_file": self.rejected_file, "seconds": round(self.seconds, 3),
             "problems": [p.as_dict() for p in self.problems],
+            "changes": list(self.changes), "consent_changes": list(self.consent_changes),
+            "consent_kept": self.consent_kept,
         }
         if self.rombel_mapping:
             out["rombel_mapping"] = [dict(e) for e in self.rombel_mapping]
@@ -185,7 +195,7 @@ class LoadReport:
                  else ["kind", "read", "created", "updated", "unchanged", "rejected", "new employers"])
         table = [heads]
         for kind, c in self.by_kind().items():
-            written = ["-"] * 3 if self.dry_run else [str(c["created"]), str(c["updated"]), str(c["unchanged"])]
+            written = [str(c["created"]), str(c["updated"]), str(c["unchanged"])]
             table.append([kind, str(c["read"]), *written, str(c["rejected"]), str(c["new_employers"])])
         widths = [max(len(r[i]) for r in table) for i in range(len(heads))]
         for i, r in enumerate(table):
@@ -205,6 +215,7 @@ class LoadReport:
                 extra = (f"; baris ditolak ditulis ke {f.rejected_file}" if id_
                          else f"; rejected rows written to {f.rejected_file}")
             lines.append(f"{f.name} ({f.kind or '?'}): {text}{extra}")
+        lines += self._render_changes(id_)
         new = self.new_employers
         if new:
             lines.append("")
@@ -235,6 +246,55 @@ class LoadReport:
             lines.append(("Selesai." if self.ok else "Ada masalah: lihat di atas.") if id_
                          else ("Done." if self.ok else "There are problems: see above."))
         return "\n".join(lines)
+
+
+    def _render_changes(self, id_: bool, limit: int = 200) -> list[str]:
+        """Each updated record, field by field (old -> new), and each
+        person's consent change. Shown on screen only, never logged."""
+        lines: list[str] = []
+        for f in self.files:
+            if f.changes:
+                lines.append("")
+                lines.append(f"Perubahan di {f.name} ({len(f.changes)} data diperbarui):" if id_
+                             else f"Changes in {f.name} ({len(f.changes)} records updated):")
+                for c in f.changes[:limit]:
+                    fields = "; ".join(f"{x['column']}: {show_value(x['old'], id_)} -> {show_value(x['new'], id_)}"
+                                       for x in c["fields"])
+                    lines.append(f"  {'baris' if id_ else 'row'} {c['row']}, {c['key']}: {fields}")
+                if len(f.changes) > limit:
+                    more = len(f.changes) - limit
+                    lines.append(f"  ... dan {more} lainnya (lihat --json)" if id_ else f"  ... and {more} more (see --json)")
+            if f.consent_changes:
+                lines.append("")
+                lines.append(f"Persetujuan berubah di {f.name} ({len(f.consent_changes)}):" if id_
+                             else f"Consent changed in {f.name} ({len(f.consent_changes)}):")
+                for c in f.consent_changes[:limit]:
+                    who = f"{c['nisn']}" + (f" ({c['name']})" if c.get("name") else "")
+                    lines.append(f"  {'baris' if id_ else 'row'} {c['row']}, {who}: {c['column']} "
+                                 f"{show_value(c['old'], id_)} -> {show_value(c['new'], id_)}")
+            if f.consent_kept:
+                lines.append("")
+                lines.append(
+                    f"{f.name}: {f.consent_kept} orang dengan sel bersedia_dihubungi kosong: "
+                    "persetujuan yang tersimpan tidak diubah" if id_ else
+                    f"{f.name}: {f.consent_kept} people with an empty bersedia_dihubungi cell: "
+                    "their stored consent was kept")
+        return lines
+
+
+def show_value(value, id_: bool = True) -> str:
+    """A stored value as the report shows it.
+
+    >>> show_value(True), show_value(None), show_value(["a", "b"]), show_value(None, False)
+    ('ya', '(kosong)', 'a, b', '(empty)')
+    """
+    if value is None:
+        return "(kosong)" if id_ else "(empty)"
+    if isinstance(value, bool):
+        return ("ya" if value else "tidak") if id_ else ("yes" if value else "no")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 def _kind_rank(kind: str | None) -> int:

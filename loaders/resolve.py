@@ -76,9 +76,11 @@ class _Plan:
     employer_of: dict[int, str] = field(default_factory=dict)  # row index -> employer code
 
 
-def _present(rec: dict, names: dict[str, str]) -> dict:
-    """Properties for the columns the file has (absent columns stay untouched)."""
-    return {prop: rec[col] for col, prop in names.items() if col in rec}
+def _present(rec: dict, cleared: set, names: dict[str, str]) -> dict:
+    """Properties for the columns the row fills; a column that is absent or
+    blank stays untouched, one holding the clear marker is removed (None)."""
+    return ({prop: rec[col] for col, prop in names.items() if col in rec}
+            | {prop: None for col, prop in names.items() if col in cleared})
 
 
 def _plan(kind: Kind, rows: list[_Row], ctx: _Context, fr: FileReport) -> _Plan:
@@ -151,21 +153,22 @@ def _plan(kind: Kind, rows: list[_Row], ctx: _Context, fr: FileReport) -> _Plan:
                        f"an alumnus (graduated {old['graduation_year']}) is in the Dapodik export; left unchanged",
                        level="warning")
             continue
-        _plan_row(k, i, r, emp, plan, existing_people)
+        _plan_row(k, i, r, row.cleared, emp, plan, existing_people)
     return plan
 
 
-def _plan_row(k: str, i: int, r: dict, emp: str | None, plan: _Plan, existing_people: dict) -> None:
+def _plan_row(k: str, i: int, r: dict, cleared: set, emp: str | None, plan: _Plan,
+              existing_people: dict) -> None:
     if k == "sekolah":
-        props = {"npsn": r["npsn"]} | _present(r, {"nama": "name", "kota": "city", "provinsi": "province"})
+        props = {"npsn": r["npsn"]} | _present(r, cleared, {"nama": "name", "kota": "city", "provinsi": "province"})
         plan.rows[i] = (("node", "School"), props)
     elif k == "program":
-        props = {"school_npsn": r["npsn"], "code": r["kode"]} | _present(r, {"nama": "name", "bidang": "sectors"})
+        props = {"school_npsn": r["npsn"], "code": r["kode"]} | _present(r, cleared, {"nama": "name", "bidang": "sectors"})
         plan.rows[i] = (("node", "Program"), props)
         plan.secondary[i] = [(("rel", "HAS_PROGRAM", "School", "Program"),
                               {"start": (r["npsn"],), "end": (r["npsn"], r["kode"]), "props": {}})]
     elif k == "siswa":
-        props = {"nisn": r["nisn"], "school_npsn": r["npsn"], "program_code": r["kode_program"]} | _present(r, {
+        props = {"nisn": r["nisn"], "school_npsn": r["npsn"], "program_code": r["kode_program"]} | _present(r, cleared, {
             "nama": "name", "jenis_kelamin": "gender", "tanggal_lahir": "birth_date",
             "tahun_masuk": "entry_year", "tahun_lulus": "graduation_year", "status": "status",
             "bersedia_dihubungi": "consent_contact", "no_hp": "phone", "email": "email",
@@ -173,15 +176,15 @@ def _plan_row(k: str, i: int, r: dict, emp: str | None, plan: _Plan, existing_pe
             "tanggal_persetujuan": "consent_date", "ref_persetujuan_wali": "guardian_consent_ref",
         })
         old = existing_people.get(r["nisn"])
-        # Consent defaults to "no": for an empty cell, and for a new person
-        # when the file has no consent column (an existing answer is kept).
+        # Consent changes only on an explicit value: a blank cell (or no
+        # column) keeps the stored answer; a new person without one starts at
+        # "no". The clear marker withdraws it ("no" as well).
         # consent_display absent also means "no" (queries/rules.py), so it is
-        # written only when the file has its column. Whether a minor's consent
-        # counts (guardian reference) depends on the date asked about: the
-        # queries decide it.
-        if props.get("consent_contact") is None and ("bersedia_dihubungi" in r or old is None):
+        # written only when given. Whether a minor's consent counts (guardian
+        # reference) depends on the date asked about: the queries decide it.
+        if props.get("consent_contact") is None and ("bersedia_dihubungi" in cleared or old is None):
             props["consent_contact"] = False
-        if props.get("consent_display") is None and "boleh_ditampilkan" in r:
+        if "boleh_ditampilkan" in cleared:
             props["consent_display"] = False
         plan.rows[i] = (("node", "Person"), props)
         plan.secondary[i] = [(("rel", "STUDIED_IN", "Person", "Program"),
@@ -195,24 +198,26 @@ def _plan_row(k: str, i: int, r: dict, emp: str | None, plan: _Plan, existing_pe
     elif k == "dudi":
         code = normalize_code(r["kode"]) if r.get("kode") else derive_code(r["nama"], r.get("kota"))
         props = {"code": code, "name": r["nama"], "name_normalized": normalize_name(r["nama"]),
-                 "verified": True} | _present(r, {"kota": "city", "provinsi": "province",
+                 "verified": True} | _present(r, cleared, {"kota": "city", "provinsi": "province",
                                                   "skala": "scale", "kontak": "contact"})
         if "bidang_usaha" in r:
             props["sector"], props["kbli"] = r["bidang_usaha"] or (None, None)
+        elif "bidang_usaha" in cleared:
+            props["sector"], props["kbli"] = None, None
         plan.rows[i] = (("node", "Employer"), props)
     elif k == "prakerin":
-        props = {"start": r["mulai"]} | _present(r, {
+        props = {"start": r["mulai"]} | _present(r, cleared, {
             "selesai": "end", "nilai": "score", "guru_pembimbing": "supervisor",
             "kunjungan_monitoring": "monitoring_visits"})
         plan.rows[i] = (("rel", "INTERNED_AT", "Person", "Employer"),
                         {"start": (r["nisn"],), "end": (emp,), "props": props})
     elif k == "pekerjaan":
-        props = {"start": r["mulai"]} | _present(r, {
+        props = {"start": r["mulai"]} | _present(r, cleared, {
             "selesai": "end", "jabatan": "title", "selaras": "aligned", "sumber": "channel"})
         plan.rows[i] = (("rel", "WORKS_AT", "Person", "Employer"),
                         {"start": (r["nisn"],), "end": (emp,), "props": props})
     elif k == "kemitraan":
-        props = {"start": r["mulai"], "kinds": r["jenis"]} | _present(r, {"selesai": "end", "nomor_mou": "mou_number"})
+        props = {"start": r["mulai"], "kinds": r["jenis"]} | _present(r, cleared, {"selesai": "end", "nomor_mou": "mou_number"})
         if r.get("kode_program"):
             target = ("rel", "PARTNERS_WITH", "Program", "Employer")
             start = (r["npsn"], r["kode_program"])
@@ -222,7 +227,7 @@ def _plan_row(k: str, i: int, r: dict, emp: str | None, plan: _Plan, existing_pe
         plan.rows[i] = (target, {"start": start, "end": (emp,), "props": props})
     elif k == "kunjungan":
         props = {"date": r["tanggal"], "kind": r.get("jenis") or "kunjungan"} | _present(
-            r, {"oleh": "by", "catatan": "notes"})
+            r, cleared, {"oleh": "by", "catatan": "notes"})
         plan.rows[i] = (("rel", "CONTACTED", "School", "Employer"),
                         {"start": (r["npsn"],), "end": (emp,), "props": props})
 
@@ -324,3 +329,114 @@ def _accept(plan: _Plan, ctx: _Context) -> None:
                 ctx.employers.add_node(write)
     for emp, _ in plan.new_employers.values():
         ctx.add("Employer", (emp.code,))
+
+
+# -- what each row changes -----------------------------------------------------------------
+
+#: Property -> the column a file names it by, to report a change as the file says it.
+COLUMN_OF_PROPERTY = {
+    "sekolah": {"name": "nama", "city": "kota", "province": "provinsi"},
+    "program": {"name": "nama", "sectors": "bidang"},
+    "siswa": {"school_npsn": "npsn", "program_code": "kode_program", "name": "nama",
+              "gender": "jenis_kelamin", "birth_date": "tanggal_lahir", "entry_year": "tahun_masuk",
+              "graduation_year": "tahun_lulus", "status": "status", "consent_contact": "bersedia_dihubungi",
+              "phone": "no_hp", "email": "email", "consent_display": "boleh_ditampilkan",
+              "consent_source": "sumber_persetujuan", "consent_date": "tanggal_persetujuan",
+              "guardian_consent_ref": "ref_persetujuan_wali"},
+    "dudi": {"name": "nama", "city": "kota", "province": "provinsi", "scale": "skala", "contact": "kontak",
+             "sector": "bidang_usaha", "kbli": "bidang_usaha (KBLI)", "verified": "terverifikasi"},
+    "prakerin": {"end": "selesai", "score": "nilai", "supervisor": "guru_pembimbing",
+                 "monitoring_visits": "kunjungan_monitoring"},
+    "pekerjaan": {"end": "selesai", "title": "jabatan", "aligned": "selaras", "channel": "sumber"},
+    "kemitraan": {"kinds": "jenis", "end": "selesai", "mou_number": "nomor_mou"},
+    "kunjungan": {"by": "oleh", "notes": "catatan"},
+}
+CONSENT_PROPERTIES = ("consent_contact", "consent_display")
+_NOT_COMPARED = {"source", "loaded_at", "name_normalized"}
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return list(a) == list(b)
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b or (a is not None and b is not None and bool(a) == bool(b) and type(a) is type(b))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return float(a) == float(b)
+    return a == b
+
+
+def field_changes(old: dict | None, new: dict, columns: dict[str, str]) -> list[dict]:
+    """The fields a write changes on a stored record: ``[{"column", "field",
+    "old", "new"}]`` (new None = removed). Nothing for a new record.
+
+    >>> field_changes({"phone": "+6281", "name": "Ani"}, {"phone": None, "name": "Ani"}, {"phone": "no_hp"})
+    [{'column': 'no_hp', 'field': 'phone', 'old': '+6281', 'new': None}]
+    """
+    if old is None:
+        return []
+    out = []
+    for prop, value in new.items():
+        if prop in _NOT_COMPARED:
+            continue
+        before = old.get(prop)
+        if value is None and before is None:
+            continue
+        if not _same(before, value):
+            out.append({"column": columns.get(prop, prop), "field": prop,
+                        "old": list(before) if isinstance(before, tuple) else before,
+                        "new": list(value) if isinstance(value, tuple) else value})
+    return out
+
+
+def _key_text(key) -> str:
+    return "/".join(str(x) for x in key)
+
+
+def describe_changes(kind: str, rows: list[_Row], plan: _Plan, store: Store, fr: FileReport) -> None:
+    """Compare each row the plan writes with what is stored: fill
+    ``fr.changes`` (updated records, field by field), ``fr.consent_changes``
+    (per person), ``fr.consent_kept`` and the expected created/updated/
+    unchanged counts (shown by a dry run; a real write counts again)."""
+    columns = COLUMN_OF_PROPERTY.get(kind, {})
+    by_target: dict[tuple, list] = defaultdict(list)
+    for i, (target, write) in plan.rows.items():
+        by_target[target].append((i, write))
+    created = updated = unchanged = 0
+    for target, items in by_target.items():
+        olds: dict = {}
+        if target[0] == "node":
+            nt = NODE_TYPES[target[1]]
+            keys = sorted({tuple(w[k] for k in nt.key) for _, w in items})
+            olds = {tuple(p[k] for k in nt.key): p for p in store.iter_nodes(target[1], keys)}
+            entries = [(i, tuple(w[k] for k in nt.key), {k: v for k, v in w.items() if k not in nt.key})
+                       for i, w in items]
+        else:
+            rt = REL_TYPES[target[1]]
+            wanted = {_identity(target, w) for _, w in items}
+            for rel in store.iter_relationships(target[1], start_label=target[2], end_label=target[3]):
+                ident = (target, tuple(rel["start"]), tuple(rel["end"]),
+                         tuple(rel["props"].get(k) for k in rt.key))
+                if ident in wanted:
+                    olds[ident] = rel["props"]
+            entries = [(i, _identity(target, w), w["props"]) for i, w in items]
+        for i, ident, props in entries:
+            old = olds.get(ident)
+            if old is None:
+                created += 1
+                continue
+            changes = field_changes(old, props, columns)
+            row = rows[i]
+            if target == ("node", "Person") and "bersedia_dihubungi" in row.blank and "consent_contact" in old:
+                fr.consent_kept += 1
+            if not changes:
+                unchanged += 1
+                continue
+            updated += 1
+            shown = ident if target[0] == "node" else ident[1] + ident[2] + ident[3]
+            fr.changes.append({"row": row.n, "key": _key_text(shown), "fields": changes})
+            if target == ("node", "Person"):
+                for c in changes:
+                    if c["field"] in CONSENT_PROPERTIES:
+                        fr.consent_changes.append({"row": row.n, "nisn": ident[0], "name": old.get("name"),
+                                                   "column": c["column"], "old": c["old"], "new": c["new"]})
+    fr.expected = {"created": created, "updated": updated, "unchanged": unchanged + fr.repeated}

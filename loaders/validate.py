@@ -19,13 +19,30 @@ from loaders.report import FileReport, Problem
 _HEADER_SEARCH_ROWS = 20
 
 
+#: The cell text that clears a stored value (a blank cell keeps it). One
+#: marker, documented in the README; case and surrounding spaces ignored.
+CLEAR_MARKER = "(kosongkan)"
+_CLEAR_FORMS = frozenset({"(kosongkan)", "(clear)"})
+
+
+def is_clear_marker(value) -> bool:
+    """True for the explicit "clear this field" marker.
+
+    >>> is_clear_marker(" (Kosongkan) "), is_clear_marker("-"), is_clear_marker("")
+    (True, False, False)
+    """
+    return isinstance(value, str) and value.strip().lower() in _CLEAR_FORMS
+
+
 @dataclass
 class _Row:
     n: int
     cells: list
-    rec: dict
+    rec: dict  # column -> parsed value; a blank or cleared cell is not in it
     bad: set  # columns whose cell did not parse
     errors: list[Problem] = field(default_factory=list)
+    blank: set = field(default_factory=set)  # columns left blank: the stored value stays
+    cleared: set = field(default_factory=set)  # columns holding CLEAR_MARKER: the stored value goes
 
 
 def _column_letter(i: int) -> str:
@@ -139,10 +156,23 @@ def _parse_row(kind: Kind, n: int, cells: list, mapping: dict[str, int], fr: Fil
             continue  # absent column: the property is left as it is
         raw = cells[i] if i < len(cells) else None
         if is_empty(raw):
-            row.rec[col.name] = None
+            # A blank cell says nothing: the stored value is kept (the column
+            # is left out of the record, as if the file did not have it).
             if col.required:
+                row.rec[col.name] = None
                 row.bad.add(col.name)
                 error(col.name, raw, "wajib diisi", "required")
+            else:
+                row.blank.add(col.name)
+            continue
+        if is_clear_marker(raw):
+            if col.required:
+                row.rec[col.name] = None
+                row.bad.add(col.name)
+                error(col.name, raw, f"wajib diisi: kolom ini tidak bisa dikosongkan dengan {CLEAR_MARKER}",
+                      f"required: this column cannot be cleared with {CLEAR_MARKER}")
+            else:
+                row.cleared.add(col.name)
             continue
         try:
             row.rec[col.name] = col.parse(raw)

@@ -121,7 +121,9 @@ def test_consent_defaults_to_no(embedded_store):
     assert not display_consented(p, AS_OF)
     assert load_rows(embedded_store, "siswa", [{"nisn": "0050000099", "nama": "Baru", "npsn": NPSN,
                                                 "kode_program": "TKR", "boleh_ditampilkan": ""}]).ok
-    assert embedded_store.get_node("Person", ("0050000099",))["consent_display"] is False
+    # A blank cell is no answer (issue 11: a blank never changes a stored value): still absent, still no.
+    p = embedded_store.get_node("Person", ("0050000099",))
+    assert p.get("consent_display") is None and not display_consented(p, AS_OF)
 
 
 # -- the queries, both stores ------------------------------------------------------------
