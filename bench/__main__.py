@@ -25,6 +25,7 @@ SECTIONS = {
     "queries": "bench.query_speed",
     "driver": "bench.driver",
     "graph_page": "bench.graph_page",
+    "tracer_form": "bench.tracer_form_weight",
     "api": "bench.api_load",  # last: it loads an extra school into the stores
 }
 

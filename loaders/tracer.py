@@ -623,7 +623,9 @@ def employer_suggestions(store, name: str, city: str | None = None, limit: int =
 
     index = EmployerIndex()
     for props in store.iter_nodes("Employer"):
-        index.add_node(props)
+        # Matched on today's normalisation of the name (a stored key may
+        # come from an older rule or another tool).
+        index.add_node(props | {"name_normalized": normalize_name(props.get("name") or props["code"])})
     exact = index.candidates(name or "", city) if name else []
     out = [{"code": e.code, "name": e.name, "city": e.city, "exact": True} for e in exact]
     key = normalize_name(name or "")

@@ -109,7 +109,10 @@ def test_guessed_expired_revoked_and_closed_links_look_the_same(app):
     assert new != links[BUDI]["token"] and anon.get(f"/t/{new}").status_code == 200
     assert anon.get(f"/t/{links[BUDI]['token']}").status_code == 404
     # Closed round: every link stops.
+    # Without the confirmation box ticked nothing closes.
     assert c.post(f"/tracer/{rnd['id']}/tutup").status_code == 303
+    assert anon.get(f"/t/{new}").status_code == 200
+    assert c.post(f"/tracer/{rnd['id']}/tutup", data={"confirm": "ya"}).status_code == 303
     closed = anon.get(f"/t/{new}")
     assert closed.status_code == 404 and closed.get_data(as_text=True) == body
 

@@ -62,6 +62,15 @@ def public_url() -> str:
     return (base or request.host_url).rstrip("/")
 
 
+def public_url_is_local() -> bool:
+    """True when links would point at this machine only (no
+    ``ALUMNI_GRAPH_PUBLIC_URL`` and the page was opened as localhost)."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(public_url()).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
 def link_url(base: str, token: str) -> str:
     return f"{base.rstrip('/')}/t/{token}"
 
@@ -153,19 +162,22 @@ def _limited():
     return resp
 
 
-_EMPLOYER_CACHE: dict = {}
-
-
 def _employer_names() -> list[str]:
-    """Known employer names for the form's suggestions (verified first), cached 5 minutes."""
-    key = id(get_store())
-    hit = _EMPLOYER_CACHE.get(key)
+    """Known employer names for the form's suggestions: those employing the
+    most alumni first, verified before unverified, then by name; at most
+    ``TRACER_MAX_SUGGESTIONS`` (the page stays small). Cached 5 minutes."""
+    store = get_store()
+    cache = current_app.extensions.setdefault("alumni_graph_tracer_employers", {})
+    hit = cache.get("names")
     if hit and time.monotonic() - hit[0] < 300:
         return hit[1]
-    names = sorted({(not bool(e.get("verified")), str(e.get("name") or ""))
-                    for e in get_store().iter_nodes("Employer") if e.get("name")})
-    out = [n for _, n in names][: current_app.config["TRACER_MAX_SUGGESTIONS"]]
-    _EMPLOYER_CACHE[key] = (time.monotonic(), out)
+    alumni: dict[str, int] = defaultdict(int)
+    for r in store.iter_relationships("WORKS_AT", start_label="Person", end_label="Employer"):
+        alumni[r["end"][0]] += 1
+    ranked = sorted((-alumni.get(e["code"], 0), not bool(e.get("verified")), str(e["name"]))
+                    for e in store.iter_nodes("Employer") if e.get("name"))
+    out = list(dict.fromkeys(name for *_, name in ranked))[: current_app.config["TRACER_MAX_SUGGESTIONS"]]
+    cache["names"] = (time.monotonic(), out)
     return out
 
 
@@ -255,16 +267,10 @@ def _is_minor(person: dict) -> bool:
 
 
 def _sectors() -> list[tuple[str, str]]:
+    """The KBLI sections (the loader's ``bidang_usaha`` letters) in words."""
     from loaders.kinds import KBLI_SECTIONS
 
-    labels = getattr(i18n, "SECTOR_LABELS", None) or {}
-    out = []
-    for letter in KBLI_SECTIONS:
-        label = labels.get(letter)
-        if isinstance(label, (tuple, list)):
-            label = label[i18n.LANGS.index(g.get("lang") or "id")]
-        out.append((letter, f"{letter}" + (f" · {label}" if label else "")))
-    return out
+    return [(letter, f"{letter} · {_t('tr_kbli_' + letter)}") for letter in KBLI_SECTIONS]
 
 
 # -- staff: rounds -------------------------------------------------------------------------
@@ -375,7 +381,10 @@ def _round_json(r: dict) -> dict:
 @bp.post("/tracer/<int:round_id>/tutup")
 @access.requires(*STAFF)
 def close(round_id: int):
-    """Close a round: its links stop working."""
+    """Close a round: its links stop working (the form asks to confirm)."""
+    if request.form.get("confirm") != "ya" and not wants_json():
+        flash(_t("tr_close_confirm_needed"))
+        return redirect(url_for("tracer.dashboard", round_id=round_id), code=303)
     tracer().close_round(round_id)
     access.audit("tracer_round_close", target=f"round:{round_id}")
     if wants_json():
@@ -411,8 +420,12 @@ def _dashboard_data(round_id: int) -> dict:
     totals = {k: sum(p[k] for p in progress) for k in ("links", "sent", "opened", "submitted", "approved", "rejected")}
     totals["response_rate"] = round(totals["submitted"] / totals["links"], 4) if totals["links"] else None
     after = before_indicators(store, rnd["npsn"], rnd["years"], rnd["programs"])
+    waiting = tr.responses(round_id, "menunggu")
+    names = {p["nisn"]: p.get("name") for p in store.iter_nodes("Person", [(w["nisn"],) for w in waiting])}
+    for w in waiting:
+        w["name"] = names.get(w["nisn"])
     return {"round": rnd, "progress": progress, "totals": totals, "before": rnd["before"], "after": after,
-            "untraced": _untraced(store, rnd), "waiting": tr.responses(round_id, "menunggu")}
+            "untraced": _untraced(store, rnd), "waiting": waiting}
 
 
 @bp.get("/tracer/<int:round_id>")
@@ -494,7 +507,8 @@ def send(round_id: int):
     rnd, rows = _send_rows(round_id)
     access.audit("tracer_links_view", target=f"round:{round_id}", detail={"links": len(rows)})
     return render_template("tracer/send.html", rnd=rnd, rows=rows, no_phone=_no_phone(round_id, rows),
-                           notices=get_flashed_messages(),
+                           notices=get_flashed_messages(), local_links=public_url_is_local(),
+                           base_url=public_url(),
                            json_url=url_for("tracer.send_json", round_id=round_id))
 
 
@@ -626,9 +640,11 @@ def _review_data(response_id: int) -> dict:
         if hasattr(store, "relationships_of") else []
     suggestions = core.employer_suggestions(store, a.get("employer") or "", a.get("employer_city")) \
         if a.get("employer") else []
-    rows_to_write = core.loader_rows(person, a, resp["submitted_at"][:10], f"tracer:{resp['round_id']}") \
-        if person else []
+    default_code = suggestions[0]["code"] if suggestions and suggestions[0]["exact"] else None
+    rows_to_write = core.loader_rows(person, a, resp["submitted_at"][:10], f"tracer:{resp['round_id']}",
+                                     employer_code=default_code) if person else []
     return {"response": resp, "person": person, "rows": rows, "answers": a, "answer_only": ANSWER_ONLY,
+            "default_code": default_code,
             "jobs": jobs, "suggestions": suggestions, "writes": rows_to_write,
             "minor": bool(person) and _is_minor(person), "round": tr.get_round(resp["round_id"])}
 

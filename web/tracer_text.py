@@ -225,6 +225,38 @@ TEXT: dict[str, tuple[str, str]] = {
     "tr_ind_employed": ("Punya pekerjaan (data pekerjaan)", "With a current job (job records)"),
     "tr_ind_aligned": ("Bekerja selaras", "Aligned jobs"),
     "tr_ind_alignment_rate": ("Keselarasan", "Alignment rate"),
+    "tr_close_confirm": ("Ya, tutup putaran ini", "Yes, close this round"),
+    "tr_close_confirm_needed": ("Centang \"Ya, tutup putaran ini\" dulu: putaran belum ditutup.",
+                                "Tick \"Yes, close this round\" first: the round is still open."),
+    "tr_local_links": ("Perhatian: tautan memakai alamat {base}, yang hanya bisa dibuka di komputer ini. "
+                       "Minta admin mengatur ALUMNI_GRAPH_PUBLIC_URL ke alamat yang bisa dibuka alumni "
+                       "(misalnya https://bkk.sekolah.sch.id) sebelum mengirim.",
+                       "Warning: the links use the address {base}, which only this computer can open. "
+                       "Ask the admin to set ALUMNI_GRAPH_PUBLIC_URL to an address alumni can open "
+                       "(e.g. https://bkk.school.sch.id) before sending."),
+    "tr_writes_note": ("Bila DU/DI lain dipilih di atas, kode DU/DI itu yang ditulis.",
+                       "If another employer is chosen above, that employer's code is written."),
+    "tr_kbli_A": ('Pertanian, kehutanan dan perikanan', 'Agriculture, forestry and fishing'),
+    "tr_kbli_B": ('Pertambangan dan penggalian', 'Mining and quarrying'),
+    "tr_kbli_C": ('Industri pengolahan (pabrik)', 'Manufacturing'),
+    "tr_kbli_D": ('Listrik, gas dan uap', 'Electricity, gas and steam'),
+    "tr_kbli_E": ('Air, limbah dan daur ulang', 'Water, waste and recycling'),
+    "tr_kbli_F": ('Konstruksi', 'Construction'),
+    "tr_kbli_G": ('Perdagangan; bengkel mobil dan motor', 'Trade; car and motorcycle repair'),
+    "tr_kbli_H": ('Transportasi dan pergudangan', 'Transport and storage'),
+    "tr_kbli_I": ('Hotel, restoran dan makan minum', 'Accommodation and food'),
+    "tr_kbli_J": ('Informasi dan komunikasi (TI)', 'Information and communication (IT)'),
+    "tr_kbli_K": ('Keuangan dan asuransi', 'Finance and insurance'),
+    "tr_kbli_L": ('Real estat', 'Real estate'),
+    "tr_kbli_M": ('Jasa profesional, ilmiah dan teknis', 'Professional, scientific and technical'),
+    "tr_kbli_N": ('Jasa penunjang usaha, penyalur tenaga kerja, agen perjalanan', 'Business support, staffing, travel agencies'),
+    "tr_kbli_O": ('Pemerintahan dan pertahanan', 'Public administration and defence'),
+    "tr_kbli_P": ('Pendidikan', 'Education'),
+    "tr_kbli_Q": ('Kesehatan dan kegiatan sosial', 'Health and social work'),
+    "tr_kbli_R": ('Kesenian, hiburan dan rekreasi', 'Arts, entertainment and recreation'),
+    "tr_kbli_S": ('Jasa lainnya (salon, reparasi, organisasi)', 'Other services (salons, repairs, organisations)'),
+    "tr_kbli_T": ('Rumah tangga sebagai pemberi kerja', 'Households as employers'),
+    "tr_kbli_U": ('Badan internasional', 'International organisations'),
 }
 
 
