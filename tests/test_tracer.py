@@ -203,29 +203,42 @@ def test_validation_errors_are_named():
     assert validate_answers(_answers(position="x" * 201), minor=False)[1] == {"position": "too_long"}
 
 
-def test_hostile_text_in_every_field_is_shown_as_text(app):
-    c, _, links, tr = _start(app)
+def test_hostile_text_in_every_field_is_shown_as_text(app, web_store):
+    # Budi made a minor, so the guardian reference is asked too.
+    born = (dt.date.today() - dt.timedelta(days=365 * 17)).isoformat()
+    web_store.upsert_nodes("Person", [fx.person_row(BUDI) | {"birth_date": born}], source="test")
+    c, rnd, links, tr = _start(app)
     anon = app.test_client()
-    token = links[BUDI]["token"]
-    text_fields = ("employer", "employer_city", "position", "guardian_ref", "note")
-    for i, payload in enumerate(HOSTILE):
-        values, errors = validate_answers(_answers(**{f: payload for f in text_fields}) | {
-            "activity": payload, "sector": payload, "fits": payload, "channel": payload, "income": payload,
-            "phone": payload, "email": payload, "consent_school": payload}, minor=False)
-        # Choices and formats refuse it; free text keeps it as typed.
-        assert {"activity", "phone", "email", "consent_school"} <= set(errors)
-    r = _submit(anon, token, **{f: HOSTILE[0] + HOSTILE[1] for f in ("employer", "employer_city", "position", "note")},
-                institution=HOSTILE[2])
-    assert r.status_code == 303
-    resp = tr.responses()[0]
-    assert resp["answers"]["employer"] == HOSTILE[0] + HOSTILE[1]
-    page = c.get(f"/tracer/jawaban/{resp['id']}")
-    html = page.get_data(as_text=True)
-    assert page.status_code == 200
-    assert "<script>window.__xss" not in html and "<img src=x" not in html
-    assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in html
-    thanks = anon.get(f"/t/{token}").get_data(as_text=True)
-    assert "<script>window.__xss" not in thanks and "&lt;script&gt;" in thanks
+    # Choice and format fields refuse every payload by name.
+    for payload in HOSTILE:
+        _, errors = validate_answers({f: payload for f in ("activity", "fits", "channel", "income", "phone",
+                                                           "email", "consent_school", "consent_referral",
+                                                           "consent_register")}, minor=False)
+        assert {"activity", "phone", "email", "consent_school", "consent_referral",
+                "consent_register"} <= set(errors), payload
+        _, errors = validate_answers(_answers(sector=payload, fits=payload, channel=payload, income=payload,
+                                              start=payload), minor=False)
+        assert {"sector", "fits", "channel", "income", "start"} <= set(errors), payload
+    # Every free-text field, over two answers (work, and study).
+    bad = HOSTILE[0] + HOSTILE[1] + HOSTILE[3]
+    work = {f: bad for f in ("employer", "employer_city", "position", "note", "guardian_ref")}
+    assert _submit(anon, links[BUDI]["token"], **work).status_code == 303
+    study = {"activity": "melanjutkan", "institution": bad, "study_program": bad, "note": bad}
+    assert _submit(anon, links[UNTRACED]["token"], **study).status_code == 303
+    answers = {r["nisn"]: r for r in tr.responses()}
+    assert answers[BUDI]["answers"]["employer"] == bad and answers[UNTRACED]["answers"]["study_program"] == bad
+    pages = [c.get(f"/tracer/jawaban/{r['id']}").get_data(as_text=True) for r in answers.values()]
+    pages += [c.get(f"/tracer/{rnd['id']}").get_data(as_text=True),
+              anon.get(f"/t/{links[BUDI]['token']}").get_data(as_text=True),
+              anon.get(f"/t/{links[UNTRACED]['token']}").get_data(as_text=True)]
+    for html in pages:
+        assert "<script>window.__xss" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in html
+        assert "{{7*7}}" in html and "49" not in html.split("{{7*7}}")[0][-5:]
+    for f in ("employer", "employer_city", "position", "note", "guardian_ref"):
+        assert f'id="ans-{f}"' in pages[0] or f'id="cmp-{f}"' in pages[0], f
+    for f in ("institution", "study_program", "note"):
+        assert f'id="ans-{f}"' in pages[1], f
 
 
 def _totals(store):
@@ -254,7 +267,9 @@ def test_approve_writes_through_the_loader_and_reaches_every_answer(app, web_sto
     assert done["status"] == "disetujui" and done["employer_code"] == "E-005"
     person = web_store.get_node("Person", (EKO,))
     assert person["consent_contact"] is True and person["consent_display"] is True
-    assert person["phone"] == "081299990000" and person["status"] == "bekerja"
+    from loaders.kinds import phone
+
+    assert person["phone"] == phone("081299990000") and person["status"] == "bekerja"
     assert person["consent_source"] == f"tracer:{rnd['id']}" and person["consent_date"] == resp["submitted_at"][:10]
     job = [r for r in web_store.relationships_of("Person", (EKO,))
            if r["type"] == "WORKS_AT" and r["other"][1] == ["E-005"]]

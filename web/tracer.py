@@ -44,8 +44,10 @@ PUBLIC_URL_ENV = "ALUMNI_GRAPH_PUBLIC_URL"
 
 TRACER_DEFAULTS = {
     # Requests to /t/... per address per window, and wrong tokens per address.
-    "TRACER_MAX_REQUESTS_IP": 60,
-    "TRACER_MAX_BAD_TOKENS_IP": 10,
+    # Generous per address: a class visit or a reunion shares one Wi-Fi
+    # address; the wrong-token count is what stops guessing.
+    "TRACER_MAX_REQUESTS_IP": 300,
+    "TRACER_MAX_BAD_TOKENS_IP": 20,
     # Submissions per link per window (a valid link answers once; this caps retries).
     "TRACER_MAX_POSTS_LINK": 10,
     "TRACER_WINDOW_SECONDS": 600,
