@@ -94,15 +94,19 @@ def load_paths(
     >>> report.ok, report.by_kind()["sekolah"]["created"]
     (True, 1)
     """
-    sources, seen = [], set()
+    sources, seen, passed_over = [], set(), []
     for path in paths:
         path = Path(path)
         explicit = not path.is_dir()
-        members = [path] if explicit else sorted(
-            p for p in path.iterdir()
-            if p.is_file() and p.suffix.lower() in EXTENSIONS
-            and not p.name.startswith((".", "~$")) and f"{REJECTED_SUFFIX}." not in p.name
-        )
+        members = [path]
+        if not explicit:
+            members = []
+            for p in sorted(path.iterdir()):
+                reason = _why_not_read(p)
+                if reason is None:
+                    members.append(p)
+                else:
+                    passed_over.append((p.name, reason))
         for p in members:
             if p.resolve() in seen:
                 continue
@@ -112,6 +116,10 @@ def load_paths(
     sources = _expand(store, sources, data_dir)
     report = _run(store, sources, skip_invalid=skip_invalid, dry_run=dry_run, progress=progress,
                   data_dir=data_dir)
+    for name, (why, why_en) in passed_over:  # a folder's other files: listed, never skipped silently
+        fr = FileReport(name, None, status="ignored")
+        fr.note = (why, why_en)
+        report.files.append(fr)
     if skip_invalid and not dry_run:
         for src, fr in zip(_ordered(sources), report.files):
             text = fr.rejected_csv()
@@ -125,6 +133,26 @@ def load_paths(
             target.write_text(text, encoding="utf-8-sig", newline="")
             fr.rejected_file = str(target)
     return report
+
+
+def _why_not_read(path: Path) -> tuple[str, str] | None:
+    """Why a folder load does not read this entry, or None when it does."""
+    name = path.name
+    if path.is_dir():
+        return ("folder di dalam folder tidak dibaca; muat folder itu tersendiri",
+                "folders inside the folder are not read; load that folder on its own")
+    if name.startswith("~$"):
+        return ("file kunci Excel (file aslinya sedang terbuka)", "an Excel lock file (the real file is open)")
+    if name.startswith("."):
+        return ("file tersembunyi", "a hidden file")
+    if f"{REJECTED_SUFFIX}." in name:
+        return ("baris yang ditolak pada pemuatan sebelumnya: perbaiki lalu muat dengan nama lain",
+                "rows rejected by an earlier load: fix them, then load under another name")
+    if path.suffix.lower() not in EXTENSIONS:
+        accepted = ", ".join(EXTENSIONS)
+        return (f"format {path.suffix or '(tanpa akhiran)'} tidak didukung; yang dibaca: {accepted}",
+                f"format {path.suffix or '(no extension)'} is not supported; read are: {accepted}")
+    return None
 
 
 def _read_path(path: Path) -> bytes:

@@ -92,6 +92,9 @@ class FileReport:
     #: What the write is expected to create/update/leave (the dry run's counts).
     expected: dict | None = None
 
+    #: Why a file of a folder was not read (Indonesian, English), for "ignored".
+    note: tuple[str, str] | None = None
+
     def problem(self, row, column, value, msg, msg_en, level="error") -> Problem:
         shown = None if is_empty(value) else as_text(value)[:300]
         p = Problem(self.name, row, column, shown, msg, msg_en, level)
@@ -127,6 +130,7 @@ class FileReport:
             "problems": [p.as_dict() for p in self.problems],
             "changes": list(self.changes), "consent_changes": list(self.consent_changes),
             "consent_kept": self.consent_kept,
+            "note": self.note[0] if self.note else None, "note_en": self.note[1] if self.note else None,
         }
         if self.rombel_mapping:
             out["rombel_mapping"] = [dict(e) for e in self.rombel_mapping]
@@ -206,6 +210,8 @@ class LoadReport:
         lines.append("")
         for f in self.files:
             text = STATUS_TEXT[f.status][0 if id_ else 1]
+            if f.note:
+                text = ("diabaikan: " if id_ else "ignored: ") + f.note[0 if id_ else 1]
             if self.dry_run and f.status in ("loaded", "partial"):
                 text = "valid (tidak ditulis)" if id_ else "valid (not written)"
                 if f.status == "partial":

@@ -301,8 +301,10 @@ def test_skip_invalid_loads_valid_rows_and_writes_a_fixable_rejects_file(store, 
     assert again.ok and not again.problems, again.render()
     assert store.count_nodes("Person") == 3
 
-    # a folder load skips rejects files
-    assert [f.name for f in load_paths(store, [tmp_path], dry_run=True).files] == ["siswa.csv"]
+    # a folder load does not read rejects files, and says so
+    listed = {f.name: f.status for f in load_paths(store, [tmp_path], dry_run=True).files}
+    assert listed["siswa.ditolak.csv"] == "ignored" and listed["siswa.csv"] != "ignored"
+    assert {n for n, s in listed.items() if s != "ignored"} == {"siswa.csv"}
 
 
 def test_dry_run_validates_and_counts_without_writing(store, tmp_path):
