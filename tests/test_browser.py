@@ -61,7 +61,8 @@ def live(request, tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "store": request.param, "app": app}
+    yield {"url": f"http://127.0.0.1:{server.server_port}", "store": request.param, "app": app,
+           "graph": store}
     server.shutdown()
     store.close()
 
@@ -303,14 +304,40 @@ HOSTILE_UPLOADS = {
 }
 
 
+def _graph_size(store) -> tuple[int, int]:
+    return store.count_nodes(), store.count_relationships()
+
+
 @pytest.mark.parametrize("case", HOSTILE_UPLOADS)
 def test_hostile_uploads_are_rejected_or_inert(page, live, case):
     name, body, where = HOSTILE_UPLOADS[case]
+    store = live["graph"]
+    before = _graph_size(store)
     page.goto(live["url"] + "/impor")
     page.set_input_files("#upload-files", files=[{"name": name, "mimeType": "text/csv", "buffer": body}])
     page.click("#upload-form button[type=submit]")
     page.locator(f"#{where}").wait_for()
     page.watch.assert_clean(page)
+    assert _graph_size(store) == before  # a check stores nothing
+    summary = page.locator("#report-summary")
+    if where == "report-problems":  # the rows are refused, each with a line saying why
+        assert "error" in summary.get_attribute("class").split()
+        assert page.locator("#report-problems tr.problem").count() >= 1
+        return
+    # Valid rows with a formula and Cypher in them: loading them stores the
+    # text as it is, and the Cypher runs nowhere (the graph keeps every node).
+    assert "ok" in summary.get_attribute("class").split()
+    with page.expect_navigation():
+        page.click("#confirm-load")
+    page.watch.assert_clean(page)
+    try:
+        assert _graph_size(store)[0] == before[0] + 2
+        assert store.get_node("Person", ("0051000099",))["name"] == '=HYPERLINK("http://x")'
+        assert store.get_node("Person", ("0051000098",))["name"] == "MATCH (n) DETACH DELETE n //"
+    finally:  # the module's later tests expect the fixture graph
+        for nisn in ("0051000099", "0051000098"):
+            store.delete_node("Person", (nisn,))
+    assert _graph_size(store) == before
 
 
 def test_oversized_upload_is_refused(page, live):
@@ -328,10 +355,15 @@ def test_cypher_and_script_in_search_boxes_are_inert(page, live):
     page.goto(live["url"] + "/jalur-referensi")
     page.fill("#student-input", "' OR 1=1 MATCH (n) DETACH DELETE n //<script>window.__xss=1</script>")
     page.wait_for_timeout(500)
+    before = _graph_size(live["graph"])
+    assert before[0] > 0 and before[1] > 0
     page.goto(live["url"] + "/graf?depth=2")
     _settled(page)
     page.fill("#graph-search", "<img src=x onerror=window.__xss=1>")
     page.press("#graph-search", "Enter")
     assert page.get_attribute("#graph-search", "data-hits") == "0"
-    assert page.request.get(live["url"] + "/graf.json").ok  # the graph is still there
+    # the graph is still there: every node and relationship, and the page's graph
+    assert _graph_size(live["graph"]) == before
+    shown = page.request.get(live["url"] + "/graf.json?depth=2").json()
+    assert len(shown["graph"]["nodes"]) > 1 and shown["graph"]["edges"]
     page.watch.assert_clean(page)

@@ -11,10 +11,8 @@ import pytest
 
 from loaders.demo import COLUMNS, generate_demo
 
-try:  # resolve name-only references the way the loader does
-    from loaders.employers import normalize_name as normalize_company_name
-except ImportError:  # pragma: no cover - loader module not there yet
-    from loaders.demo import normalize_company_name
+# resolve name-only references the way the loader does (never the generator's own copy)
+from loaders.employers import normalize_name as normalize_company_name
 
 TODAY = dt.date(2026, 11, 1)
 

@@ -405,9 +405,20 @@ def test_merge_employers_cli_moves_every_relationship(store, tmp_path):
         kept = [a for a in after if a[:2] == r[:2] and a[2] == ["Employer", ["AHM-01"]]
                 and a[3].get("start") == r[3].get("start")]
         assert len(kept) == 1, r
-    # merging again fails clearly: DROP is gone
-    result = CliRunner().invoke(cli, [*args, "merge-employers", "AHM-01", "BENGKEL-SINAR-JAYA"], env=env)
-    assert result.exit_code != 0
+    # merging again fails clearly: DROP is gone. The exit code is the contract,
+    # so the installed command runs (its main(), not click's standalone mode).
+    import os
+    import subprocess
+    import sys
+
+    command = Path(sys.executable).parent / "alumni-graph"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("ALUMNI_GRAPH_", "NEO4J_"))}
+    again = subprocess.run([str(command), *args, "merge-employers", "AHM-01", "BENGKEL-SINAR-JAYA"],
+                           env={**clean, **env}, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 1, again.stderr
+    assert "Employer BENGKEL-SINAR-JAYA does not exist" in again.stderr
+    assert "Traceback" not in again.stderr and again.stdout == ""
+    assert store.count_relationships() == rels_before - 1  # and nothing changed
 
 
 # -- the CLI and privacy --------------------------------------------------------------------------

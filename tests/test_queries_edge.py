@@ -302,6 +302,13 @@ def test_parity_on_the_edge_dataset(edge_stores):
             for hops in (3, 5):
                 cases.append(("referral_paths", {"nisn": nisn, "employer": code, "max_hops": hops,
                                                  "k": 50, "as_of": qs.AS_OF}))
+    non_empty = {"referral_paths": 0, "prospective_partners": 0, "alumni_at_employer": 0}
     for name, params in cases:
         a, b = run_query(emb, name, params), run_query(neo, name, params)
         assert (a.rows, a.meta) == (b.rows, b.meta), (name, params)
+        non_empty[name] += bool(a.rows)
+    # The cases compare real answers, not only empty ones (183, 15 and 6 of
+    # 380, 18 and 10 cases have rows on this dataset).
+    assert non_empty["referral_paths"] >= 150
+    assert non_empty["prospective_partners"] >= 12
+    assert non_empty["alumni_at_employer"] >= 5

@@ -124,20 +124,26 @@ def test_describe_is_json_ready_and_complete():
 
 def test_cypher_files_use_parameters_only():
     """Every value in the Cypher is a $parameter: the files hold no quotes
-    except the fixed kind letters, type names and label names."""
+    except the fixed kind letters, type names, label names, categories and
+    tracer statuses (a vocabulary, never a user's value). Every ``.cypher``
+    file in queries/ is read, so a new one is covered without a list."""
     import re
     from pathlib import Path
 
     import queries
+    from queries.analytics import STATUSES
 
     allowed = {"'S'", "'I'", "'C'", "'P'", "'STUDIED_IN'", "'INTERNED_AT'", "'WORKS_AT'", "'Person'",
-               "'Program'", "'Employer'", "'Person:'", "'Program:'", "'Employer:'", "'/'", "':'",
-               "'former_partner'", "'alumni_employer'", "'internship_host'",
-               "'past_alumni_only'"}
+               "'Program'", "'Employer'", "'School'", "'Person:'", "'Program:'", "'Employer:'", "'/'",
+               "':'", "'former_partner'", "'alumni_employer'", "'internship_host'",
+               "'past_alumni_only'"} | {f"'{s}'" for s in STATUSES}
     folder = Path(queries.__file__).parent
-    for name in ("prospective_partners", "referral_paths", "referral_paths_hint",
-                 "alumni_at_employer"):
-        text = (folder / f"{name}.cypher").read_text()
+    files = sorted(folder.glob("*.cypher"))
+    assert len(files) >= 22
+    for path in files:
+        text = path.read_text(encoding="utf-8")
         code = "\n".join(line.split("//")[0] for line in text.splitlines())
-        assert set(re.findall(r"'[^']*'", code)) <= allowed, name
-        assert '"' not in code
+        assert set(re.findall(r"'[^']*'", code)) <= allowed, path.name
+        assert '"' not in code, path.name
+        # values come in as parameters (__MATCH__ expands to the key pattern over $key)
+        assert "$" in code or "__MATCH__" in code or path.stem == "explore_schools", path.name

@@ -188,3 +188,32 @@ def test_unexpected_error_is_500_without_details(make_client, monkeypatch, caplo
     assert "MATCH" not in r.get_data(as_text=True) and "0812" not in r.get_data(as_text=True)
     assert body["error"] and "Traceback" not in body["error"]
     assert "0812" not in caplog.text and "ValueError" in caplog.text
+
+
+@pytest.mark.neo4j
+@pytest.mark.timeout(900)
+def test_a_stopped_neo4j_server_is_a_503_on_the_next_request(tmp_path):
+    """The real thing, not a fake store: a Neo4j of its own (the session's
+    server is shared by the run), stopped between two web requests."""
+    from graph_service.neo4j_store import Neo4jStore
+    from tools.neo4j.launcher import fetch_jars, start
+
+    fetch_jars()
+    (tmp_path / "neo4j").mkdir()
+    server = start(tmp_path / "neo4j")
+    store = Neo4jStore(server.uri, user="neo4j", password="")
+    try:
+        store.init_schema()
+        fx.build(store)
+        c = login(create_app({"DATA_DIR": tmp_path / "data"}, store=store), "admin")
+        assert ok_json(c.get("/api/v1/employer/E-001"))["entity"]["key"] == "E-001"
+        assert server.stop() is not None and not server.alive()
+        r = c.get("/api/v1/employer/E-001")
+        body = ok_json(r, 503)
+        text = r.get_data(as_text=True)
+        assert body["status"] == 503 and "bolt" not in text and str(server.port) not in text
+        page = c.get("/", headers={"Accept": "text/html"})
+        assert page.status_code == 503 and str(server.port) not in page.get_data(as_text=True)
+    finally:
+        store.close()
+        server.stop()
