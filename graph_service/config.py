@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from graph_service.errors import ConfigError
 
 BACKENDS = ("embedded", "neo4j")
+PREFIX = "ALUMNI_GRAPH_"
+#: The ``ALUMNI_GRAPH_*`` variables Config reads itself; every other one is a
+#: web setting (``web``, checked by ``web.settings``).
+STORE_VARIABLES = ("ALUMNI_GRAPH_BACKEND", "ALUMNI_GRAPH_DATA_DIR", "ALUMNI_GRAPH_BATCH_SIZE")
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,9 @@ class Config:
     neo4j_password: str = ""
     neo4j_database: str = "neo4j"
     batch_size: int = 5000
+    #: The web app's settings as given (``ALUMNI_GRAPH_<NAME>`` → text, by NAME):
+    #: ``web.settings.apply`` checks and types them when the app is made.
+    web: dict = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_env(cls, environ: dict | None = None, **overrides) -> "Config":
@@ -40,6 +47,8 @@ class Config:
             neo4j_password=env.get("NEO4J_PASSWORD", cls.neo4j_password),
             neo4j_database=env.get("NEO4J_DATABASE", cls.neo4j_database),
             batch_size=batch_size,
+            web={name.removeprefix(PREFIX): value for name, value in env.items()
+                 if name.startswith(PREFIX) and name not in STORE_VARIABLES},
         )
         return config.with_(**overrides) if overrides else config.validated()
 

@@ -111,3 +111,94 @@ def test_docker_compose_config_parses(tmp_path):
         capture_output=True, text=True, cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
+
+
+# -- the web app's operator settings (web.settings) ---------------------------------------
+
+def test_every_web_setting_is_in_the_readme():
+    from web import settings
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    names = settings.defaults()
+    assert {"CONTACT_DETAILS", "GRAPH_MAX_NODES", "SESSION_IDLE_MINUTES", "LOGIN_MAX_FAILURES",
+            "TRUST_PROXY", "SECRET_KEY"} <= set(names)
+    missing = [n for n in names if f"| `ALUMNI_GRAPH_{n}` |" not in readme]
+    assert not missing, f"add these to the README's configuration table: {missing}"
+
+
+def test_web_settings_reach_the_app_through_config(tmp_path):
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from web import create_app
+
+    env = {"ALUMNI_GRAPH_DATA_DIR": str(tmp_path), "ALUMNI_GRAPH_CONTACT_DETAILS": "Hidden",
+           "ALUMNI_GRAPH_GRAPH_MAX_NODES": " 42 ", "ALUMNI_GRAPH_SESSION_IDLE_MINUTES": "5",
+           "ALUMNI_GRAPH_LOGIN_MAX_FAILURES": "3", "ALUMNI_GRAPH_TRUST_PROXY": "ya",
+           "ALUMNI_GRAPH_SECRET_KEY": "k" * 40, "ALUMNI_GRAPH_SESSION_COOKIE_SECURE": "1"}
+    config = Config.from_env(env)
+    assert config.data_dir == tmp_path and "DATA_DIR" not in config.web
+    app = create_app(config=config)
+    assert (app.config["CONTACT_DETAILS"], app.config["GRAPH_MAX_NODES"]) == ("hidden", 42)
+    assert (app.config["SESSION_IDLE_MINUTES"], app.config["LOGIN_MAX_FAILURES"]) == (5, 3)
+    assert app.config["SECRET_KEY"] == "k" * 40 and app.config["SESSION_COOKIE_SECURE"] is True
+    assert isinstance(app.wsgi_app, ProxyFix)
+    plain = create_app(config=Config.from_env({"ALUMNI_GRAPH_DATA_DIR": str(tmp_path)}))
+    assert plain.config["CONTACT_DETAILS"] == "masked" and not isinstance(plain.wsgi_app, ProxyFix)
+    assert plain.config["SECRET_KEY"] != "k" * 40  # generated into the data directory
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("GRAPH_MAX_NODES", "banyak", "ALUMNI_GRAPH_GRAPH_MAX_NODES must be a whole number of at least 1, got 'banyak'"),
+    ("SESSION_IDLE_MINUTES", "0", "ALUMNI_GRAPH_SESSION_IDLE_MINUTES must be a whole number of at least 1"),
+    ("LOGIN_WINDOW_SECONDS", "-5", "ALUMNI_GRAPH_LOGIN_WINDOW_SECONDS must be a whole number"),
+    ("CONTACT_DETAILS", "semua", "ALUMNI_GRAPH_CONTACT_DETAILS must be one of hidden, masked, full, got 'semua'"),
+    ("TRUST_PROXY", "mungkin", "ALUMNI_GRAPH_TRUST_PROXY must be 1 or 0"),
+    ("SECRET_KEY", " ", "ALUMNI_GRAPH_SECRET_KEY must not be empty"),
+])
+def test_bad_web_settings_are_one_line_errors(tmp_path, name, value, message):
+    from web import create_app
+
+    config = Config.from_env({"ALUMNI_GRAPH_DATA_DIR": str(tmp_path), f"ALUMNI_GRAPH_{name}": value})
+    with pytest.raises(ConfigError) as err:
+        create_app(config=config)
+    assert str(err.value).startswith(message) and "\n" not in str(err.value)
+
+
+def test_an_unknown_setting_is_a_warning(tmp_path, caplog):
+    from web import create_app
+
+    app = create_app(config=Config.from_env({"ALUMNI_GRAPH_DATA_DIR": str(tmp_path),
+                                             "ALUMNI_GRAPH_CONTACT_DETAIL": "hidden"}))
+    assert app.config["CONTACT_DETAILS"] == "masked"
+    assert "ALUMNI_GRAPH_CONTACT_DETAIL is not a setting" in caplog.text
+
+
+def test_serve_passes_the_settings_to_the_app(tmp_path, monkeypatch):
+    """``alumni-graph serve`` builds the app from the environment's Config."""
+    import waitress
+    from click.testing import CliRunner
+
+    from graph_service.cli import cli
+
+    served = {}
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.update(app=app, **kw))
+    env = {"ALUMNI_GRAPH_DATA_DIR": str(tmp_path), "ALUMNI_GRAPH_CONTACT_DETAILS": "hidden",
+           "ALUMNI_GRAPH_LOGIN_MAX_FAILURES": "2", "ALUMNI_GRAPH_BACKEND": "embedded"}
+    result = CliRunner().invoke(cli, ["serve", "--port", "5999"], env=env)
+    assert result.exit_code == 0, result.output
+    assert served["port"] == 5999
+    assert served["app"].config["CONTACT_DETAILS"] == "hidden"
+    assert served["app"].config["LOGIN_MAX_FAILURES"] == 2
+
+
+def test_serve_with_a_bad_setting_exits_2_in_one_line(tmp_path):
+    import os
+
+    command = Path(sys.executable).parent / "alumni-graph"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ALUMNI_GRAPH_", "NEO4J_"))}
+    env.update({"ALUMNI_GRAPH_DATA_DIR": str(tmp_path), "ALUMNI_GRAPH_SESSION_MAX_HOURS": "sepuluh"})
+    result = subprocess.run([str(command), "serve", "--port", str(_closed_port())], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Error: ALUMNI_GRAPH_SESSION_MAX_HOURS must be a whole number of at least 1, got 'sepuluh'"]

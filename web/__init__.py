@@ -92,6 +92,15 @@ def create_app(test_config: dict | None = None, *, config=None, store=None) -> F
     from web.auth import AUTH_DEFAULTS
 
     app.config.from_mapping(AUTH_DEFAULTS)  # cookie flags, session timeouts, login limits
+    from web import settings
+
+    app.config.from_mapping(settings.EXTRA)
+    if config is None and store is None:  # a WSGI server's create_app(): the environment
+        from graph_service import Config
+
+        config = Config.from_env()
+    if config is not None:  # the operator's ALUMNI_GRAPH_* settings (one-line errors)
+        settings.apply(app, config.web)
     if test_config:
         app.config.update(test_config)
     app.json.ensure_ascii = False
@@ -122,9 +131,7 @@ def create_app(test_config: dict | None = None, *, config=None, store=None) -> F
     from web import auth
 
     auth.init_app(app, _data_dir(app, config, store))
-    import os
-
-    if os.environ.get("ALUMNI_GRAPH_TRUST_PROXY", "").strip() in ("1", "true", "ya"):
+    if app.config["TRUST_PROXY"]:
         # Behind one HTTPS reverse proxy: take the scheme and the client's address
         # from its X-Forwarded-* headers (Secure cookies, per-address login limits).
         from werkzeug.middleware.proxy_fix import ProxyFix

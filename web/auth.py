@@ -114,10 +114,8 @@ class LoginLimiter:
 def init_app(app, data_dir: Path) -> None:
     """Wire accounts, the audit log, the secret key and the request gate into ``app``."""
     data_dir = Path(data_dir)
-    if not app.config.get("SECRET_KEY"):
-        import os
-
-        app.config["SECRET_KEY"] = os.environ.get("ALUMNI_GRAPH_SECRET_KEY") or secret(data_dir, SECRET_FILE).hex()
+    if not app.config.get("SECRET_KEY"):  # ALUMNI_GRAPH_SECRET_KEY (web.settings), else generated
+        app.config["SECRET_KEY"] = secret(data_dir, SECRET_FILE).hex()
     app.session_interface = _SessionInterface()
     app.extensions["alumni_graph_accounts"] = Accounts(data_dir)
     app.extensions["alumni_graph_audit"] = AuditLog(data_dir)
