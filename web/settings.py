@@ -6,7 +6,8 @@ itself, as text, in ``Config.web``), then :func:`apply` here, which checks
 each value against the type of its default and puts it in the Flask config.
 ``alumni-graph serve`` passes its ``Config``; so does ``create_app()`` called
 without arguments (a WSGI server). The defaults stay beside the code that uses
-them (``web.DEFAULTS``, ``web.auth.AUTH_DEFAULTS``, :data:`EXTRA` here); the
+them (``web.DEFAULTS``, ``web.auth.AUTH_DEFAULTS``, ``web.tracer.TRACER_DEFAULTS``,
+:data:`EXTRA` here); the
 README's configuration table lists them all (tests/test_config_cli.py checks).
 
 A bad value is one :class:`ConfigError` line naming the variable, the value
@@ -30,6 +31,8 @@ EXTRA = {
     "TRUST_PROXY": False,
     # The session cookie's signing key; None: generated once into the data directory.
     "SECRET_KEY": None,
+    # The address alumni open tracer links at; None: the address of the request.
+    "PUBLIC_URL": None,
 }
 
 #: Flask settings that are part of the app's security, never the operator's to change.
@@ -46,8 +49,9 @@ def defaults() -> dict:
     """Every operator setting with its default (name without the prefix)."""
     from web import DEFAULTS
     from web.auth import AUTH_DEFAULTS
+    from web.tracer import TRACER_DEFAULTS
 
-    every = {**DEFAULTS, **AUTH_DEFAULTS, **EXTRA}
+    every = {**DEFAULTS, **AUTH_DEFAULTS, **TRACER_DEFAULTS, **EXTRA}
     return {name: value for name, value in every.items() if name not in FIXED}
 
 
