@@ -17,7 +17,6 @@ contact details, tracer data), ``humas`` (partners, employers, visits),
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import os
@@ -29,8 +28,9 @@ from contextlib import closing
 from pathlib import Path
 
 from graph_service.errors import AlumniGraphError, NotFound, ParameterError
+from graph_service.schema import ROLES
+from graph_service.store import now_iso
 
-ROLES = ("admin", "bkk", "humas", "viewer")
 DB_FILE = "users.sqlite3"
 SECRET_FILE = "secret_key"
 AUDIT_KEY_FILE = "audit.key"
@@ -94,10 +94,6 @@ def verify_password(stored: str, password: str) -> bool:
 
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
 def secret(data_dir: Path | str, name: str, nbytes: int = 32) -> bytes:

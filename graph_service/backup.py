@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph_service.errors import BackupError
+from graph_service.store import now_iso
 
 FORMAT = "alumni-graph-backup"
 FORMAT_VERSION = 1
@@ -192,7 +193,7 @@ def backup(store, data_dir: Path, out: Path, *, force: bool = False) -> BackupRe
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "created": now_iso(),
         "app_version": app_version,
         "store_backend": store.backend,
         "store_version": version,

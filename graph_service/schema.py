@@ -178,3 +178,19 @@ def index_statements() -> list[str]:
         "CREATE TEXT INDEX employer_name_text IF NOT EXISTS FOR (n:Employer) ON (n.name)",
         "CREATE INDEX employer_name_normalized IF NOT EXISTS FOR (n:Employer) ON (n.name_normalized)",
     ]
+
+
+# -- vocabulary: declared once, used by loaders, queries, subject requests and web --
+
+#: ``Person.status``: what the tracer study learned an alumnus does. The loader
+#: accepts only these (plus aliases, ``loaders.kinds``); a subject correction too.
+TRACER_STATUSES = ("bekerja", "melanjutkan", "wirausaha", "mencari_kerja", "tidak_terdata")
+#: Statuses of an alumnus the tracer study reached (every one but ``tidak_terdata``).
+TRACED_STATUSES = TRACER_STATUSES[:4]
+#: Traced alumni absorbed by work, study or their own business.
+ABSORBED_STATUSES = ("bekerja", "melanjutkan", "wirausaha")
+#: Not reached by the tracer study; a missing status counts as this too.
+UNTRACED_STATUS = "tidak_terdata"
+
+#: Staff roles (users, route declarations in ``web.access``, the CLI).
+ROLES = ("admin", "bkk", "humas", "viewer")

@@ -26,7 +26,6 @@ audit log is append-only, and the deletion itself is recorded there.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import os
@@ -35,7 +34,8 @@ import shutil
 from pathlib import Path
 
 from graph_service.errors import NotFound, ParameterError
-from graph_service.schema import NODE_TYPES, REL_TYPES
+from graph_service.schema import NODE_TYPES, REL_TYPES, TRACER_STATUSES
+from graph_service.store import now_iso
 
 REDACTED = "[dihapus]"
 SOURCE = "subject-request"
@@ -48,14 +48,17 @@ XLSX_EXT = {".xlsx", ".xlsm"}
 JSONL_EXT = {".jsonl", ".ndjson", ".json"}
 UPLOADS = "uploads"
 
-#: Fields a correction may change, with their type.
+#: Fields a correction may change: the person's property, and the column of a
+#: ``siswa`` file whose parser and row checks a load applies to it (a correction
+#: validates exactly like a load: the same dates, phone repair, statuses).
 CORRECTABLE = {
-    "name": "text", "gender": "gender", "birth_date": "date", "entry_year": "year",
-    "graduation_year": "year", "status": "status", "phone": "phone", "email": "email",
-    "consent_contact": "bool", "consent_display": "bool", "consent_source": "text",
-    "consent_date": "date", "guardian_consent_ref": "text",
+    "name": "nama", "gender": "jenis_kelamin", "birth_date": "tanggal_lahir",
+    "entry_year": "tahun_masuk", "graduation_year": "tahun_lulus", "status": "status",
+    "phone": "no_hp", "email": "email", "consent_contact": "bersedia_dihubungi",
+    "consent_display": "boleh_ditampilkan", "consent_source": "sumber_persetujuan",
+    "consent_date": "tanggal_persetujuan", "guardian_consent_ref": "ref_persetujuan_wali",
 }
-STATUSES = ("bekerja", "melanjutkan", "wirausaha", "mencari_kerja", "tidak_terdata")
+STATUSES = TRACER_STATUSES  # graph_service.schema: the one list
 
 
 def check_nisn(nisn) -> str:
@@ -101,7 +104,7 @@ def export_subject(store, nisn: str, *, audit=None, data_dir: Path | str | None 
                  if p.name != "graph.json" and _mentions(p, values)]
     return {
         "format": FORMAT,
-        "exported_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "exported_at": now_iso(),
         "nisn": nisn,
         "person": node,
         "relationships": rels,
@@ -112,50 +115,23 @@ def export_subject(store, nisn: str, *, audit=None, data_dir: Path | str | None 
 
 # -- correction --------------------------------------------------------------------
 
-def _parse(kind: str, value):
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if kind == "bool":
-        if isinstance(value, bool):
-            return value
-        s = str(value).strip().lower()
-        if s in ("ya", "y", "yes", "true", "1"):
-            return True
-        if s in ("tidak", "n", "no", "false", "0"):
-            return False
-        raise ValueError("must be ya/tidak (true/false)")
+def _parse(field: str, value, person: dict):
+    """The stored value of ``field`` set to ``value`` (None removes it), by the
+    loader's rules for its ``siswa`` column, then the loader's checks of the
+    whole row (e.g. a graduation year before the entry year). Raises
+    ``loaders.kinds.Invalid``."""
+    # The loaders are above this package: imported when a correction is made.
+    from loaders.kinds import KINDS, Invalid, is_empty
+    from loaders.validate import check_row
+
     if isinstance(value, (dict, list)):
-        raise ValueError("must be a single value")
-    s = str(value).strip()
-    if kind == "year":
-        if not re.fullmatch(r"\d{4}", s) or not 1950 <= int(s) <= 2100:
-            raise ValueError("must be a year 1950-2100")
-        return int(s)
-    if kind == "date":
-        try:
-            return dt.date.fromisoformat(s).isoformat()
-        except ValueError:
-            raise ValueError("must be a date YYYY-MM-DD") from None
-    if kind == "gender":
-        if s.upper() not in ("L", "P"):
-            raise ValueError("must be L or P")
-        return s.upper()
-    if kind == "status":
-        if s not in STATUSES:
-            raise ValueError(f"must be one of {', '.join(STATUSES)}")
-        return s
-    if kind == "phone":
-        s = re.sub(r"[\s\-.()/]+", "", s)
-        if not re.fullmatch(r"\+?\d{8,15}", s):
-            raise ValueError("must be 8-15 digits")
-        return s
-    if kind == "email":
-        if len(s) > 254 or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s.]+", s):
-            raise ValueError("must be an email address")
-        return s
-    if len(s) > 200:
-        raise ValueError("at most 200 characters")
-    return s
+        raise Invalid("harus satu nilai", "must be a single value")
+    parsed = None if is_empty(value) else KINDS["siswa"].column(CORRECTABLE[field]).parse(value)
+    record = {col: person.get(prop) for prop, col in CORRECTABLE.items()}
+    record[CORRECTABLE[field]] = parsed
+    for _col, msg, msg_en in check_row("siswa", {c: v for c, v in record.items() if v is not None}):
+        raise Invalid(msg, msg_en)
+    return parsed
 
 
 def correct_subject(store, nisn: str, field: str, value) -> dict:
@@ -164,13 +140,14 @@ def correct_subject(store, nisn: str, field: str, value) -> dict:
     if field not in CORRECTABLE:
         raise ParameterError(f"field: must be one of {', '.join(CORRECTABLE)}",
                              [{"param": "field", "message": f"one of {', '.join(CORRECTABLE)}"}])
-    try:
-        parsed = _parse(CORRECTABLE[field], value)
-    except ValueError as exc:
-        raise ParameterError(f"value: {exc}", [{"param": "value", "message": str(exc)}]) from None
-    if field == "name" and parsed is None:
+    if field == "name" and (value is None or not str(value).strip()):
         raise ParameterError("value: a name cannot be removed", [{"param": "value", "message": "required"}])
-    _person(store, nisn)
+    person = _person(store, nisn)
+    try:
+        parsed = _parse(field, value, person)
+    except ValueError as exc:  # loaders.kinds.Invalid
+        msg_en, msg = getattr(exc, "msg_en", str(exc)), getattr(exc, "msg", str(exc))
+        raise ParameterError(f"value: {msg_en} / {msg}", [{"param": "value", "message": msg_en}]) from None
     counts = store.upsert_nodes("Person", [{"nisn": nisn, field: parsed}], source=SOURCE)
     return {"nisn": nisn, "field": field, "changed": counts.updated > 0}
 

@@ -27,6 +27,8 @@ from pathlib import Path
 
 from faker import Faker
 
+from graph_service.schema import TRACER_STATUSES, UNTRACED_STATUS
+
 __all__ = ["COLUMNS", "KINDS", "DEFAULT_TODAY", "generate_demo", "normalize_company_name"]
 
 DEFAULT_TODAY = dt.date(2026, 11, 1)
@@ -199,7 +201,7 @@ JABATAN_SENIOR = {
 JABATAN_GENERIC = ["Operator Produksi", "Sales", "Staf Admin", "Staf Gudang", "Driver", "Pramuniaga",
                    "Security", "Customer Service", "Kurir", "Helper", "Barista"]
 
-STATUS = ["bekerja", "melanjutkan", "wirausaha", "mencari_kerja", "tidak_terdata", ""]
+STATUS = [*TRACER_STATUSES, ""]  # "": the tracer study has no answer (an empty cell)
 STATUS_WEIGHTS = {  # by years since graduation bucket
     0: [42, 15, 3, 27, 7, 6],
     1: [60, 12, 6, 10, 6, 6],
@@ -756,7 +758,7 @@ def _gen_school(ctx: _Ctx, school) -> None:
                     p_phone, p_mail = 0.9, 0.7
                 else:
                     status = rng.choices(STATUS, weights=_status_weights(years_since))[0]
-                    known = status not in ("", "tidak_terdata")
+                    known = status not in ("", UNTRACED_STATUS)
                     consent = rng.random() < (0.47 if known else 0.08)
                     p_phone, p_mail = (0.85, 0.6) if known else (0.5, 0.3)
                 phone = _phone(rng, fk) if rng.random() < p_phone else ""

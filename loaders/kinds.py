@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from graph_service.schema import TRACER_STATUSES
 from loaders.values import (
     DateError, NumberError, PhoneError, canonical_phone, pad_digits, parse_date, parse_number,
 )
@@ -288,7 +289,7 @@ def email(value) -> str:
 
 # -- the contract ---------------------------------------------------------------
 
-STATUSES = ("bekerja", "melanjutkan", "wirausaha", "mencari_kerja", "tidak_terdata")
+STATUSES = TRACER_STATUSES  # graph_service.schema: the one list
 SCALES = ("mikro", "kecil", "menengah", "besar")
 #: How a job was obtained: the tracer form's answers add ``prakerin`` (the
 #: internship host hired them) and ``mandiri`` (their own effort).

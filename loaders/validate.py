@@ -210,3 +210,10 @@ def _row_checks(kind: str, rec: dict, bad: set) -> list[tuple[str, str, str]]:
     if kind == "dudi" and ok("kode") and not normalize_code(rec["kode"]):
         out.append(("kode", "kode DU/DI harus berisi huruf atau angka", "an employer code needs letters or digits"))
     return out
+
+
+def check_row(kind: str, rec: dict) -> list[tuple[str, str, str]]:
+    """The checks of one whole, parsed row (columns of ``kind`` -> values):
+    ``(column, message, message_en)`` for each problem. Also used by subject
+    corrections (graph_service.subject), which must validate like a load."""
+    return _row_checks(kind, rec, set())

@@ -35,15 +35,18 @@ import datetime as dt
 import statistics
 
 from graph_service.errors import NotFound, ParameterError
+from graph_service.schema import (
+    ABSORBED_STATUSES, TRACED_STATUSES, TRACER_STATUSES, UNTRACED_STATUS, node_id,
+)
 from queries.framework import Param, is_neo4j, read_cypher
 from queries.rules import consented
 
 #: Tracer-study statuses that count as traced (status known).
-TRACED = ("bekerja", "melanjutkan", "wirausaha", "mencari_kerja")
+TRACED = TRACED_STATUSES  # graph_service.schema: the one vocabulary
 #: Traced statuses that count as absorbed (working, studying or self-employed).
-ABSORBED = ("bekerja", "melanjutkan", "wirausaha")
-UNTRACED = "tidak_terdata"
-STATUSES = TRACED + (UNTRACED,)
+ABSORBED = ABSORBED_STATUSES
+UNTRACED = UNTRACED_STATUS
+STATUSES = TRACER_STATUSES
 
 NPSN_PARAM = Param("npsn", "str", pattern=r"\d{8}", pattern_help="must be 8 digits / harus 8 digit",
                    help="hanya sekolah ini (NPSN) / only this school (NPSN)")
@@ -127,16 +130,37 @@ def check_range(low_name: str, low, high_name: str, high) -> None:
 
 # -- existence checks, the same on both stores --------------------------------------
 
-def require_scope(store, params: dict) -> None:
+def check_scope(exists, npsn: str | None, program: str | None) -> None:
     """NotFound (naming the parameter, never its value) for a missing school
-    ``npsn`` or a programme ``program`` missing at that school."""
-    npsn, program = params.get("npsn"), params.get("program")
-    if npsn is not None and store.get_node("School", (npsn,)) is None:
+    ``npsn`` or a programme ``program`` missing at that school; ``exists(label,
+    key)`` says whether a node is there. The one "not found" rule of the
+    school-scoped queries: :func:`require_scope` (a store) and
+    :func:`require_scope_in` (a networkx graph) use it."""
+    if npsn is not None and not exists("School", (npsn,)):
         raise NotFound("npsn: no school with this NPSN / npsn: sekolah tidak ditemukan",
                        [{"param": "npsn", "message": "no such school"}])
-    if npsn is not None and program is not None and store.get_node("Program", (npsn, program)) is None:
+    if npsn is not None and program is not None and not exists("Program", (npsn, program)):
         raise NotFound("program: no such programme at this school / program tidak ditemukan",
                        [{"param": "program", "message": "no such programme at this school"}])
+
+
+def require_scope(store, params: dict) -> None:
+    """:func:`check_scope` on a store, for ``params["npsn"]`` and ``params["program"]``."""
+    check_scope(lambda label, key: store.get_node(label, key) is not None,
+                params.get("npsn"), params.get("program"))
+
+
+def require_scope_in(G, npsn: str | None, program: str | None) -> None:
+    """:func:`check_scope` on the embedded store's graph (the networkx twins).
+
+    >>> import networkx as nx
+    >>> require_scope_in(nx.MultiDiGraph([("School:20300001", "Program:20300001/TKR")]), "20300001", "TKR")
+    >>> require_scope_in(nx.MultiDiGraph(), "20300001", None)
+    Traceback (most recent call last):
+    ...
+    graph_service.errors.NotFound: npsn: no school with this NPSN / npsn: sekolah tidak ditemukan
+    """
+    check_scope(lambda label, key: node_id(label, key) in G, npsn, program)
 
 
 def in_scope(person: dict, npsn: str | None, program: str | None) -> bool:

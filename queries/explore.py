@@ -40,7 +40,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from graph_service.errors import NotFound, ParameterError
-from graph_service.schema import NODE_TYPES, PROVENANCE, REL_TYPES, node_id, node_type
+from graph_service.schema import (
+    NODE_TYPES, PROVENANCE, REL_TYPES, TRACED_STATUSES, node_id, node_type,
+)
 from graph_service.store import rel_edge_key
 
 HERE = Path(__file__).resolve().parent
@@ -59,8 +61,6 @@ EDGE_FIELDS = ("start", "end", "title", "aligned", "kinds", "date", "kind")
 CONTACT_FIELDS = ("phone", "email")
 #: Search matches a key by prefix on this property (Program: its code alone).
 SEARCH_KEY = {"Person": "nisn", "Employer": "code", "School": "npsn", "Program": "code"}
-#: Person.status values that mean "we do not know what this alumnus does".
-UNTRACED_STATUS = ("", "tidak_terdata", "unknown", "tidak_diketahui")
 #: Node types in drawing order (ties in a neighbourhood are broken by this).
 TYPE_ORDER = {"School": 0, "Program": 1, "Employer": 2, "Person": 3}
 MAX_DEPTH = 3
@@ -572,7 +572,7 @@ def displayable(store, npsn: str, people: list[dict], as_of: str | None = None) 
 
 def overview(store, npsn: str | None = None, as_of: str | None = None) -> dict:
     """The home page's numbers for one school (or all): alumni (traced: with a
-    known status), students, active partners and internships running in the
+    status other than tidak_terdata, the tracer summary's rule), students, active partners and internships running in the
     year of ``as_of``. (The number of prospects is the length of the
     ``prospective_partners`` answer, so the two pages always agree.)"""
     as_of = as_of or dt.date.today().isoformat()
@@ -586,7 +586,7 @@ def overview(store, npsn: str | None = None, as_of: str | None = None) -> dict:
     if _is_cypher(store):
         row = store.read(_cypher("overview"), {
             "npsn": npsn, "as_of": as_of, "year_start": year_start, "year_end": year_end,
-            "untraced": list(UNTRACED_STATUS),
+            "traced": list(TRACED_STATUSES),
         })[0]
         counts = dict(row)
     else:
@@ -611,8 +611,7 @@ def overview(store, npsn: str | None = None, as_of: str | None = None) -> dict:
                 interns += 1
         counts = {
             "alumni": len(alumni),
-            "alumni_traced": sum(1 for a in alumni if a.get("status") is not None
-                                 and a["status"] not in UNTRACED_STATUS),
+            "alumni_traced": sum(1 for a in alumni if a.get("status") in TRACED_STATUSES),
             "students": len(people) - len(alumni),
             "active_partners": len(partners),
             "internships_this_year": interns,

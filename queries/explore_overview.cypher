@@ -5,8 +5,8 @@ CALL () {
   MATCH (p:Person)
   WHERE $npsn IS NULL OR p.school_npsn = $npsn
   RETURN count(CASE WHEN p.graduation_year IS NOT NULL THEN 1 END) AS alumni,
-         count(CASE WHEN p.graduation_year IS NOT NULL AND p.status IS NOT NULL
-                     AND NOT p.status IN $untraced THEN 1 END) AS alumni_traced,
+         count(CASE WHEN p.graduation_year IS NOT NULL AND p.status IN $traced
+                    THEN 1 END) AS alumni_traced,
          count(CASE WHEN p.graduation_year IS NULL THEN 1 END) AS students
 }
 CALL () {

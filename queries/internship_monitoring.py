@@ -43,10 +43,9 @@ they score. The rules, as implemented here and in ``internship_hosts.cypher``:
 """
 from __future__ import annotations
 
-from graph_service.errors import NotFound
 from queries.analytics import (
     NPSN_PARAM, PROGRAM_PARAM, add_months, as_of_param, in_scope, last_cohort, person_nodes, rate,
-    require_scope, years_before,
+    require_scope, require_scope_in, years_before,
 )
 from queries.framework import Param, Query, is_neo4j, read_cypher
 from queries.rules import consented, partnership_is_active
@@ -95,15 +94,6 @@ HOST_PARAMS = (
 )
 
 
-def _check_scope(G, npsn, program):
-    if npsn is not None and f"School:{npsn}" not in G:
-        raise NotFound("npsn: no school with this NPSN / npsn: sekolah tidak ditemukan",
-                       [{"param": "npsn", "message": "no such school"}])
-    if npsn is not None and program is not None and f"Program:{npsn}/{program}" not in G:
-        raise NotFound("program: no such programme at this school / program tidak ditemukan",
-                       [{"param": "program", "message": "no such programme at this school"}])
-
-
 # -- internship_monitoring ---------------------------------------------------------
 
 def internship_monitoring(G, *, as_of: str, npsn: str | None = None, program: str | None = None,
@@ -125,7 +115,7 @@ def internship_monitoring(G, *, as_of: str, npsn: str | None = None, program: st
     >>> [(r["supervisor"], r["under_monitored"]) for r in rows]  # doctest: +SKIP
     [('Bu Rina', 1), ('Pak Budi <i>', 1), (None, 1)]
     """
-    _check_scope(G, npsn, program)
+    require_scope_in(G, npsn, program)
     window_start = years_before(as_of, years)
     groups: dict[tuple, dict] = {}
     for pid, person in person_nodes(G, npsn):
@@ -231,7 +221,7 @@ def internship_hosts(G, *, as_of: str, npsn: str | None = None, program: str | N
     >>> rows[0]["code"], rows[0]["never_hired"], rows[0]["low_score"]  # doctest: +SKIP
     ('E07', True, True)
     """
-    _check_scope(G, npsn, program)
+    require_scope_in(G, npsn, program)
     window_start = years_before(as_of, years)
     cohort = last_cohort(as_of)
     hosts: dict[str, dict] = {}

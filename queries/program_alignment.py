@@ -31,9 +31,8 @@ partners. The rules, as implemented here and in ``program_alignment.cypher``:
 """
 from __future__ import annotations
 
-from graph_service.errors import NotFound
 from queries.analytics import (
-    NPSN_PARAM, PROGRAM_PARAM, as_of_param, last_cohort, person_nodes, require_scope,
+    NPSN_PARAM, PROGRAM_PARAM, as_of_param, last_cohort, person_nodes, require_scope, require_scope_in,
     years_before,
 )
 from queries.framework import Param, Query, is_neo4j, read_cypher
@@ -97,12 +96,7 @@ def program_alignment(G, *, as_of: str, npsn: str | None = None, program: str | 
     >>> [g["sector"] for g in rows[2]["gaps_no_partner"]]  # doctest: +SKIP
     ['G', 'I']
     """
-    if npsn is not None and f"School:{npsn}" not in G:
-        raise NotFound("npsn: no school with this NPSN / npsn: sekolah tidak ditemukan",
-                       [{"param": "npsn", "message": "no such school"}])
-    if npsn is not None and program is not None and f"Program:{npsn}/{program}" not in G:
-        raise NotFound("program: no such programme at this school / program tidak ditemukan",
-                       [{"param": "program", "message": "no such programme at this school"}])
+    require_scope_in(G, npsn, program)
     w = _window(as_of, years)
     # The alumni's sections in the window, per (school, programme).
     alumni: dict[tuple, dict] = {}

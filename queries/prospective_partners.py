@@ -37,9 +37,9 @@ implemented here and in ``prospective_partners.cypher``:
 """
 from __future__ import annotations
 
-from queries.analytics import person_nodes
+from queries.analytics import person_nodes, require_scope, require_scope_in
 from queries.framework import (
-    Param, Query, is_neo4j, merge_weights, read_cypher, require_node, today,
+    Param, Query, is_neo4j, merge_weights, read_cypher, today,
 )
 from queries.rules import (
     consented,
@@ -119,18 +119,11 @@ def prospective_partners(G, *, npsn: str, as_of: str, program: str | None = None
     >>> rows[0]["code"], rows[0]["category"], rows[0]["score"]  # doctest: +SKIP
     ('E01', 'alumni_employer', 14)
     """
-    from graph_service.errors import NotFound
-
+    require_scope_in(G, npsn, program)
     school_id = f"School:{npsn}"
-    if school_id not in G:
-        raise NotFound("npsn: no school with this NPSN / npsn: sekolah tidak ditemukan",
-                       [{"param": "npsn", "message": "no such school"}])
     programs = {
         v: G.nodes[v] for _, v, t in G.out_edges(school_id, data="type") if t == "HAS_PROGRAM"
     }
-    if program is not None and f"Program:{npsn}/{program}" not in G:
-        raise NotFound("program: no such programme at this school / program tidak ditemukan",
-                       [{"param": "program", "message": "no such programme at this school"}])
     w = merge_weights(WEIGHTS, weights)
 
     # Sectors of the school's programmes (or of the chosen one).
@@ -254,10 +247,7 @@ def run(store, params: dict, weights: dict | None = None) -> tuple[list[dict], d
     """Dispatch: Cypher on Neo4j, the networkx twin elsewhere."""
     if not is_neo4j(store):
         return prospective_partners(store.graph(), weights=weights, **params), {}
-    require_node(store, "School", (params["npsn"],), "npsn", "school")
-    if params["program"] is not None:
-        require_node(store, "Program", (params["npsn"], params["program"]), "program",
-                     "programme at this school")
+    require_scope(store, params)
     rows = read_cypher(store, "prospective_partners", cypher_params(params, weights))
     return finish(rows, params["limit"]), {}
 

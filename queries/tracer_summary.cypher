@@ -2,7 +2,8 @@
 // queries/tracer_summary.py). Python's shared finish() builds the programme x
 // year grid, the rates, the medians, the order and the totals.
 // Parameters: $npsn (or null), $program (or null), $as_of 'YYYY-MM-DD',
-// $last_cohort (latest graduation year graduated by $as_of).
+// $last_cohort (latest graduation year graduated by $as_of), $traced (the traced
+// statuses, graph_service.schema.TRACED_STATUSES).
 
 // The programmes of the selected schools.
 CALL () {
@@ -37,8 +38,7 @@ CALL () {
        sum(CASE WHEN p.status = 'melanjutkan' THEN 1 ELSE 0 END) AS melanjutkan,
        sum(CASE WHEN p.status = 'wirausaha' THEN 1 ELSE 0 END) AS wirausaha,
        sum(CASE WHEN p.status = 'mencari_kerja' THEN 1 ELSE 0 END) AS mencari_kerja,
-       sum(CASE WHEN p.status IN ['bekerja', 'melanjutkan', 'wirausaha', 'mencari_kerja']
-                THEN 0 ELSE 1 END) AS tidak_terdata,
+       sum(CASE WHEN p.status IN $traced THEN 0 ELSE 1 END) AS tidak_terdata,
        sum(employed) AS employed, sum(aligned) AS aligned,
        collect(wait) AS waits
   RETURN collect({school_npsn: school_npsn, program: program, graduation_year: graduation_year,

@@ -34,10 +34,9 @@ Contact details and names never appear: the rows are counts.
 """
 from __future__ import annotations
 
-from graph_service.errors import NotFound
 from queries.analytics import (
     ABSORBED, NPSN_PARAM, PROGRAM_PARAM, TRACED, UNTRACED, as_of_param, check_range, in_scope,
-    last_cohort, median, person_nodes, rate, require_scope, waiting_months,
+    last_cohort, median, person_nodes, rate, require_scope, require_scope_in, waiting_months,
 )
 from queries.framework import Param, Query, is_neo4j, read_cypher
 from queries.rules import job_is_current, started
@@ -109,12 +108,7 @@ def tracer_summary(G, *, as_of: str, npsn: str | None = None, program: str | Non
     >>> rows[0]["program"], rows[0]["graduation_year"], rows[0]["traced_rate"]  # doctest: +SKIP
     ('AKL', 2010, None)
     """
-    if npsn is not None and f"School:{npsn}" not in G:
-        raise NotFound("npsn: no school with this NPSN / npsn: sekolah tidak ditemukan",
-                       [{"param": "npsn", "message": "no such school"}])
-    if npsn is not None and program is not None and f"Program:{npsn}/{program}" not in G:
-        raise NotFound("program: no such programme at this school / program tidak ditemukan",
-                       [{"param": "program", "message": "no such programme at this school"}])
+    require_scope_in(G, npsn, program)
     programs = []
     for sid, school in G.nodes(data=True):
         if school.get("label") != "School" or (npsn is not None and school.get("npsn") != npsn):
@@ -218,7 +212,7 @@ def run(store, params: dict, weights: dict | None = None) -> tuple[list[dict], d
     require_scope(store, params)
     [found] = read_cypher(store, "tracer_summary", {
         "npsn": params["npsn"], "program": params["program"], "as_of": params["as_of"],
-        "last_cohort": last_cohort(params["as_of"]),
+        "last_cohort": last_cohort(params["as_of"]), "traced": list(TRACED),
     })
     return finish(found["programs"], found["groups"], as_of=params["as_of"],
                   year_from=params["year_from"], year_to=params["year_to"])

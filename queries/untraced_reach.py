@@ -32,10 +32,9 @@ as implemented here and in ``untraced_reach.cypher``:
 """
 from __future__ import annotations
 
-from graph_service.errors import NotFound
 from queries.analytics import (
     NPSN_PARAM, PROGRAM_PARAM, TRACED, as_of_param, in_scope, last_cohort, person_nodes,
-    require_scope,
+    require_scope, require_scope_in,
 )
 from queries.framework import Param, Query, is_neo4j, read_cypher
 from queries.rules import consented
@@ -95,12 +94,7 @@ def untraced_reach(G, *, as_of: str, npsn: str | None = None, program: str | Non
     >>> rows[0]["name"], [r["ties"] for r in rows[0]["reachers"]][:1]  # doctest: +SKIP
     (None, [['coworker', 'classmate']])
     """
-    if npsn is not None and f"School:{npsn}" not in G:
-        raise NotFound("npsn: no school with this NPSN / npsn: sekolah tidak ditemukan",
-                       [{"param": "npsn", "message": "no such school"}])
-    if npsn is not None and program is not None and f"Program:{npsn}/{program}" not in G:
-        raise NotFound("program: no such programme at this school / program tidak ditemukan",
-                       [{"param": "program", "message": "no such programme at this school"}])
+    require_scope_in(G, npsn, program)
     cohort = last_cohort(as_of)
 
     def alumnus(p):

@@ -141,7 +141,8 @@ def test_subject_export(app, client):
 
 def test_subject_correct(app, client, web_store):
     body = ok_json(client.post(f"/api/v1/subject/{ANI}/correct", json={"field": "phone", "value": "0899-1111-2222"}))
-    assert body["result"]["changed"] and web_store.get_node("Person", (ANI,))["phone"] == "089911112222"
+    # validated and stored like a load (phonenumbers, E.164)
+    assert body["result"]["changed"] and web_store.get_node("Person", (ANI,))["phone"] == "+6289911112222"
     ok_json(client.post(f"/api/v1/subject/{ANI}/correct", json={"field": "email", "value": ""}))
     assert "email" not in web_store.get_node("Person", (ANI,))
     bad = ok_json(client.post(f"/api/v1/subject/{ANI}/correct", json={"field": "nisn", "value": "1"}), 400)
@@ -150,6 +151,31 @@ def test_subject_correct(app, client, web_store):
                               json={"field": "birth_date", "value": "kemarin"}), 400)
     assert bad["errors"][0]["param"] == "value"
     assert "subject_correct" in {e["action"] for e in audit_entries(app, nisn=ANI)}
+
+
+@pytest.mark.parametrize("field, value, stored", [
+    ("birth_date", "06/05/2004", "2004-05-06"),     # day first, as a load reads it
+    ("birth_date", "6 Mei 2004", "2004-05-06"),
+    ("status", "kerja", "bekerja"),                 # the loader's alias
+    ("consent_display", "Tidak", False),
+    ("graduation_year", "2023", 2023),
+])
+def test_subject_correct_reads_values_like_a_load(client, web_store, field, value, stored):
+    ok_json(client.post(f"/api/v1/subject/{ANI}/correct", json={"field": field, "value": value}))
+    assert web_store.get_node("Person", (ANI,))[field] == stored
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("graduation_year", "2010", "graduation year) is before tahun_masuk"),  # entered 2019 (fixture)
+    ("birth_date", "2020-01-01", "cannot be after tahun_masuk"),
+    ("status", "kuliah di luar negeri", "tidak_terdata"),                   # lists the statuses
+    ("phone", "12", "phone"),
+])
+def test_subject_correct_refuses_what_a_load_refuses(client, web_store, field, value, message):
+    before = web_store.get_node("Person", (ANI,))
+    bad = ok_json(client.post(f"/api/v1/subject/{ANI}/correct", json={"field": field, "value": value}), 400)
+    assert bad["errors"][0]["param"] == "value" and message in bad["error"], bad["error"]
+    assert web_store.get_node("Person", (ANI,)) == before
 
 
 def _seed_data_dir(data_dir, store, values):

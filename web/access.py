@@ -24,7 +24,8 @@ from functools import wraps
 from flask import current_app, g
 from werkzeug.exceptions import Forbidden, Unauthorized
 
-ROLES = ("admin", "bkk", "humas", "viewer")
+from graph_service.schema import ROLES
+
 #: Every role, for routes any logged-in user may use.
 ANY_ROLE = ROLES
 CONTACT_POLICIES = ("hidden", "masked", "full")
