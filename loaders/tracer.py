@@ -394,6 +394,29 @@ class Tracer:
                                  [{"param": "reason", "message": "required"}])
         return self._review(response_id, "ditolak", by, reason=reason[:500])
 
+    def preview(self, store, response_id: int, *, employer_code: str | None = None) -> list[dict]:
+        """What approving would do, from the loader's own dry run (the same
+        validation and per-field change report as a file import): per kind,
+        the row, created/updated/unchanged, the changes old -> new, new
+        employers and problems. Writes nothing."""
+        from loaders.load import load_rows
+
+        resp = self.get_response(response_id)
+        person = store.get_node("Person", (resp["nisn"],))
+        if person is None:
+            return []
+        source = f"tracer:{resp['round_id']}"
+        out = []
+        for kind, row in loader_rows(person, resp["answers"], resp["submitted_at"][:10], source,
+                                     employer_code=employer_code):
+            fr = load_rows(store, kind, [row], source=source, dry_run=True).files[0].as_dict()
+            out.append({"kind": kind, "row": row, "ok": fr["status"] in ("loaded", "partial"),
+                        "created": fr["created"], "updated": fr["updated"], "unchanged": fr["unchanged"],
+                        "changes": fr["changes"],
+                        "consent_changes": fr["consent_changes"], "new_employers": fr["new_employers"],
+                        "problems": fr["problems"]})
+        return out
+
     def approve(self, store, response_id: int, by: str, *, employer_code: str | None = None) -> dict:
         """Write an answer to the graph through the loader (source
         ``tracer:<round>``); nothing is written unless every row is valid.

@@ -260,6 +260,11 @@ def test_approve_writes_through_the_loader_and_reaches_every_answer(app, web_sto
     resp = tr.responses()[0]
     review = c.get(f"/tracer/jawaban/{resp['id']}").get_data(as_text=True)
     assert 'value="E-005"' in review  # the loader's employer resolution found it
+    # What approval would write, from the loader's own dry run (field by field).
+    writes = c.get(f"/tracer/jawaban/{resp['id']}.json").get_json()["writes"]
+    person_changes = [f for ch in writes[0]["changes"] for f in ch["fields"]]
+    assert {"field": "status", "column": "status", "old": "melanjutkan", "new": "bekerja"} in person_changes
+    assert writes[1]["kind"] == "pekerjaan" and writes[1]["created"] == 1 and writes[1]["ok"]
     assert web_store.get_node("Person", (EKO,))["consent_contact"] is False  # nothing yet
     r = c.post(f"/tracer/jawaban/{resp['id']}/setujui", data={"employer_code": "E-005"})
     assert r.status_code == 303

@@ -111,6 +111,10 @@ def test_alumnus_answers_on_a_phone_and_bkk_approves(browser, live):
         _start_round(bkk, live, "2023", "TKJ")
         _shot(bkk, live, "kirim", full=True)
         link = _link_of(bkk, "Eko Saputra")
+        round_url = bkk.url.rsplit("/kirim", 1)[0]
+        bkk.goto(round_url + "/slip")
+        assert bkk.locator(".slip img").count() == 1 and "Eko" in bkk.inner_text(".slip")
+        _shot(bkk, live, "slip")
         assert re.fullmatch(re.escape(live["url"]) + r"/t/[A-Za-z0-9_-]{43}", link)
         before = _tracer_row(bkk, live, "TKJ", 2023)
         assert "Eko" not in _partner_text(admin, live)
@@ -131,6 +135,9 @@ def test_alumnus_answers_on_a_phone_and_bkk_approves(browser, live):
         bkk.click("#rounds-table tbody tr:first-child a")
         bkk.wait_for_load_state("load")
         _shot(bkk, live, "dashboard", full=True)
+        bkk.set_viewport_size(PHONE)
+        _shot(bkk, live, "dashboard-390", full=True)
+        bkk.set_viewport_size(LAPTOP)
         with bkk.expect_navigation():
             bkk.click("#queue-table a")
         assert bkk.locator("#cmp-activity.changed").count() == 1

@@ -643,8 +643,8 @@ def _review_data(response_id: int) -> dict:
     suggestions = core.employer_suggestions(store, a.get("employer") or "", a.get("employer_city")) \
         if a.get("employer") else []
     default_code = suggestions[0]["code"] if suggestions and suggestions[0]["exact"] else None
-    rows_to_write = core.loader_rows(person, a, resp["submitted_at"][:10], f"tracer:{resp['round_id']}",
-                                     employer_code=default_code) if person else []
+    rows_to_write = tr.preview(store, response_id, employer_code=default_code) \
+        if resp["status"] == "menunggu" else []
     return {"response": resp, "person": person, "rows": rows, "answers": a, "answer_only": ANSWER_ONLY,
             "default_code": default_code,
             "jobs": jobs, "suggestions": suggestions, "writes": rows_to_write,
@@ -673,7 +673,7 @@ def review_json(response_id: int):
     return _json(response={k: r[k] for k in ("id", "round_id", "nisn", "submitted_at", "status", "answers",
                                              "employer_code", "reviewed_by", "reviewed_at", "reason")},
                  compare=d["rows"], suggestions=d["suggestions"],
-                 writes=[{"kind": k, "row": row} for k, row in d["writes"]])
+                 writes=d["writes"])
 
 
 @bp.post("/tracer/jawaban/<int:response_id>/setujui")

@@ -257,6 +257,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "tr_kbli_S": ('Jasa lainnya (salon, reparasi, organisasi)', 'Other services (salons, repairs, organisations)'),
     "tr_kbli_T": ('Rumah tangga sebagai pemberi kerja', 'Households as employers'),
     "tr_kbli_U": ('Badan internasional', 'International organisations'),
+    "tr_kind_siswa": ("Data alumni", "Alumnus record"),
+    "tr_kind_pekerjaan": ("Pekerjaan", "Job"),
+    "tr_write_new": ("baru", "new"),
+    "tr_write_same": ("tidak ada yang berubah", "nothing changes"),
+    "tr_write_new_employer": ("DU/DI baru dibuat (belum terverifikasi): {name} ({code})",
+                              "A new employer is created (unverified): {name} ({code})"),
 }
 
 
