@@ -28,47 +28,38 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DEMO_TODAY = "2026-11-01"  # the demo generator's default "today"
+from bench.cases import DEMO_TODAY, demo_index, referral_pair  # noqa: E402 (after the path)
+
 SCAN_OPERATORS = ("NodeByLabelScan", "AllNodesScan", "DirectedRelationshipTypeScan",
                   "UndirectedRelationshipTypeScan")
 
 
 def parameter_sets(G, seed: int = 2026) -> dict[str, list[dict]]:
-    """Fixed, seeded parameter sets per benchmark line."""
+    """Fixed, seeded parameter sets per benchmark line (bench/cases.py, the
+    sampler the demo parity tests use too)."""
     rng = random.Random(seed)
-    nodes = dict(G.nodes(data=True))
-    npsn = sorted(a["npsn"] for a in nodes.values() if a["label"] == "School")[0]
-    programs = sorted(a["code"] for a in nodes.values() if a["label"] == "Program")
-    people = sorted((a for a in nodes.values() if a["label"] == "Person"), key=lambda a: a["nisn"])
-    employers = sorted(a["code"] for a in nodes.values() if a["label"] == "Employer")
-    jobs_by_program: dict[str, list[str]] = {}
-    for u, v, t in G.edges(data="type"):
-        if t == "WORKS_AT":
-            jobs_by_program.setdefault(nodes[u].get("program_code"), []).append(nodes[v]["code"])
+    ix = demo_index(G)
+    npsn = ix.schools[0]
 
     prospects = []
     for as_of in (DEMO_TODAY, "2026-01-15", "2025-07-01", "2024-07-01"):
         prospects.append({"npsn": npsn, "as_of": as_of})
-        for program in rng.sample(programs, 4):
+        for program in rng.sample(ix.programs, 4):
             prospects.append({"npsn": npsn, "as_of": as_of, "program": program})
 
     def referrals(max_hops: int) -> list[dict]:
         out = []
         for i in range(20):
-            person = rng.choice(people)
-            pool = employers if i % 3 == 2 else sorted(
-                jobs_by_program.get(person.get("program_code"), employers))
-            out.append({"nisn": person["nisn"], "employer": rng.choice(pool),
-                        "max_hops": max_hops, "as_of": DEMO_TODAY})
+            nisn, employer = referral_pair(rng, ix, i)
+            out.append({"nisn": nisn, "employer": employer, "max_hops": max_hops, "as_of": DEMO_TODAY})
         return out
 
-    busiest = sorted(employers, key=lambda c: (-G.degree(f"Employer:{c}"), c))
     return {
         "prospective_partners": prospects,
         "referral_paths (max_hops=3)": referrals(3),
         "referral_paths (max_hops=5)": referrals(5),
         "alumni_at_employer": [{"employer": c, "as_of": DEMO_TODAY}
-                               for c in busiest[:10] + rng.sample(employers, 10)],
+                               for c in ix.busiest[:10] + rng.sample(ix.employers, 10)],
     }
 
 

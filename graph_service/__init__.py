@@ -12,7 +12,8 @@ from graph_service.errors import (
     SchemaError,
     StoreUnavailable,
 )
-from graph_service.store import Store, WriteCounts, open_store
+from graph_service.factory import open_store
+from graph_service.store import Store, WriteCounts
 
 __all__ = [
     "AlumniGraphError",

@@ -47,7 +47,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph_service.errors import AlumniGraphError
+from graph_service.errors import ExportError
 from graph_service.schema import NODE_TYPES, PROVENANCE, REL_TYPES
 from graph_service.store import Store
 
@@ -67,10 +67,6 @@ PROPERTY_TYPES: dict[tuple[str, str], str] = {
 }
 ARRAY_DELIMITER = ";"
 ARGS_FILE = "neo4j-admin-import.args"
-
-
-class ExportError(AlumniGraphError):
-    """A value cannot be written for the importer (messages name the property, never the value)."""
 
 
 @dataclass

@@ -20,7 +20,7 @@ import click
 
 from graph_service.config import Config
 from graph_service.errors import AlumniGraphError
-from graph_service.store import open_store
+from graph_service.factory import open_store
 
 log = logging.getLogger("alumni_graph")
 

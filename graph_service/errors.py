@@ -63,3 +63,8 @@ class BackupError(AlumniGraphError):
     non-empty target); the message says why in one line."""
 
     status = 400
+
+
+class ExportError(AlumniGraphError):
+    """A value cannot be written for ``neo4j-admin database import`` (the
+    message names the property, never the value)."""

@@ -1,4 +1,5 @@
-"""The store interface, shared write-row helpers, and ``open_store``.
+"""The store interface and shared write-row helpers (``open_store`` is in
+``graph_service.factory``; imported here too for older callers).
 
 Two implementations: :class:`graph_service.embedded.EmbeddedStore` (networkx,
 persisted to a JSON file; the default) and
@@ -259,27 +260,17 @@ def strip_provenance(props: dict, keep: bool) -> dict:
     return {k: v for k, v in props.items() if k not in ("source", "loaded_at")}
 
 
-def open_store(config) -> Store:
-    """Open the store the configuration names. Raises StoreUnavailable with a
-    one-line reason when it cannot be reached."""
-    if config.backend == "neo4j":
-        from graph_service.neo4j_store import Neo4jStore
-
-        return Neo4jStore(
-            config.neo4j_uri,
-            user=config.neo4j_user,
-            password=config.neo4j_password,
-            database=config.neo4j_database,
-            batch_size=config.batch_size,
-        )
-    from graph_service.embedded import EmbeddedStore
-
-    return EmbeddedStore(config.data_dir, batch_size=config.batch_size)
-
-
 __all__ = [
     "NodeRow", "Store", "WriteCounts", "batched", "canonical_dump", "check_rel_endpoints",
     "check_rel_row",
-    "node_type", "now_iso", "open_store", "rel_edge_key", "rel_type", "split_node_row",
+    "node_type", "now_iso", "rel_edge_key", "rel_type", "split_node_row",
     "strip_provenance",
 ]
+
+
+def __getattr__(name):  # ``from graph_service.store import open_store`` still works
+    if name == "open_store":
+        from graph_service.factory import open_store
+
+        return open_store
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,7 +12,7 @@ import yaml
 
 from graph_service.config import Config
 from graph_service.errors import ConfigError, StoreUnavailable
-from graph_service.store import open_store
+from graph_service.factory import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -264,3 +264,28 @@ def test_a_minor_without_guardian_consent_is_hidden(graph_store):
     assert explore.search(graph_store, ani, 5, names=later)[0]["name"] == fx.PEOPLE[ani][0]
     graph_store.upsert_nodes("Person", [{"nisn": ani, "guardian_consent_ref": "SPW/1"}], source="t")
     assert explore.search(graph_store, ani, 5, names=HUMAS)[0]["name"] == fx.PEOPLE[ani][0]
+
+
+def test_networkx_private_force_layout_is_still_the_one_spring_layout_uses():
+    """explore.layout calls networkx's private ``_fruchterman_reingold`` (the
+    dense force layout behind ``spring_layout``; the public function switches
+    to a scipy-only variant at 500 nodes, the drawing cap). networkx is pinned
+    below its next minor version in pyproject.toml; when raising the pin, this
+    test says whether the private function is still there and still the one
+    ``spring_layout`` runs. If it fails: change explore.layout, not this test."""
+    import inspect
+
+    import networkx as nx
+    import numpy as np
+    from networkx.drawing import layout as nx_layout
+
+    assert hasattr(nx_layout, "_fruchterman_reingold"), (
+        f"networkx {nx.__version__} has no _fruchterman_reingold: explore.layout must change")
+    params = list(inspect.signature(nx_layout._fruchterman_reingold).parameters)
+    assert params[0] == "A" and {"iterations", "seed"} <= set(params), params
+    G = nx.path_graph(6)
+    pos = nx_layout._fruchterman_reingold(nx.to_numpy_array(G, weight=None), iterations=50,
+                                          seed=np.random.RandomState(7))
+    extra = {"method": "force"} if "method" in inspect.signature(nx.spring_layout).parameters else {}
+    public = nx.spring_layout(G, iterations=50, seed=np.random.RandomState(7), **extra)
+    assert np.allclose(nx.rescale_layout(pos), np.array([public[n] for n in G]))

@@ -10,9 +10,8 @@ import random
 import pytest
 
 import queries_support as qs
+from bench.cases import DEMO_TODAY, demo_index, referral_pair
 from queries import run_query
-
-DEMO_TODAY = "2026-11-01"  # loaders.demo.DEFAULT_TODAY: the demo's "today"
 
 
 @pytest.fixture(scope="module")
@@ -34,44 +33,31 @@ def demo(tmp_path_factory, neo4j_server):
 
 
 def sample_cases(G, n_referrals: int = 14, seed: int = 7) -> list[tuple[str, dict]]:
-    """A fixed, deterministic set of parameter cases for a demo graph (also
-    used by bench/query_latency.py). Referral targets are mostly employers
-    where an alumnus of the person's programme works (paths exist), some are
-    random (no path: the hint)."""
+    """A fixed, deterministic set of parameter cases for a demo graph, drawn
+    with the benchmarks' sampler (bench/cases.py). Referral targets are mostly
+    employers where an alumnus of the person's programme works (paths exist),
+    some are random (no path: the hint)."""
     rng = random.Random(seed)
-    nodes = dict(G.nodes(data=True))
-    schools = sorted(a["npsn"] for a in nodes.values() if a["label"] == "School")
-    programs = sorted(a["code"] for a in nodes.values() if a["label"] == "Program")
-    people = sorted((a for a in nodes.values() if a["label"] == "Person"), key=lambda a: a["nisn"])
-    employers = sorted(a["code"] for a in nodes.values() if a["label"] == "Employer")
-    busiest = sorted(employers, key=lambda c: (-G.degree(f"Employer:{c}"), c))
-    jobs_by_program: dict[str, list[str]] = {}
-    for u, v, t in G.edges(data="type"):
-        if t == "WORKS_AT":
-            jobs_by_program.setdefault(nodes[u].get("program_code"), []).append(nodes[v]["code"])
-    npsn = schools[0]
+    ix = demo_index(G)
+    npsn = ix.schools[0]
     cases = [
         ("prospective_partners", {"npsn": npsn, "as_of": DEMO_TODAY}),
         ("prospective_partners", {"npsn": npsn, "as_of": DEMO_TODAY, "limit": 1000}),
         ("prospective_partners", {"npsn": npsn, "as_of": "2023-07-01", "limit": 1000}),
     ]
-    for program in rng.sample(programs, 3):
+    for program in rng.sample(ix.programs, 3):
         cases.append(("prospective_partners", {"npsn": npsn, "program": program,
                                                "as_of": DEMO_TODAY, "limit": 1000}))
     for category in ("former_partner", "alumni_employer", "internship_host", "past_alumni_only"):
         cases.append(("prospective_partners", {"npsn": npsn, "category": category,
                                                "as_of": DEMO_TODAY, "limit": 1000}))
-    for code in busiest[:2] + rng.sample(employers, 2):
+    for code in ix.busiest[:2] + rng.sample(ix.employers, 2):
         cases.append(("alumni_at_employer", {"employer": code, "as_of": DEMO_TODAY}))
         cases.append(("alumni_at_employer", {"employer": code, "npsn": npsn,
                                              "current_only": False, "as_of": DEMO_TODAY}))
     for i in range(n_referrals):
-        person = rng.choice(people)
-        if i % 3 == 2:
-            target = rng.choice(employers)
-        else:
-            target = rng.choice(sorted(jobs_by_program.get(person.get("program_code"), employers)))
-        cases.append(("referral_paths", {"nisn": person["nisn"], "employer": target,
+        nisn, target = referral_pair(rng, ix, i)
+        cases.append(("referral_paths", {"nisn": nisn, "employer": target,
                                          "max_hops": (3, 5)[i % 2], "k": (5, 20)[i % 2],
                                          "as_of": DEMO_TODAY}))
     return cases
