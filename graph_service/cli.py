@@ -42,6 +42,12 @@ def cli(ctx: click.Context, backend: str | None, data_dir: Path | None) -> None:
     logging.getLogger("neo4j").setLevel(logging.WARNING)
     overrides = {k: v for k, v in {"backend": backend, "data_dir": data_dir}.items() if v}
     ctx.obj = {"config": Config.from_env(**overrides)}
+    # Personal data: everything written is 0600 (directories 0700) whatever the
+    # umask, and a data directory readable by others gets a warning with the fix.
+    from graph_service.private import check_private, private_umask
+
+    private_umask()
+    check_private(ctx.obj["config"].data_dir)
 
 
 @cli.command("init-schema")

@@ -17,6 +17,7 @@ readers (they see the new data a moment later).
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import gc
 import json
@@ -30,6 +31,7 @@ from pathlib import Path
 import networkx as nx
 
 from graph_service.errors import NotFound, StoreUnavailable
+from graph_service.private import make_private_dir
 from graph_service.schema import NODE_TYPES, constraint_name, node_id, node_type
 from graph_service.store import (
     Store,
@@ -88,13 +90,46 @@ class EmbeddedStore(Store):
         self.reload_in_background = False
         self._reloading = False
         try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            make_private_dir(self.data_dir)
         except OSError as exc:
             raise StoreUnavailable(
                 f"cannot create the data directory {self.data_dir}: {exc.strerror}; "
                 "check ALUMNI_GRAPH_DATA_DIR"
             ) from None
+        self._remove_stale_temp_files()
         self._refresh()
+
+    # -- temp files -------------------------------------------------------
+    def _temp_files(self) -> list[Path]:
+        return sorted(self.data_dir.glob(f".{GRAPH_FILE}.*.tmp"))
+
+    def _remove_stale_temp_files(self) -> None:
+        """Remove half-written commits left by a killed process (kill -9, power
+        loss): they hold personal data. Only when no writer runs (the
+        ``graph.lock`` flock is free), so a commit in progress is never touched."""
+        if not self._temp_files():
+            return
+        try:
+            lock_file = open(self.data_dir / "graph.lock", "a")
+        except OSError:
+            return
+        try:
+            try:
+                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return  # a writer is committing: its temp file is not stale
+            self._remove_temp_files()
+        finally:
+            lock_file.close()
+
+    def _remove_temp_files(self) -> None:
+        """(With the flock held.) Every temp file is a dead writer's."""
+        for tmp in self._temp_files():
+            try:
+                tmp.unlink()
+                log.warning("removed %s, left by an interrupted commit", tmp.name)
+            except OSError:
+                pass
 
     # -- persistence ------------------------------------------------------
     def _file_stamp(self):
@@ -151,15 +186,48 @@ class EmbeddedStore(Store):
             ) from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise StoreUnavailable(f"{self.path} is not an {FORMAT} file")
-        g = nx.MultiDiGraph()
-        g.add_nodes_from((n, attrs) for n, attrs in doc["nodes"])
-        g.add_edges_from((u, v, k, attrs) for u, v, k, attrs in doc["edges"])
-        return g
+        try:
+            return _graph_of(doc)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StoreUnavailable(
+                f"{self.path} is damaged ({exc.__class__.__name__}: not the shape of an "
+                f"{FORMAT} file); restore a backup or move it away"
+            ) from None
 
     def _write(self, g: nx.MultiDiGraph) -> None:
+        """Write ``g`` as the new file. On any failure (disk full, quota, I/O
+        error, an interrupt) the temp file goes and the old file stays: the
+        error says what happened and that nothing was saved."""
         tmp = self.path.with_name(f".{GRAPH_FILE}.{os.getpid()}.tmp")
+        try:
+            self._write_file(tmp, g)
+            os.replace(tmp, self.path)
+        except BaseException as exc:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+            if isinstance(exc, OSError):
+                reason = ("the disk is full" if exc.errno in (errno.ENOSPC, errno.EDQUOT)
+                          else exc.strerror or exc.__class__.__name__)
+                raise StoreUnavailable(
+                    f"cannot save {self.path}: {reason}; nothing of this change was saved "
+                    "(the previous data is intact): free space in the data directory and "
+                    "run it again"
+                ) from None
+            raise
+        dir_fd = os.open(self.data_dir, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+        self._stamp = self._file_stamp()
+
+    @staticmethod
+    def _write_file(tmp: Path, g: nx.MultiDiGraph) -> None:
         doc_head = {"format": FORMAT, "saved_at": now_iso()}
-        with open(tmp, "w", encoding="utf-8") as f:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(fd, "w", encoding="utf-8") as f:
             # Streamed piecewise so a large graph is never one giant string.
             f.write(json.dumps(doc_head)[:-1] + ', "nodes": [')
             for i, (n, attrs) in enumerate(g.nodes(data=True)):
@@ -170,13 +238,6 @@ class EmbeddedStore(Store):
             f.write("]}")
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, self.path)
-        dir_fd = os.open(self.data_dir, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-        self._stamp = self._file_stamp()
 
     @contextmanager
     def transaction(self):
@@ -187,6 +248,7 @@ class EmbeddedStore(Store):
             lock_file = open(self.data_dir / "graph.lock", "a")
             try:
                 fcntl.flock(lock_file, fcntl.LOCK_EX)
+                self._remove_temp_files()  # we hold the lock: any temp file is a dead writer's
                 self._refresh()
                 self._work = self._g.copy()
                 self._dirty = False
@@ -321,6 +383,23 @@ class EmbeddedStore(Store):
             self._dirty = True
 
     # -- reads ------------------------------------------------------------
+    def sync(self) -> None:
+        """See every commit made so far, by any process, now (one ``stat``
+        when nothing changed). The web app calls it at the start of each
+        request: a deletion or any other committed write is visible to the
+        next request, never served once more from the previous graph. Raises
+        StoreUnavailable when the file cannot be read (the server answers 503)."""
+        with self._lock:
+            if self._work is None:
+                self._refresh()
+
+    def data_changed_at(self) -> float | None:
+        """When the data last changed (the file's mtime, seconds since the epoch)."""
+        try:
+            return self.path.stat().st_mtime
+        except FileNotFoundError:
+            return None
+
     def graph(self) -> nx.MultiDiGraph:
         if self.reload_in_background and self._stamp is not None:
             self._refresh_in_background()
@@ -437,6 +516,30 @@ class EmbeddedStore(Store):
                 strip_provenance(props, provenance),
             ])
         return canonical_dump(nodes, rels)
+
+
+def _graph_of(doc: dict) -> nx.MultiDiGraph:
+    """The graph of a parsed file, checking its shape as it goes (a JSON file of
+    the wrong shape must fail here, not as a KeyError in some query later)."""
+    nodes, edges = doc["nodes"], doc["edges"]
+    if not isinstance(nodes, list) or not isinstance(edges, list):
+        raise TypeError("nodes and edges must be lists")
+    g = nx.MultiDiGraph()
+    for entry in nodes:
+        n, attrs = entry
+        if not isinstance(n, str) or not isinstance(attrs, dict):
+            raise TypeError("a node is [id, {properties}]")
+        for k in NODE_TYPES[attrs["label"]].key:  # KeyError: an unknown label, a missing key
+            attrs[k]
+        g.add_node(n, **attrs)
+    for entry in edges:
+        u, v, k, attrs = entry
+        if not isinstance(attrs, dict) or not isinstance(attrs["type"], str):
+            raise TypeError("an edge is [from, to, key, {type, properties}]")
+        if u not in g or v not in g:
+            raise ValueError("an edge ends at a node that is not in the file")
+        g.add_edge(u, v, k, **attrs)
+    return g
 
 
 def _apply(attrs: dict, props: dict, source: str, stamp: str) -> bool:

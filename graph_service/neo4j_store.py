@@ -55,6 +55,10 @@ RETURN sum(CASE WHEN created THEN 1 ELSE 0 END) AS created,
 """
 
 
+#: How long /healthz reuses the newest ``loaded_at`` (a full scan).
+HEALTH_CACHE_SECONDS = 30
+
+
 def _match(var: str, label: str, param: str) -> str:
     keys = NODE_TYPES[label].key
     inner = ", ".join(f"{k}: {param}[{i}]" for i, k in enumerate(keys))
@@ -98,6 +102,30 @@ class Neo4jStore(Store):
                 f"Neo4j is unreachable at {uri} ({exc.__class__.__name__}): check that the "
                 "server runs and that NEO4J_URI points at its Bolt port"
             ) from None
+
+    def data_changed_at(self) -> float | None:
+        """The newest ``loaded_at`` of any node (a real read: raises
+        StoreUnavailable when Neo4j does not answer). A full scan, so the
+        answer is kept for ``HEALTH_CACHE_SECONDS``."""
+        import time
+
+        now = time.monotonic()
+        cached = getattr(self, "_changed_cache", None)
+        if cached is not None and now - cached[0] < HEALTH_CACHE_SECONDS:
+            self.read("RETURN 1 AS ok")  # still reachable?
+            return cached[1]
+        rows = self.read("MATCH (n) WHERE n.loaded_at IS NOT NULL RETURN max(n.loaded_at) AS at")
+        at = rows[0]["at"] if rows else None
+        value = None
+        if isinstance(at, str):
+            import datetime as dt
+
+            try:
+                value = dt.datetime.fromisoformat(at).timestamp()
+            except ValueError:
+                value = None
+        self._changed_cache = (now, value)
+        return value
 
     def _close_quietly(self):
         driver = getattr(self, "_driver", None)

@@ -222,6 +222,30 @@ class Store(ABC):
     def clear(self) -> None:
         """Delete every node and relationship (tests and ``demo --reset``)."""
 
+    # -- freshness and health ---------------------------------------------
+    def sync(self) -> None:
+        """Make every write committed so far, by any process, visible to the
+        next read. Neo4j is live (nothing to do); the embedded store rereads
+        a newer file. Raises StoreUnavailable when the store cannot be read."""
+
+    def data_changed_at(self) -> float | None:
+        """When the data last changed (seconds since the epoch), None if empty."""
+        return None
+
+    def health(self) -> dict:
+        """``{"backend", "readable": True, "data_changed_at": ISO time or None,
+        "data_age_seconds"}`` after a real read; raises StoreUnavailable when the
+        store cannot be read or reached (for ``/healthz``)."""
+        import time
+
+        self.sync()
+        changed = self.data_changed_at()
+        age = None if changed is None else max(0, int(time.time() - changed))
+        stamp = None if changed is None else dt.datetime.fromtimestamp(
+            changed, dt.timezone.utc).replace(microsecond=0).isoformat()
+        return {"backend": self.backend, "readable": True, "data_changed_at": stamp,
+                "data_age_seconds": age}
+
     def close(self) -> None:  # pragma: no cover - trivial
         pass
 

@@ -47,6 +47,9 @@ TEXT_EXT = {".csv", ".tsv", ".txt"}
 XLSX_EXT = {".xlsx", ".xlsm"}
 JSONL_EXT = {".jsonl", ".ndjson", ".json"}
 UPLOADS = "uploads"
+#: How a value can be spelled in bytes in a text file: Excel's "Unicode Text"
+#: and some exports write UTF-16 (little- or big-endian), not UTF-8.
+TEXT_ENCODINGS = ("utf-8", "cp1252", "utf-16-le", "utf-16-be")
 
 #: Fields a correction may change: the person's property, and the column of a
 #: ``siswa`` file whose parser and row checks a load applies to it (a correction
@@ -300,7 +303,7 @@ def _forms(values: list[str]) -> list[bytes]:
     out = set()
     for v in values:
         for form in (v, json.dumps(v)[1:-1], json.dumps(v, ensure_ascii=False)[1:-1], v.replace('"', '""')):
-            for enc in ("utf-8", "cp1252"):
+            for enc in TEXT_ENCODINGS:
                 try:
                     out.add(form.encode(enc))
                 except UnicodeEncodeError:
@@ -402,17 +405,29 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def _decode_text(data: bytes) -> tuple[str, str, bool]:
+    """(text, encoding, whether it had a byte-order mark) of a text file:
+    UTF-16 by its BOM (or by NUL bytes, which no UTF-8/cp1252 CSV has),
+    else UTF-8, else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        enc = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
+        return data[2:].decode(enc), enc, True
+    if b"\x00" in data:
+        enc = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
+        return data.decode(enc), enc, False  # undecodable raises: the file is removed
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8", True
+    try:
+        return data.decode("utf-8"), "utf-8", False
+    except UnicodeDecodeError:
+        return data.decode("cp1252"), "cp1252", False
+
+
+_BOMS = {"utf-8": "\ufeff", "utf-16-le": "\ufeff", "utf-16-be": "\ufeff", "cp1252": ""}
+
+
 def _rewrite_csv(path: Path, target: _Target) -> None:
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValueError("undecodable")
-    bom = data.startswith(b"\xef\xbb\xbf")
+    text, encoding, bom = _decode_text(path.read_bytes())
     try:
         delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|").delimiter
     except csv.Error:
@@ -424,8 +439,8 @@ def _rewrite_csv(path: Path, target: _Target) -> None:
     writer = csv.writer(out, delimiter=delimiter, lineterminator=newline)
     for r in kept:
         writer.writerow(target.redact_cells(r))
-    body = ("\ufeff" if bom else "") + out.getvalue()
-    _atomic_write(path, body.encode("utf-8" if encoding == "utf-8-sig" else encoding))
+    body = (_BOMS[encoding] if bom else "") + out.getvalue()
+    _atomic_write(path, body.encode(encoding))
 
 
 def _rewrite_xlsx(path: Path, target: _Target) -> None:

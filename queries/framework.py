@@ -337,8 +337,11 @@ FORMATS = ("json", "table", "csv")
 def format_result(result: QueryResult, fmt: str = "table") -> str:
     """The result as ``json`` (everything), ``table`` (for a terminal) or ``csv``.
 
-    Values come out unchanged (names byte-for-byte). CSV cells hold nested
-    values (lists, maps) as compact JSON; the table shows them as plain text
+    Values come out unchanged (names byte-for-byte) in ``json`` and
+    ``table``. CSV cells hold nested values (lists, maps) as compact JSON, and
+    text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``...)
+    gets a leading ``'`` (:func:`graph_service.formula.formula_safe`, the
+    rule of the web exports); the table shows nested values as plain text
     ("a, b; c, d") and only the query's ``table_columns``.
     """
     if fmt == "json":
@@ -348,12 +351,19 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(result.columns)
         for row in result.rows:
-            writer.writerow([_cell(row.get(c)) for c in result.columns])
+            writer.writerow([_csv_cell(row.get(c)) for c in result.columns])
         return out.getvalue().rstrip("\n")
     if fmt == "table":
         return _table(result)
     raise ParameterError("format must be json, table or csv / format harus json, table atau csv",
                          [{"param": "format", "value": _echo(fmt), "message": "must be json, table or csv"}])
+
+
+def _csv_cell(value) -> str:
+    from graph_service.formula import formula_safe
+
+    text = _cell(value)
+    return text if isinstance(value, (int, float)) else formula_safe(text)
 
 
 def _cell(value) -> str:

@@ -205,9 +205,14 @@ def test_security_headers_on_every_kind_of_answer(app):
             assert h["Cache-Control"] == "no-store", r.request.path
 
 
-def test_health_is_public_and_says_nothing(app):
+def test_health_is_public_and_says_nothing(app, embedded_store):
+    """Public, and nothing but the store's state: no names, counts or hosts."""
     r = app.test_client().get("/healthz")
-    assert r.status_code == 200 and r.get_json() == {"ok": True, "status": "up"}
+    body = r.get_json()
+    assert r.status_code == 200 and body["ok"] is True and body["status"] == "up"
+    assert set(body["store"]) == {"backend", "readable", "data_changed_at", "data_age_seconds"}
+    assert body["store"]["backend"] == "embedded" and body["store"]["readable"] is True
+    assert 0 <= body["store"]["data_age_seconds"] < 3600  # the fixture graph was just written
 
 
 def test_language_on_the_login_page(app):

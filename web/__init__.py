@@ -83,10 +83,21 @@ class _StoreHolder:
 
 
 def get_store():
-    return current_app.extensions["alumni_graph_store"].get()
+    """The store, synced once per request: a write committed by any process
+    (a CLI ``subject delete``, a load) before this request is visible to it."""
+    from flask import has_request_context
+
+    store = current_app.extensions["alumni_graph_store"].get()
+    if has_request_context() and not g.get("_store_synced"):
+        store.sync()
+        g._store_synced = True
+    return store
 
 
 def create_app(test_config: dict | None = None, *, config=None, store=None) -> Flask:
+    from graph_service.private import private_umask
+
+    private_umask()  # uploads, exports, SQLite files, temp files: 0600 whatever the umask
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
     from web.auth import AUTH_DEFAULTS
@@ -130,7 +141,12 @@ def create_app(test_config: dict | None = None, *, config=None, store=None) -> F
 
     from web import auth
 
-    auth.init_app(app, _data_dir(app, config, store))
+    data_dir = _data_dir(app, config, store)
+    from graph_service.private import check_private, make_private_dir
+
+    make_private_dir(data_dir)
+    check_private(data_dir)  # warns (with the fix) when older files are readable by others
+    auth.init_app(app, data_dir)
     if app.config["TRUST_PROXY"]:
         # Behind one HTTPS reverse proxy: take the scheme and the client's address
         # from its X-Forwarded-* headers (Secure cookies, per-address login limits).

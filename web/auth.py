@@ -29,6 +29,7 @@ import threading
 import time
 from collections import defaultdict, deque
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint, current_app, g, jsonify, redirect, render_template, request, session, url_for,
@@ -204,9 +205,29 @@ def _gate():
     return None
 
 
-def _safe_next(target: str | None) -> str:
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return url_for("pages.index")
+def safe_next(target: str | None, default: str | None = None) -> str:
+    r"""``target`` if it is a path on this site, else ``default`` (the home page).
+
+    The one check for every ``?next=`` (login, language switch). Browsers drop
+    tabs and newlines from a URL and read ``\`` as ``/``, so ``/\t/evil.example``
+    would become ``//evil.example``, another site: any control character,
+    whitespace or backslash refuses the target, as does anything with a scheme
+    or a host. (A newline would also break the Location header: a 500.)
+
+    >>> from flask import Flask
+    >>> with Flask("t").test_request_context():
+    ...     [safe_next(t, "/") for t in ("/graf?x=1", "/\t/evil.example", "//evil.example",
+    ...                                  "/\n/x", "https://evil.example", "/\\evil", "")]
+    ['/graf?x=1', '/', '/', '/', '/', '/', '/']
+    """
+    fallback = default if default is not None else url_for("pages.index")
+    if not isinstance(target, str) or not target.startswith("/") or len(target) > 2000:
+        return fallback
+    if any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F or c == "\\" for c in target):
+        return fallback
+    parts = urlsplit(target)
+    if target.startswith("//") or parts.scheme or parts.netloc:
+        return fallback
     return target
 
 
@@ -217,7 +238,7 @@ def login():
     lang_arg = request.args.get("lang")
     if lang_arg in i18n.LANGS:
         g.lang = lang_arg
-    target = _safe_next(request.values.get("next"))
+    target = safe_next(request.values.get("next"))
     if request.method == "GET":
         if access.current_user() is not None and g.auth == "session":
             return redirect(target)
@@ -272,5 +293,20 @@ def logout():
 @bp.get("/healthz")
 @access.public
 def health():
-    """Liveness for a reverse proxy or compose (no data, no store call)."""
-    return jsonify({"ok": True, "status": "up"})
+    """Health for a monitor, compose or a reverse proxy (public; no personal data).
+
+    200 ``{"ok": true, "status": "up", "store": {"backend", "readable": true,
+    "data_changed_at", "data_age_seconds"}}`` after a real read of the store
+    (Neo4j reached); 503 ``{"ok": false, "status": "down", "store": {"readable":
+    false}}`` when the store cannot be opened, read or reached (the reason goes
+    to the log only: it may name hosts)."""
+    from web import get_store
+
+    try:
+        store = get_store()
+        state = store.health()
+    except Exception as exc:  # any failure means "down": the monitor alerts
+        log.warning("healthz: store unavailable (%s: %s)", exc.__class__.__name__,
+                    getattr(exc, "message", ""))
+        return jsonify({"ok": False, "status": "down", "store": {"readable": False}}), 503
+    return jsonify({"ok": True, "status": "up", "store": state})

@@ -9,7 +9,8 @@ from __future__ import annotations
 import csv
 import io
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from graph_service.formula import FORMULA_START, formula_safe  # noqa: F401 (one rule)
+
 CSV_MIME = "text/csv; charset=utf-8"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -27,7 +28,7 @@ def cell(value):
     if isinstance(value, (list, tuple)):
         value = "; ".join(str(cell(v)) for v in value)
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return formula_safe(text)
 
 
 def to_csv(columns: list[str], rows: list[dict]) -> bytes:
