@@ -79,6 +79,7 @@ class Neo4jStore(Store):
     ):
         self.uri = uri
         self.database = database
+        self._credentials = (user, password)
         self.batch_size = batch_size
         self._constraints_checked = False
         auth = (user, password) if password else None
@@ -102,6 +103,11 @@ class Neo4jStore(Store):
                 f"Neo4j is unreachable at {uri} ({exc.__class__.__name__}): check that the "
                 "server runs and that NEO4J_URI points at its Bolt port"
             ) from None
+
+    def credentials(self) -> tuple[str, str]:
+        """(user, password): for a helper process that opens the same store
+        (the web's isolated upload check)."""
+        return self._credentials
 
     def data_changed_at(self) -> float | None:
         """The newest ``loaded_at`` of any node (a real read: raises

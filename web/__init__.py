@@ -37,6 +37,12 @@ DEFAULTS = {
     # Uploads (the import page); Flask answers 413 above it.
     "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
     "UPLOAD_TTL_SECONDS": 1800,
+    # Each upload is checked, and loaded, in a child process with these limits
+    # (loaders.isolated): memory in MiB (plus room for the embedded store's
+    # graph), seconds of CPU and wall clock.
+    "UPLOAD_MEMORY_MB": 1024,
+    "UPLOAD_CHECK_SECONDS": 120,
+    "UPLOAD_LOAD_SECONDS": 900,
     # Person phone/email: hidden, masked or full (see web.access).
     "CONTACT_DETAILS": "masked",
     # Rows of a query export (CSV/XLSX).

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import io
 import json
 import os
 import re
@@ -407,14 +406,29 @@ class _Uploads:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(meta, f, ensure_ascii=False)
 
+    def set_report(self, token: str, report: dict) -> None:
+        """Keep the (bounded) check report beside the staged files."""
+        target = self._dir(token)
+        with self._lock:
+            meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
+            meta["report"] = report
+            self._write_meta(target, meta)
+
+    def files(self, token: str) -> list[tuple[str, Path]]:
+        """(name, path) of each staged file of ``token`` (no expiry check)."""
+        target = self._dir(token)
+        meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
+        return [(name, target / f"{i}.upload") for i, name in enumerate(meta["names"])]
+
     def get(self, token: str, ttl: int) -> dict | None:
+        """``{"files": [(name, path)...], "report", "at"}`` of a staged upload, or None."""
         target = self._dir(token)
         with self._lock:
             self._purge(ttl)
             if target is None or not (target / "meta.json").is_file():
                 return None
             meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
-            files = [(name, (target / f"{i}.upload").read_bytes()) for i, name in enumerate(meta["names"])]
+            files = [(name, target / f"{i}.upload") for i, name in enumerate(meta["names"])]
         return {"files": files, "report": meta.get("report"), "at": meta.get("at")}
 
     def pop(self, token: str) -> None:
@@ -440,10 +454,15 @@ def _uploads() -> _Uploads:
     return current_app.extensions.setdefault("alumni_graph_uploads", _Uploads(root))
 
 
-def _load(files, **kwargs):
-    from loaders import load_files
+def _load_isolated(files: list[tuple[str, Path]], *, dry_run: bool, skip_invalid: bool = False) -> dict:
+    """Check or load staged files in a child process with a memory and a time
+    limit (``loaders.isolated``): no uploaded file can degrade the server."""
+    from loaders.isolated import Limits, config_of, load_isolated
 
-    return load_files(get_store(), [(name, io.BytesIO(body)) for name, body in files], **kwargs)
+    cfg = current_app.config
+    seconds = cfg["UPLOAD_CHECK_SECONDS"] if dry_run else cfg["UPLOAD_LOAD_SECONDS"]
+    return load_isolated(config_of(get_store()), files, dry_run=dry_run, skip_invalid=skip_invalid,
+                         limits=Limits(memory_mb=cfg["UPLOAD_MEMORY_MB"], seconds=seconds))
 
 
 @page("/impor", "import.html", methods=("GET", "POST"))
@@ -457,8 +476,20 @@ def upload():
              for f in request.files.getlist("files") if f and f.filename]
     if not files:
         raise param_error("files", None, i18n.translate(g.lang, "no_files"))
-    report = _load(files, dry_run=True).as_dict()
-    token = _uploads().put(files, current_app.config["UPLOAD_TTL_SECONDS"], report)
+    from loaders.isolated import UploadRefused
+
+    token = _uploads().put(files, current_app.config["UPLOAD_TTL_SECONDS"])
+    try:
+        report = _load_isolated(_uploads().files(token), dry_run=True)
+    except UploadRefused as exc:
+        _uploads().pop(token)  # nothing of a refused file stays
+        access.audit("import_refused", target=exc.errors[0].get("reason") if exc.errors else None,
+                     detail={"files": len(files)})
+        raise
+    except BaseException:
+        _uploads().pop(token)
+        raise
+    _uploads().set_report(token, report)
     access.audit("import_check", target=",".join(sorted({str(f.get("kind")) for f in report["files"]})),
                  detail={"files": len(files)})
     data.update(token=token, report=report, files=[name for name, _ in files])
@@ -479,8 +510,10 @@ def _staged(token: str) -> dict:
 def upload_confirm(token: str):
     item = _staged(token)
     skip = request.form.get("skip_invalid") in ("1", "on", "true")
-    report = _load(item["files"], skip_invalid=skip).as_dict()
-    _uploads().pop(token)  # the uploaded copies go as soon as they are loaded
+    try:
+        report = _load_isolated(item["files"], dry_run=False, skip_invalid=skip)
+    finally:
+        _uploads().pop(token)  # the uploaded copies go as soon as they are loaded (or refused)
     access.audit("import", target=",".join(report["kinds"]),
                  detail={k: {c: v[c] for c in ("created", "updated", "rejected")}
                          for k, v in report["kinds"].items()})
