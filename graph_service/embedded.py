@@ -519,26 +519,25 @@ class EmbeddedStore(Store):
 
 
 def _graph_of(doc: dict) -> nx.MultiDiGraph:
-    """The graph of a parsed file, checking its shape as it goes (a JSON file of
-    the wrong shape must fail here, not as a KeyError in some query later)."""
+    """The graph of a parsed file, checking its shape (a JSON file of the wrong
+    shape must fail here, as StoreUnavailable, not as a KeyError in a query)."""
     nodes, edges = doc["nodes"], doc["edges"]
     if not isinstance(nodes, list) or not isinstance(edges, list):
         raise TypeError("nodes and edges must be lists")
     g = nx.MultiDiGraph()
-    for entry in nodes:
-        n, attrs = entry
-        if not isinstance(n, str) or not isinstance(attrs, dict):
-            raise TypeError("a node is [id, {properties}]")
-        for k in NODE_TYPES[attrs["label"]].key:  # KeyError: an unknown label, a missing key
+    g.add_nodes_from((n, attrs) for n, attrs in nodes)
+    keys = {label: nt.key for label, nt in NODE_TYPES.items()}
+    for n, attrs in g.nodes(data=True):
+        if not isinstance(n, str):
+            raise TypeError("a node id must be text")
+        for k in keys[attrs["label"]]:  # KeyError: an unknown label or a missing key
             attrs[k]
-        g.add_node(n, **attrs)
-    for entry in edges:
-        u, v, k, attrs = entry
-        if not isinstance(attrs, dict) or not isinstance(attrs["type"], str):
-            raise TypeError("an edge is [from, to, key, {type, properties}]")
-        if u not in g or v not in g:
-            raise ValueError("an edge ends at a node that is not in the file")
-        g.add_edge(u, v, k, **attrs)
+    g.add_edges_from((u, v, k, attrs) for u, v, k, attrs in edges)
+    if g.number_of_nodes() != len(nodes):
+        raise ValueError("an edge ends at a node that is not in the file (or a node is repeated)")
+    for *_, t in g.edges(data="type"):
+        if not isinstance(t, str):
+            raise TypeError("an edge has no type")
     return g
 
 
