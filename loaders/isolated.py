@@ -40,6 +40,8 @@ MAX_PROBLEMS = 200
 MAX_NEW_EMPLOYERS = 500
 #: The child's answer larger than this is refused unread (it never should be).
 MAX_ANSWER_BYTES = 16 * 2**20
+#: Log lines of the child passed on to the server's log.
+MAX_LOG_RECORDS = 500
 #: Children at once: each may use up to its memory limit.
 CONCURRENT = 2
 _SLOTS = threading.BoundedSemaphore(CONCURRENT)
@@ -132,6 +134,8 @@ def load_isolated(config, files: list[tuple[str, Path]], *, dry_run: bool,
             answer = json.loads(out.decode("utf-8"))
         except ValueError:
             answer = None
+    if isinstance(answer, dict):
+        _relog(answer.get("log"))
     if isinstance(answer, dict) and answer.get("ok"):
         report = answer["report"]
         report["seconds_isolated"] = round(seconds, 3)
@@ -150,6 +154,20 @@ def load_isolated(config, files: list[tuple[str, Path]], *, dry_run: bool,
         else:
             refused = "failed"
     raise _refused(refused, names, limits)
+
+
+def _relog(records) -> None:
+    """The child's log lines (the loader's per-file summary: counts, no values)
+    into this process's log, under the same logger names."""
+    import logging
+
+    for rec in (records or [])[:MAX_LOG_RECORDS]:
+        try:
+            name, level, message = rec
+            if isinstance(name, str) and name.startswith("alumni_graph"):
+                logging.getLogger(name).log(int(level), "%s", str(message)[:2000])
+        except (TypeError, ValueError):
+            continue
 
 
 def _kill(proc: subprocess.Popen) -> None:
@@ -205,7 +223,11 @@ def bounded(report: dict, max_problems: int = MAX_PROBLEMS) -> dict:
 
 # -- the child ---------------------------------------------------------------------------
 
+_LOG: list = []
+
+
 def _answer(doc: dict, code: int = 0) -> None:
+    doc["log"] = _LOG[:MAX_LOG_RECORDS]
     data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
@@ -221,6 +243,17 @@ def _child() -> None:
     cpu = int(request["cpu_seconds"])
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     memory_reply = b'{"ok": false, "refused": "memory"}'  # allocated before memory runs out
+    import logging
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            if len(_LOG) < MAX_LOG_RECORDS:
+                _LOG.append([record.name, record.levelno, record.getMessage()])
+
+    root = logging.getLogger("alumni_graph")
+    root.setLevel(logging.INFO)
+    root.addHandler(Collect())
+    logging.getLogger("neo4j").setLevel(logging.WARNING)
     try:
         from graph_service.config import Config
         from graph_service.errors import AlumniGraphError
