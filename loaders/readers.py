@@ -408,8 +408,13 @@ def read_workbook(data: bytes, fmt: str, limits: Limits | None = None) -> list[G
     extents: dict[str, tuple[int, int, int, tuple]] = {}
     if fmt in ("xlsx", "ods"):
         _check_zip(data, fmt, limits)
+    ods_merged: dict[str, list] = {}
     if fmt == "xlsx":
         extents = _xlsx_extents(data, limits)
+    elif fmt == "ods":
+        scanned = _ods_scan(data, limits)
+        extents = {k: v[:4] for k, v in scanned.items()}
+        ods_merged = {k: v[4] for k, v in scanned.items()}
     import python_calamine as pc
 
     label = fmt.upper()
@@ -452,7 +457,7 @@ def read_workbook(data: bytes, fmt: str, limits: Limits | None = None) -> list[G
                         f"the sheet is too large ({height} rows x {width} columns; limit {limits.max_cells:,} cells)",
                         sheet=meta.name)
                 values = sheet.to_python(skip_empty_area=False)
-                merged = getattr(sheet, "merged_cell_ranges", None)  # XLSX and XLS; None for ODS
+                merged = getattr(sheet, "merged_cell_ranges", None) or ods_merged.get(meta.name)
             except FileError:
                 raise
             except Exception as exc:
@@ -587,6 +592,61 @@ def _scan_sheet(zf: zipfile.ZipFile, path: str, limits: Limits) -> tuple[int, in
             if cells > limits.max_workbook_cells:
                 break
     return cells, max_row, max_col + 1, far
+
+
+_ODS_T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_O = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def _ods_scan(data: bytes, limits: Limits) -> dict[str, tuple]:
+    """Per sheet of an ODS: (cells with content, last used row, last used
+    column, farthest cell, merged ranges), streamed from content.xml.
+    LibreOffice writes spans (``number-rows-spanned``) and repeats
+    (``number-rows-repeated="1048000"`` for the empty rows below a table),
+    which are counted, never expanded."""
+    from defusedxml.ElementTree import iterparse
+
+    out: dict[str, tuple] = {}
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    try:
+        f = zf.open("content.xml")
+    except KeyError:
+        return out
+    name, row, col, cells, max_row, max_col, far, merged = None, 0, 0, 0, 0, 0, (0, 0), []
+    with f:
+        for event, el in iterparse(f, events=("start", "end")):
+            tag = el.tag
+            if event == "start":
+                if tag == _ODS_T + "table":
+                    name, row, cells, max_row, max_col, far, merged = el.get(_ODS_T + "name"), 0, 0, 0, 0, (0, 0), []
+                elif tag == _ODS_T + "table-row":
+                    col = 0
+                continue
+            if tag in (_ODS_T + "table-cell", _ODS_T + "covered-table-cell"):
+                rep = int(el.get(_ODS_T + "number-columns-repeated", "1"))
+                has = el.get(_ODS_O + "value-type") is not None or len(el) > 0
+                if has and tag == _ODS_T + "table-cell":
+                    cells += rep
+                    if cells > limits.max_workbook_cells:
+                        raise FileError(f"sheet berisi terlalu banyak sel (batas {limits.max_workbook_cells:,})",
+                                        f"the sheet holds too many cells (limit {limits.max_workbook_cells:,})",
+                                        sheet=name)
+                    max_row = max(max_row, row + 1)
+                    if col + rep > max_col:
+                        max_col, far = col + rep, (row + 1, col + rep - 1)
+                    rs = int(el.get(_ODS_T + "number-rows-spanned", "1"))
+                    cs = int(el.get(_ODS_T + "number-columns-spanned", "1"))
+                    if (rs > 1 or cs > 1) and rep == 1:
+                        merged.append(((row, col), (row + rs - 1, col + cs - 1)))
+                col += rep
+                el.clear()
+            elif tag == _ODS_T + "table-row":
+                row += int(el.get(_ODS_T + "number-rows-repeated", "1"))
+                el.clear()
+            elif tag == _ODS_T + "table":
+                out[name] = (cells, max_row, max_col, far, merged)
+                el.clear()
+    return out
 
 
 def _check_extent(sheet: str, cells: int, rows: int, cols: int, far: tuple, limits: Limits) -> None:

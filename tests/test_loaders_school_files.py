@@ -273,6 +273,12 @@ def xls_bytes(rows, merge=None) -> bytes:
 def ods_bytes(rows, hidden_first=False) -> bytes:
     """A minimal ODS as LibreOffice writes one (mimetype first, stored)."""
     def cell(v):
+        if isinstance(v, tuple):  # (value, rows spanned): a merged cell and the covered ones under it
+            return cell(v[0]).replace("<table:table-cell ", f'<table:table-cell table:number-rows-spanned="{v[1]}" ', 1)
+        if isinstance(v, dict):  # raw XML, as written
+            return v["raw"]
+        if v == "covered":
+            return "<table:covered-table-cell/>"
         if isinstance(v, (int, float)):
             return f'<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>'
         return f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
@@ -311,14 +317,17 @@ def test_xls_and_ods_in_a_folder_load_like_xlsx(store, tmp_path):
             [12345601.0, "Ani", "20300001", "TKJ", "13 Mei 2006", 2024],
             [12345603.0, "Cici", "20300001", "TKJ", "14 Mei 2006", None]]
     (d / "siswa lama.xls").write_bytes(xls_bytes(rows, merge=(2, 5, 3)))  # Thn Lulus merged over both
-    rows2 = [["NISN", "Nama Lengkap", "NPSN", "Jurusan"], [12345602, "Budi", "20300001", "AKL"]]
-    (d / "siswa libre.ods").write_bytes(ods_bytes(rows2))
+    rows2 = [["NISN", "Nama Lengkap", "NPSN", "Jurusan", "Thn Lulus"],
+             [12345602, "Budi", "20300001", "AKL", (2023, 2)], [12345604, "Dedi", "20300001", "AKL", "covered"]]
+    (d / "siswa libre.ods").write_bytes(ods_bytes(rows2, hidden_first=True))
     report = load_paths(store, [d])
     assert report.ok, report.render()
     assert {f.name for f in report.files} == {"siswa lama.xls", "siswa libre.ods"}
     assert person(store, "0012345601")["birth_date"] == "2006-05-13"
     assert person(store, "0012345603")["graduation_year"] == 2024  # the merged cell, as seen
     assert person(store, "0012345602")["program_code"] == "AKL"
+    assert person(store, "0012345604")["graduation_year"] == 2023  # spanned in LibreOffice
+    assert any("hidden sheet 'Pilihan' skipped" in t for t in texts(report))
 
 
 # -- Dapodik ----------------------------------------------------------------------------------
@@ -441,6 +450,15 @@ def test_cells_far_right_are_refused_without_building_a_dense_grid():
         read_grids(data, "siswa.xlsx")
     assert time.perf_counter() - began < 20  # a dense 50,000 x 16,384 grid would take minutes and GBs
     assert exc.value.sheet == "Sheet" and "XFD2" in exc.value.msg_en and "16,384 columns" in exc.value.msg_en
+
+
+def test_ods_with_content_far_right_is_refused_before_it_is_built():
+    far = {"raw": '<table:table-cell table:number-columns-repeated="16000"/><table:table-cell '
+                  'office:value-type="string"><text:p>x</text:p></table:table-cell>'}
+    data = ods_bytes([["NISN", "Nama"], ["1", "a", far]])
+    with pytest.raises(FileError) as exc:
+        read_grids(data, "siswa.ods")
+    assert exc.value.sheet == "Siswa" and "16,003 columns" in exc.value.msg_en
 
 
 def test_limits_are_configurable_in_one_place():
