@@ -70,6 +70,8 @@ def digits(n: int) -> Callable:
             if float(value).is_integer() and 0 <= value < 10**n:
                 return str(int(value)).zfill(n)
         s = as_text(value).strip()
+        if len(s) == n and s.isdigit():
+            return s
         padded, _ = pad_digits(s, n, n - 3) if n == 10 else (None, False)
         if padded:  # NISN only: many start with 00; an NPSN never does
             return padded  # lost leading zeros: the reader lists each padded row
@@ -267,6 +269,9 @@ def sector(value) -> tuple[str, str | None]:
     return letter, kbli
 
 
+_E164_ID_MOBILE = re.compile(r"\+628[1-9]\d{7,10}")
+
+
 def phone(value) -> str:
     """One canonical form, E.164 (``+6281234567890``), through ``phonenumbers``;
     a leading 0 that a spreadsheet dropped (``8123456789``) is restored.
@@ -274,6 +279,8 @@ def phone(value) -> str:
     >>> phone("0812-3456-7890"), phone(81234567890)
     ('+6281234567890', '+6281234567890')
     """
+    if isinstance(value, str) and _E164_ID_MOBILE.fullmatch(value):
+        return value  # already canonical (the reader normalised it)
     try:
         return canonical_phone(value)[0]
     except PhoneError as exc:

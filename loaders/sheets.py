@@ -436,7 +436,9 @@ def _data_rows(kind: Kind, rows, mapping: dict, notes: list[Note], limits: Limit
     anchors = [mapping[c] for c in (*[c.name for c in kind.columns if c.required],
                                     *[c for g in kind.one_of for c in g]) if c in mapping]
     anchors = [a[1] if isinstance(a, tuple) else a for a in anchors if not (isinstance(a, tuple) and a[0] == "const")]
-    header_keys = None
+    lookup = columns_by_header(kind)
+    getters = [(lambda cells, w=mapping[c]: _cell(cells, w)) if isinstance(mapping[c], tuple)
+               else (lambda cells, i=mapping[c]: cells[i] if i < len(cells) else None) for c in mapping]
     out: list[tuple[int, list]] = []
     blank, totals, footer, repeats, labels = [], [], [], [], []
     in_footer = False
@@ -444,35 +446,35 @@ def _data_rows(kind: Kind, rows, mapping: dict, notes: list[Note], limits: Limit
         if not isinstance(cells, list):
             out.append((n, cells))  # a BadLine: load reports it
             continue
-        filled = [c for c in cells if not is_empty(c)]
-        if not filled:
+        if not any(c is not None and (not isinstance(c, str) or c.strip()) for c in cells):
             blank.append(n)
             continue
-        texts = [as_text(c).strip() for c in filled]
         anchor_empty = all(is_empty(cells[a]) if a < len(cells) else True for a in anchors)
-        if any(_TOTAL.match(t) for t in texts) and all(
+        if any(isinstance(c, str) and c.lstrip()[:1] in "JjTtSsGg" and _TOTAL.match(c) for c in cells) and all(
                 a >= len(cells) or is_empty(cells[a]) or isinstance(cells[a], (int, float))
                 or _TOTAL.match(as_text(cells[a])) for a in anchors):
             totals.append(n)
             in_footer = True
             continue
-        if anchor_empty and (in_footer or any(_SIGNATURE.match(t) or _PLACE_DATE.match(t) for t in texts)):
+        if anchor_empty and (in_footer or any(isinstance(t, str) and (_SIGNATURE.match(t) or _PLACE_DATE.match(t))
+                                              for t in cells)):
             footer.append(n)
             in_footer = True
             continue
-        if header_keys is None:
-            header_keys = set(mapping)
-        keys = {header_key(t) for t in texts}
-        if len(keys & set(columns_by_header(kind))) >= 2 and all(isinstance(c, str) for c in filled):
+        if not anchor_empty and all(
+                a < len(cells) and isinstance(cells[a], str) and not cells[a].lstrip()[:1].isdigit()
+                and header_key(cells[a]) in lookup for a in anchors[:2]) and all(
+                c is None or isinstance(c, str) for c in cells):
             repeats.append(n)  # the header again (a printed list with a header on every page)
             continue
+        filled = [c for c in cells if not is_empty(c)] if anchor_empty else ()
         if anchor_empty and len(filled) == 1 and isinstance(filled[0], str):
             labels.append(n)  # "Kelas XII TKR" between blocks
             continue
         if len(out) >= limits.max_rows:
             raise FileError(f"terlalu banyak baris data (batas {limits.max_rows:,})",
                             f"too many data rows (limit {limits.max_rows:,})")
-        out.append((n, [_cell(cells, mapping[c]) for c in mapping]))
+        out.append((n, [get(cells) for get in getters]))
     last = out[-1][0] if out else 0
     inner_blank = [n for n in blank if n < last]
     if inner_blank:
@@ -513,7 +515,7 @@ def _normalise(kind: Kind, columns: list[str], rows: list, notes: list[Note], co
             width = 10
             for n, cells in data:
                 v = cells[j]
-                if is_empty(v):
+                if is_empty(v) or (isinstance(v, str) and len(v) == width and v.isdigit()):
                     continue
                 padded, was = V.pad_digits(v, width, width - 3)
                 if padded:
@@ -584,8 +586,8 @@ def _dates(col: str, j: int, data: list, notes: list[Note]) -> None:
                           "Indonesian order). Check a few; if wrong, write them as YYYY-MM-DD"))
     for n, cells in data:
         v = cells[j]
-        if is_empty(v):
-            continue
+        if is_empty(v) or (isinstance(v, str) and len(v) == 10 and v[4] == "-" and v[7] == "-"):
+            continue  # empty, or already ISO
         try:
             cells[j] = V.parse_date(v, order)
         except V.DateError:

@@ -199,6 +199,9 @@ def pad_digits(value, n: int, min_len: int) -> tuple[str | None, bool]:
     return s.zfill(n), len(s) < n
 
 
+_ID_MOBILE = re.compile(r"(?:\+62|0)(8[1-9]\d{7,10})")
+
+
 class PhoneError(ValueError):
     def __init__(self, msg: str, msg_en: str):
         super().__init__(msg_en)
@@ -214,6 +217,10 @@ def canonical_phone(value, region: str = "ID") -> tuple[str, str | None]:
     >>> canonical_phone("(0283) 351234")
     ('+62283351234', None)
     """
+    if isinstance(value, str):
+        quick = _ID_MOBILE.fullmatch(value.strip())
+        if quick:
+            return "+62" + quick.group(1), None
     import phonenumbers
 
     repaired = None
@@ -237,6 +244,9 @@ def canonical_phone(value, region: str = "ID") -> tuple[str, str | None]:
         s, repaired = "0" + s, "zero"  # 0812... typed as a number: the 0 went
     elif re.fullmatch(r"62\d{8,13}", s):
         s = "+" + s
+    mobile = _ID_MOBILE.fullmatch(s)
+    if mobile:  # the common case, without the general parser: 08…/+628… with 9-12 digits after 8
+        return "+62" + mobile.group(1), repaired
     try:
         num = phonenumbers.parse(s, region)
     except phonenumbers.NumberParseException:
