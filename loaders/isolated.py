@@ -275,7 +275,8 @@ def _child() -> None:
         try:
             with store:
                 report = load_files(store, handles, dry_run=bool(request["dry_run"]),
-                                    skip_invalid=bool(request["skip_invalid"])).as_dict()
+                                    skip_invalid=bool(request["skip_invalid"]),
+                                    data_dir=config.data_dir).as_dict()  # the stored rombel map
         finally:
             for _, h in handles:
                 h.close()
