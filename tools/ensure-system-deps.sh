@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What the test suite needs outside Python: Java 17 and Maven (to fetch and run
-# Neo4j 5.26 from Maven Central) and Debian's chromium (browser tests).
+# Neo4j 5.26 from Maven Central), Debian's chromium (browser tests) and
+# docker-compose 1.29 (the compose file test).
 # Installs what is missing when run as root with apt; otherwise says what to
 # install and fails: the suite never skips Neo4j or the browser.
 set -euo pipefail
@@ -10,6 +11,9 @@ missing=()
   || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || [ -n "${NEO4J_URI:-}" ] || missing+=(maven)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# Debian 12's docker-compose 1.29 (what schools run): tests/test_compose.py checks
+# that docker-compose.yml works with it (`docker-compose config`, no daemon needed).
+command -v docker-compose >/dev/null || missing+=(docker-compose)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
