@@ -31,7 +31,7 @@ REGISTRY: dict[str, Query] = {
 
 
 def run_query(store, name: str, params: dict | None = None, *,
-              weights: dict | None = None) -> QueryResult:
+              weights: dict | None = None, names_all: bool = False) -> QueryResult:
     """Validate ``params`` and run the query ``name`` on ``store``.
 
     Parameters
@@ -45,6 +45,10 @@ def run_query(store, name: str, params: dict | None = None, *,
     weights : dict, optional
         Overrides of the query's default weights (``prospective_partners``:
         score weights; ``referral_paths``: relationship weights).
+    names_all : bool
+        Name people without contact consent too, in the queries that serve a
+        staff duty (``Query.duty_names``: tracing, internship monitoring);
+        ignored by the others. The web decides it per role (web/names.py).
 
     Raises
     ------
@@ -57,7 +61,7 @@ def run_query(store, name: str, params: dict | None = None, *,
     if query is None:
         raise NotFound(f"unknown query / query tidak dikenal; known: {', '.join(REGISTRY)}",
                        [{"param": "name", "message": "unknown query"}])
-    return query.run(store, params, weights=weights)
+    return query.run(store, params, weights=weights, names_all=names_all)
 
 
 __all__ = ["REGISTRY", "Param", "Query", "QueryResult", "format_result", "run_query"]

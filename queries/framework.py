@@ -219,6 +219,10 @@ class Query:
     description: str = ""
     #: Columns shown by the ``table`` format (a terminal is narrow); None: all.
     table_columns: tuple[str, ...] | None = None
+    #: The runner accepts ``names_all``: a staff duty view (tracing, internship
+    #: monitoring) may list people without contact consent by name. Never a
+    #: parameter a caller sets: the web's names policy (web/names.py) decides.
+    duty_names: bool = False
 
     def describe(self) -> dict:
         return {
@@ -261,9 +265,11 @@ class Query:
                 f"invalid parameters for {self.name}: {names} / parameter tidak valid", errors)
         return values
 
-    def run(self, store, raw: Mapping | None, *, weights: dict | None = None) -> QueryResult:
+    def run(self, store, raw: Mapping | None, *, weights: dict | None = None,
+            names_all: bool = False) -> QueryResult:
         params = self.validate(raw)
-        rows, meta = self.runner(store, params, weights)
+        run_params = {**params, "names_all": True} if names_all and self.duty_names else params
+        rows, meta = self.runner(store, run_params, weights)
         return QueryResult(self.name, params, list(self.columns), rows, meta)
 
 

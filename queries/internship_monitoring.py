@@ -99,7 +99,7 @@ HOST_PARAMS = (
 def internship_monitoring(G, *, as_of: str, npsn: str | None = None, program: str | None = None,
                           years: int = 1, min_visits: int = 1, long_visits: int = 2,
                           long_months: int = 3, only_under: bool = True,
-                          limit: int = 100) -> tuple[list[dict], dict]:
+                          limit: int = 100, names_all: bool = False) -> tuple[list[dict], dict]:
     """Under-monitored placements per teacher on a networkx graph (twin of
     ``internship_monitoring.cypher``); the rules are in the module docstring.
 
@@ -139,11 +139,11 @@ def internship_monitoring(G, *, as_of: str, npsn: str | None = None, program: st
                     "employer_code": emp.get("code"), "employer_name": emp.get("name"),
                     "start": r["start"], "end": end, "visits": visits, "expected": expected})
     return monitoring_finish(list(groups.values()), only_under=only_under, limit=limit,
-                             window_start=window_start)
+                             window_start=window_start, names_all=names_all)
 
 
 def monitoring_finish(groups: list[dict], *, only_under: bool, limit: int,
-                      window_start: str) -> tuple[list[dict], dict]:
+                      window_start: str, names_all: bool = False) -> tuple[list[dict], dict]:
     """Shared by both implementations: counts, the listed placements (names
     only with consent), order, limit and meta."""
     rows = []
@@ -159,8 +159,8 @@ def monitoring_finish(groups: list[dict], *, only_under: bool, limit: int,
             "placements": g["placements"], "under_monitored": len(under),
             "missing_visits": missing, "under_rate": rate(len(under), g["placements"]),
             "under_placements": [{
-                "nisn": u["nisn"] if u["consent"] is True else None,
-                "name": u["name"] if u["consent"] is True else None,
+                "nisn": u["nisn"] if u["consent"] is True or names_all else None,
+                "name": u["name"] if u["consent"] is True or names_all else None,
                 "program": u["program"], "employer_code": u["employer_code"],
                 "employer_name": u["employer_name"], "start": u["start"], "end": u["end"],
                 "visits": u["visits"], "expected": u["expected"]} for u in under[:MAX_LISTED]],
@@ -184,7 +184,7 @@ def run(store, params: dict, weights: dict | None = None) -> tuple[list[dict], d
                                   "long_months")},
         "window_start": window_start})
     return monitoring_finish(groups, only_under=params["only_under"], limit=params["limit"],
-                             window_start=window_start)
+                             window_start=window_start, names_all=params.get("names_all", False))
 
 
 QUERY = Query(
@@ -194,6 +194,7 @@ QUERY = Query(
     params=PARAMS,
     columns=COLUMNS,
     runner=run,
+    duty_names=True,
     description="Placements with fewer monitoring visits than expected, per supervising "
                 "teacher. / Prakerin dengan kunjungan monitoring kurang dari seharusnya, per guru "
                 "pembimbing.",

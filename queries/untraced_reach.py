@@ -75,7 +75,8 @@ def _overlap(a: dict, b: dict, as_of: str) -> bool:
 
 def untraced_reach(G, *, as_of: str, npsn: str | None = None, program: str | None = None,
                    graduation_year: int | None = None, k: int = 5, only_reachable: bool = False,
-                   limit: int = 100, weights: dict | None = None) -> tuple[list[dict], dict]:
+                   limit: int = 100, weights: dict | None = None,
+                   names_all: bool = False) -> tuple[list[dict], dict]:
     """Reachers of untraced alumni on a networkx graph (twin of ``untraced_reach.cypher``).
 
     Returns
@@ -130,11 +131,13 @@ def untraced_reach(G, *, as_of: str, npsn: str | None = None, program: str | Non
                                   "intern_peer": a["type"] == "INTERNED_AT"})
     return finish(untraced, [{"school_npsn": s, "program": p, "graduation_year": y, "people": people}
                              for (s, p, y), people in classmates.items()],
-                  links, k=k, only_reachable=only_reachable, limit=limit, weights=weights)
+                  links, k=k, only_reachable=only_reachable, limit=limit, weights=weights,
+                  names_all=names_all)
 
 
 def finish(untraced: list[dict], classmates: list[dict], links: list[dict], *, k: int,
-           only_reachable: bool, limit: int, weights: dict | None) -> tuple[list[dict], dict]:
+           only_reachable: bool, limit: int, weights: dict | None,
+           names_all: bool = False) -> tuple[list[dict], dict]:
     """Shared by both implementations: combine the ties, rank the reachers,
     hide what consent does not allow, order, limit and the call list."""
     w = {**WEIGHTS, **(weights or {})}
@@ -167,7 +170,7 @@ def finish(untraced: list[dict], classmates: list[dict], links: list[dict], *, k
         reachable += bool(reachers)
         if only_reachable and not reachers:
             continue
-        shown = u["consent"] is True
+        shown = u["consent"] is True or names_all
         rows.append({"nisn": u["nisn"] if shown else None, "name": u["name"] if shown else None,
                      "school_npsn": u["school_npsn"], "program": u["program"],
                      "graduation_year": u["graduation_year"], "status": u["status"],
@@ -187,7 +190,8 @@ def run(store, params: dict, weights: dict | None = None) -> tuple[list[dict], d
         "graduation_year": params["graduation_year"], "as_of": params["as_of"],
         "last_cohort": last_cohort(params["as_of"]), "traced": list(TRACED)})
     return finish(found["untraced"], found["classmates"], found["links"], k=params["k"],
-                  only_reachable=params["only_reachable"], limit=params["limit"], weights=weights)
+                  only_reachable=params["only_reachable"], limit=params["limit"], weights=weights,
+                  names_all=params.get("names_all", False))
 
 
 QUERY = Query(
@@ -197,6 +201,7 @@ QUERY = Query(
     params=PARAMS,
     columns=COLUMNS,
     runner=run,
+    duty_names=True,
     description="For each untraced alumnus, the traced, consenting classmates, co-workers and "
                 "internship peers who could reach them, ranked. / Untuk tiap alumni tak terlacak, "
                 "teman sekelas, rekan kerja dan teman prakerin yang terlacak dan bersedia "

@@ -97,14 +97,20 @@ def test_a_minor_without_guardian_consent_shows_no_contact(app, client, web_stor
     assert ok_json(client.get("/api/v1/person/0051000003"))["entity"]["contact"]["shown"] is True
 
 
-def test_exports_name_only_people_who_may_be_shown(client, web_store):
-    # 0051000005 is a champion (agreed to be contacted) but not to be shown in exports
+def test_exports_name_only_people_who_may_be_shown(app, web_store):
+    # 0051000005 is a champion (agreed to be contacted) but not to be displayed:
+    # humas sees them neither on the page nor in the export (the names policy,
+    # web/names.py); admin sees the champion in both: page and export agree.
     web_store.upsert_nodes("Person", [{"nisn": "0051000005", "consent_display": False}], source="test")
-    r = client.get(f"/calon-mitra.csv?npsn={fx.NPSN}&as_of=2026-11-01")
-    text = r.get_data(as_text=True)
+    humas, admin = login(app, "humas"), login(app, "admin")
+    text = humas.get(f"/calon-mitra.csv?npsn={fx.NPSN}&as_of=2026-11-01").get_data(as_text=True)
     assert "HYPERLINK" not in text and "(tanpa nama)" in text
-    page = ok_json(client.get(f"/calon-mitra.json?npsn={fx.NPSN}&as_of=2026-11-01"))
-    assert any(c["name"] == fx.FORMULA for row in page["rows"] for c in row["champions"])  # on screen
+    page = ok_json(humas.get(f"/calon-mitra.json?npsn={fx.NPSN}&as_of=2026-11-01"))
+    assert not any(c["name"] == fx.FORMULA for row in page["rows"] for c in row["champions"])
+    text = admin.get(f"/calon-mitra.csv?npsn={fx.NPSN}&as_of=2026-11-01").get_data(as_text=True)
+    assert "HYPERLINK" in text and "(tanpa nama)" not in text
+    page = ok_json(admin.get(f"/calon-mitra.json?npsn={fx.NPSN}&as_of=2026-11-01"))
+    assert any(c["name"] == fx.FORMULA for row in page["rows"] for c in row["champions"])
 
 
 @pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])

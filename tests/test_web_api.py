@@ -67,8 +67,8 @@ def test_person_contact_is_consent_aware_and_masked(app, client):
     # Budi gave no display consent: humas may not open his record at all, even
     # knowing his NISN (no name, employers or contacts in the answer)
     refused = client.get("/api/v1/person/0051000002")
-    body = ok_json(refused, 403)
-    assert "tidak bersedia ditampilkan" in body["error"]
+    body = ok_json(refused, 404)  # the same answer as for a NISN that does not exist
+    assert body["error"] == ok_json(client.get("/api/v1/person/0059999999"), 404)["error"]
     text = refused.get_data(as_text=True)
     assert "Budi" not in text and "081234500002" not in text and "E-001" not in text
     # bkk may (contacts follow contact consent, which Budi did not give)

@@ -45,7 +45,7 @@ STRINGS = {
     "apply": ("Terapkan", "Apply"),
     "chart": ("Grafik", "Chart"),
     "no_data": ("Belum ada data untuk ditampilkan.", "No data to show yet."),
-    "unnamed": ("(tanpa nama: tidak bersedia dihubungi)", "(unnamed: did not consent)"),
+    "unnamed": ("(tanpa nama: tanpa persetujuan)", "(unnamed: no consent)"),
     "hidden_count": ("{n} alumni tidak bersedia dihubungi: dihitung, tidak ditampilkan.",
                      "{n} alumni did not consent: counted, not shown."),
     "year_from": ("Tahun lulus dari", "Graduated from"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from graph_service.errors import NotShown
+from graph_service.errors import NotFound
 from queries import explore
 from web import access, get_store, graphview, param_error
 from web.openapi import doc, openapi_document
@@ -70,7 +70,14 @@ def run_registered(name: str, params: dict):
         from graph_service.errors import NotFound
 
         raise NotFound("no such query", [{"param": "name", "message": f"known: {', '.join(reg)}"}])
-    result = run_query(get_store(), name, params).as_dict()
+    from web import names
+
+    role = access.current_role()
+    result = run_query(get_store(), name, params,
+                       names_all=names.names_all(name, role)).as_dict()
+    # The one names policy (web/names.py): every page, JSON route and export
+    # that runs a query gets its rows through it.
+    names.apply(name, result, role, get_store(), as_of=result["params"].get("as_of"))
     # The API's envelope calls the query's name "query".
     return {"query": result["name"], "params": result["params"], "columns": result["columns"],
             "count": result["count"], "rows": result["rows"], "meta": result["meta"]}
@@ -148,17 +155,24 @@ def employer(code: str):
     return ok(entity=entity_payload("Employer", code))
 
 
+#: The one answer for a person who does not exist or may not be shown (no oracle).
+PERSON_NOT_FOUND = "no student/alumnus with that key / siswa/alumni tidak ditemukan"
+
+
 @bp.get("/person/<nisn>")
 @access.requires("bkk", "humas", "admin")
 @doc("A student or alumnus; contact details only with consent: in full for bkk and admin "
      "(audit-logged), masked for humas.", response="Entity")
 def person(nisn: str):
-    ent = entity_payload("Person", nisn)
-    if not access.name_policy().reveals(ent["properties"]):
+    try:
+        ent = entity_payload("Person", nisn)
+    except NotFound:
+        ent = None
+    if ent is None or not access.name_policy().reveals(ent["properties"]):
         # humas sees people only with display consent (boleh_ditampilkan),
-        # as everywhere else; knowing a NISN must not get around that.
-        raise NotShown("this person has not agreed to be shown to your role / orang ini "
-                       "tidak bersedia ditampilkan untuk peran Anda")
+        # as everywhere else (web/names.py); knowing a NISN must not get
+        # around that, nor tell whether that NISN exists: the same 404.
+        raise NotFound(PERSON_NOT_FOUND)
     access.audit("view_person", nisn=ent["key"], detail={"contact": access.contact_policy()})
     return ok(entity=ent)
 

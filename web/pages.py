@@ -21,7 +21,7 @@ from flask import (
 )
 
 from queries import explore
-from web import access, get_store, graphview, i18n, param_error
+from web import access, get_store, graphview, i18n, names, param_error
 from web.api import around_graph, entity_payload, int_arg, label_of, registry, run_registered
 from web.exports import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
 
@@ -212,13 +212,11 @@ def _export(fmt: str):
 
 
 def _displayable_champions(rows: list[dict], npsn: str | None) -> list[dict]:
-    """Champions in an export (a file that leaves the app) only when they may
-    appear by name (boleh_ditampilkan, minor rule included); the others become
-    "(tanpa nama)", so the count stays right."""
-    champions = [c for r in rows for c in r.get("champions") or [] if isinstance(c, dict)]
-    shown = explore.displayable(get_store(), npsn, champions) if npsn and champions else []
-    allowed = {id(c) for c, ok in zip(champions, shown) if ok}
-    return [{**r, "champions": [c if id(c) in allowed else {"name": "(tanpa nama)"}
+    """The rows as the page shows them (the names policy, web/names.py, has
+    already unnamed who this role may not see); an unnamed champion is
+    written "(tanpa nama)", so the count stays right."""
+    unnamed = names.UNNAMED.get(g.get("lang") or "id", names.UNNAMED["id"])
+    return [{**r, "champions": [c if not isinstance(c, dict) or c.get("name") else {**c, "name": unnamed}
                                 for c in r.get("champions") or []]} for r in rows]
 
 
