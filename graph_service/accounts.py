@@ -132,6 +132,11 @@ class Accounts:
         new = not self.path.exists()
         with closing(self._connect()) as db, db:
             db.executescript(_SCHEMA)
+            # must_change: a one-time password (the demo's, a new user's, a
+            # reset) must be changed before anything else (web.auth's gate).
+            cols = {r["name"] for r in db.execute("PRAGMA table_info(users)")}
+            if "must_change" not in cols:
+                db.execute("ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0")
         if new:
             os.chmod(self.path, 0o600)
         # A stand-in hash to verify against for unknown users, so a login for
@@ -145,7 +150,8 @@ class Accounts:
         return db
 
     # -- users --------------------------------------------------------------
-    def add_user(self, name: str, role: str, password: str) -> dict:
+    def add_user(self, name: str, role: str, password: str, *, must_change: bool = False) -> dict:
+        """A new user; ``must_change``: the password is a one-time password."""
         name = (name or "").strip().lower()
         if not USERNAME.fullmatch(name):
             raise ParameterError("a user name has 2-40 characters: a-z, 0-9, '.', '_', '-'",
@@ -157,8 +163,8 @@ class Accounts:
         hashed = hash_password(password)
         try:
             with closing(self._connect()) as db, db:
-                db.execute("INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
-                           (name, role, hashed, now_iso()))
+                db.execute("INSERT INTO users (name, role, password_hash, created_at, must_change) "
+                           "VALUES (?, ?, ?, ?, ?)", (name, role, hashed, now_iso(), int(must_change)))
         except sqlite3.IntegrityError:
             raise ParameterError(f"the user {name} already exists",
                                  [{"param": "name", "message": "already exists"}]) from None
@@ -166,7 +172,7 @@ class Accounts:
 
     def get_user(self, name: str) -> dict | None:
         with closing(self._connect()) as db:
-            row = db.execute("SELECT id, name, role, disabled, created_at FROM users WHERE name = ?",
+            row = db.execute("SELECT id, name, role, disabled, created_at, must_change FROM users WHERE name = ?",
                              ((name or "").strip().lower(),)).fetchone()
         return dict(row) if row else None
 
@@ -197,12 +203,14 @@ class Accounts:
                 db.execute("UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
                            (now_iso(), user["id"]))
 
-    def set_password(self, name: str, password: str) -> None:
+    def set_password(self, name: str, password: str, *, must_change: bool = False) -> None:
+        """A new password (every session ends); ``must_change``: a one-time one."""
         user = self._require(name)
         check_password(password)
         hashed = hash_password(password)
         with closing(self._connect()) as db, db:
-            db.execute("UPDATE users SET password_hash = ? WHERE id = ?", (hashed, user["id"]))
+            db.execute("UPDATE users SET password_hash = ?, must_change = ? WHERE id = ?",
+                       (hashed, int(must_change), user["id"]))
             db.execute("DELETE FROM sessions WHERE user_id = ?", (user["id"],))
 
     def authenticate(self, name: str, password: str) -> dict | None:
@@ -237,7 +245,8 @@ class Accounts:
         key = sha256(sid)
         with closing(self._connect()) as db, db:
             row = db.execute(
-                "SELECT s.created_at, s.last_seen, u.id, u.name, u.role, u.disabled FROM sessions s "
+                "SELECT s.created_at, s.last_seen, u.id, u.name, u.role, u.disabled, u.must_change "
+                "FROM sessions s "
                 "JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?", (key,)).fetchone()
             if row is None:
                 return None
@@ -247,7 +256,8 @@ class Accounts:
                 return None
             if now - row["last_seen"] > 15:  # one write per 15 s is enough for the idle clock
                 db.execute("UPDATE sessions SET last_seen = ? WHERE id_hash = ?", (now, key))
-        return {"id": row["id"], "name": row["name"], "role": row["role"]}
+        return {"id": row["id"], "name": row["name"], "role": row["role"],
+                "must_change": bool(row["must_change"])}
 
     def end_session(self, sid: str) -> None:
         if not sid:

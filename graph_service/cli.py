@@ -515,7 +515,7 @@ def _demo_admin(config: Config) -> None:
     if accounts.count_users():
         return
     password = secrets.token_urlsafe(12)
-    accounts.add_user("admin", "admin", password)
+    accounts.add_user("admin", "admin", password, must_change=True)  # changed at first login
     click.echo("")
     click.echo("Login / masuk:  user admin   password " + password)
     click.echo("(shown only now: write it down, or set another with `alumni-graph user password admin`)")

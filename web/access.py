@@ -101,6 +101,17 @@ def _check(roles: tuple[str, ...]) -> None:
         raise Forbidden()
 
 
+def may_open(endpoint: str) -> bool:
+    """May the current user open the route ``endpoint``? (Its declared roles:
+    the one source for the nav, cards and links each role is shown.)"""
+    view = current_app.view_functions.get(endpoint)
+    roles = getattr(view, "required_roles", None)
+    if getattr(view, "public", False):
+        return True
+    role = current_role()
+    return role is not None and roles is not None and role in roles
+
+
 def may_run(name: str) -> bool:
     """May the current user run the registered query ``name`` (QUERY_ROLES)?"""
     return current_role() in QUERY_ROLES.get(name, ())

@@ -187,6 +187,8 @@ def index():
     lang = getattr(g, "lang", "id")
     pages = []
     for slug, view, names in PAGES:
+        if not access.may_open(f"analyses.{view}"):
+            continue  # a card only for the roles that may open the page
         q = reg[names[0]]
         pages.append({"url": url_for(f"analyses.{view}"), "title": _title(names[0]),
                       "help": q.description.split(" / ")[1 if lang == "id" else 0]

@@ -112,6 +112,10 @@ class LoginLimiter:
             self._fails.pop(("u", name, ip), None)
 
 
+#: What a user with a one-time password may open before changing it.
+FIRST_LOGIN_ENDPOINTS = frozenset({"users.password", "auth.logout", "pages.language"})
+
+
 def init_app(app, data_dir: Path) -> None:
     """Wire accounts, the audit log, the secret key and the request gate into ``app``."""
     data_dir = Path(data_dir)
@@ -143,10 +147,9 @@ def _template_helpers() -> dict:
     user = access.current_user()
 
     def may(endpoint: str) -> bool:
-        """May the current user open ``endpoint``? (The nav shows only those.)"""
-        view = current_app.view_functions.get(endpoint)
-        roles = getattr(view, "required_roles", None)
-        return bool(user) and roles is not None and user["role"] in roles
+        """May the current user open ``endpoint``? (The nav, cards and links
+        show only those: web.access.may_open, from the routes' declarations.)"""
+        return bool(user) and access.may_open(endpoint)
 
     return {"csrf_token": csrf_token, "current_user": user, "may": may}
 
@@ -197,6 +200,13 @@ def _gate():
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         if g.user["role"] not in roles:
             return _error_response(403, None)
+        if g.user.get("must_change") and endpoint not in FIRST_LOGIN_ENDPOINTS:
+            # A one-time password is changed before anything else.
+            if wants_json():
+                from web import _lang
+
+                return _error_response(403, i18n.translate(_lang(), "must_change_password"))
+            return redirect(url_for("users.password"))
     if request.method not in SAFE_METHODS and g.auth != "token" and endpoint not in OWN_CSRF_ENDPOINTS:
         sent = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD) or ""
         expected = session.get("csrf") or ""

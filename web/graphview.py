@@ -42,7 +42,15 @@ def style_key(node: dict) -> str:
     return node["type"]
 
 
-def detail_url(node_type: str, key: str) -> str:
+def detail_url(node_type: str, key: str) -> str | None:
+    """The detail page of a node, or None when the current user's role may
+    not open it (no link that ends in 403)."""
+    from web import access
+
+    endpoint = {"School": "pages.school", "Person": "pages.person", "Employer": "pages.employer",
+                "Program": "pages.program"}[node_type]
+    if not access.may_open(endpoint):
+        return None
     if node_type == "Program":
         npsn, code = key.split("/", 1)
         return url_for("pages.program", npsn=npsn, code=code)

@@ -237,22 +237,133 @@ def partners_xlsx():
 @page("/jalur-referensi", "referral.html")
 @access.requires(*access.QUERY_ROLES["referral_paths"])
 def referral():
-    nisn = (request.args.get("nisn") or "").strip()
-    employer = (request.args.get("employer") or "").strip()
-    data = {"nisn": nisn, "employer": employer, "k": request.args.get("k") or "",
-            "max_hops": request.args.get("max_hops") or "", "rows": None, "graph": None}
-    if nisn and employer:
-        params = {"nisn": nisn, "employer": employer}
-        for name in ("k", "max_hops"):
-            if data[name]:
-                params[name] = data[name]
+    """Who can introduce this student to that firm. The student and the firm
+    are typed (name, NISN, code, alias) and resolved here: one match is used,
+    several come back as a short list to pick from, none as a message beside
+    the field; the typed text stays in the form. No raw error page."""
+    from graph_service.errors import NotFound, ParameterError
+    from web.resolve import resolve
+
+    student_text = (request.args.get("nisn") or "").strip()
+    employer_text = (request.args.get("employer") or "").strip()
+    data = {"nisn": student_text, "employer": employer_text, "k": request.args.get("k") or "",
+            "max_hops": request.args.get("max_hops") or "", "rows": None, "graph": None,
+            "errors": {}, "choices": {}, "student": None, "target": None}
+    if not student_text and not employer_text:
+        return data
+    names_policy = access.name_policy()
+    found = {"nisn": resolve(get_store(), student_text, "person", names=names_policy),
+             "employer": resolve(get_store(), employer_text, "employer", names=names_policy)}
+    for field, res in found.items():
+        if res.ok:
+            continue
+        data["errors"][field] = i18n.translate(g.lang, f"resolve_{res.error}_{field}")
+        if res.choices:
+            data["choices"][field] = [
+                {**c, "pick_url": url_for("pages.referral", **{**request.args.to_dict(), field: c["key"]})}
+                for c in res.choices]
+            data["choices_more"] = res.more
+    data["student"] = _linked(found["nisn"].item)
+    data["target"] = _linked(found["employer"].item)
+    if data["errors"]:
+        return data
+    params = {"nisn": found["nisn"].item["key"], "employer": found["employer"].item["key"]}
+    for name in ("k", "max_hops"):
+        if data[name]:
+            params[name] = data[name]
+    try:
         result = run_registered("referral_paths", params)
-        access.audit("view_referral", nisn=nisn)
-        data.update(rows=result["rows"], columns=result["columns"], params=result["params"],
-                    meta=result["meta"],
-                    legend=graphview.legend(g.lang),
-                    graph=graphview.from_paths(result["rows"], g.lang) if result["rows"] else None)
+    except (ParameterError, NotFound) as exc:
+        for e in exc.errors or [{"param": "nisn", "message": str(exc)}]:
+            data["errors"][e.get("param") or "nisn"] = _one_language(e.get("message") or str(exc))
+        return data
+    access.audit("view_referral", nisn=params["nisn"],
+                 detail={"contact": access.contact_policy()})
+    rows = [_referral_row(r, data["student"]) for r in result["rows"]]
+    data.update(rows=rows, columns=result["columns"], params=result["params"],
+                meta=result["meta"], legend=graphview.legend(g.lang),
+                graph=graphview.from_paths(result["rows"], g.lang) if result["rows"] else None)
     return data
+
+
+def _one_language(message: str) -> str:
+    """``"english / indonesia"`` messages: the half in the page's language."""
+    parts = [p.strip() for p in str(message).split(" / ")]
+    if len(parts) == 2:
+        return parts[1] if g.lang == "id" else parts[0]
+    return str(message)
+
+
+def _linked(item: dict | None) -> dict | None:
+    if item is None:
+        return None
+    return {**item, "url": graphview.detail_url(item["type"], item["key"])}
+
+
+#: Strength in words: at or above each bound (the product of the step weights).
+STRENGTH_WORDS = ((0.7, "strength_strong"), (0.45, "strength_medium"), (0.0, "strength_weak"))
+_STEP_WORDS = {("WORKS_AT", True): "step_works", ("WORKS_AT", False): "step_worked",
+               ("INTERNED_AT", None): "step_interned", ("STUDIED_IN", None): "step_studied"}
+
+
+def _referral_row(row: dict, student: dict | None) -> dict:
+    """A path as a staff reader needs it: the student named (not "Anda"),
+    strength in words, every person and firm linked, each step in words, and
+    contact links (tel:, WhatsApp) for the consenting intermediaries when the
+    role sees contacts in full (bkk, admin)."""
+    lang = g.lang
+    nodes = [{**n, "url": graphview.detail_url(n["type"], n["key"])} for n in row["nodes"]]
+    by_id = {n["id"]: n for n in nodes}
+    steps = []
+    for rel in row.get("relationships") or []:
+        key = _STEP_WORDS.get((rel["type"], rel.get("current")), "step_studied")
+        steps.append({"from": by_id.get(rel["from"]), "to": by_id.get(rel["to"]),
+                      "words": i18n.translate(lang, key)})
+    strength = row.get("strength") or 0
+    word = next(k for bound, k in STRENGTH_WORDS if strength >= bound)
+    last = (row.get("relationships") or [{}])[-1]
+    why = i18n.translate(lang, "why_" + _STEP_WORDS.get((last.get("type"), last.get("current")),
+                                                         "step_studied")[5:])
+    intermediaries = [n for n in nodes[1:] if n["type"] == "Person"]
+    contacts = _contacts([n["key"] for n in intermediaries]) if intermediaries else {}
+    for n in intermediaries:
+        n["contact"] = contacts.get(n["key"])
+    name = (student or {}).get("name") or (nodes[0].get("name") if nodes else "")
+    text = row.get(f"explanation_{lang}") or row.get("explanation_id") or ""
+    return {**row, "nodes": nodes, "steps": steps, "intermediaries": intermediaries,
+            "strength_word": i18n.translate(lang, word), "strength_why": why,
+            "explanation": _staff_sentence(text, name, lang)}
+
+
+def _staff_sentence(text: str, student: str, lang: str) -> str:
+    """The query speaks to the student ("Anda"/"you"); the reader is staff."""
+    if not student:
+        return text
+    if lang == "en":
+        for you, them in (("You work at", "works at"), ("you work at", "works at")):
+            text = text.replace(you, f"{student} {them}")
+        return re.sub(r"\b[Yy]ou\b", student, text)
+    return re.sub(r"\bAnda\b", student, text)
+
+
+def _contacts(nisns: list[str]) -> dict:
+    """Phone links of intermediaries (they consented to be contacted) for the
+    roles that see contacts in full; nothing for the others."""
+    from queries.rules import consented
+
+    if access.contact_policy() != "full":
+        return {}
+    today = dt.date.today().isoformat()
+    out = {}
+    for props in get_store().iter_nodes("Person", [(n,) for n in nisns]):
+        phone = "".join(ch for ch in str(props.get("phone") or "") if ch.isdigit() or ch == "+")
+        if not phone or not consented(props, today):
+            continue
+        digits = phone.lstrip("+")
+        wa = "62" + digits[1:] if digits.startswith("0") else digits
+        out[str(props.get("nisn"))] = {"phone": props.get("phone"), "tel": "tel:" + phone,
+                                       "wa": "https://wa.me/" + wa}
+    return out
 
 
 # -- graph explorer ----------------------------------------------------------------------

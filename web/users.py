@@ -128,7 +128,7 @@ def index():
         return _refuse("name", name, _t("users_exists", name=name), form)
     password = one_time_password()
     try:
-        created = accounts().add_user(name, role, password)
+        created = accounts().add_user(name, role, password, must_change=True)
     except ParameterError:  # another admin added the same name a moment ago
         return _refuse("name", name, _t("users_exists", name=name), form)
     access.audit("user_add", target=created["name"], detail={"role": role})
@@ -176,7 +176,7 @@ def reset_password(name: str):
     if user["name"] == _me():
         return _refuse("name", user["name"], _t("users_not_self_reset"))
     password = one_time_password()
-    accounts().set_password(user["name"], password)
+    accounts().set_password(user["name"], password, must_change=True)
     access.audit("user_password", target=user["name"])
     return _users_page(one_time={"name": user["name"], "password": password, "new": False})
 
