@@ -84,3 +84,26 @@ def test_skip_link_and_api_link(app):
     assert html.index('class="skip" href="#main"') < html.index("<nav")
     assert 'id="main"' in html and "Data JSON" not in html
     assert re.search(r'<footer>\s*<a class="json-twin"[^>]*>API</a>', html)
+
+
+def test_partners_page_explains_pages_and_filters(app):
+    c = login(app, "humas")
+    html = c.get(f"/calon-mitra?npsn={fx.NPSN}").get_data(as_text=True)
+    assert 'id="partners-formula"' in html and "3 × alumni" in html
+    assert "Industri pengolahan" in html  # KBLI C by name
+    home = ok_json(c.get(f"/index.json?npsn={fx.NPSN}"))
+    total = home["overview"]["prospects"]
+    assert f"dari {total} calon mitra" in html
+    # one row a page: the pager walks every prospect, the count as on Beranda
+    seen = []
+    for n in range(1, total + 1):
+        body = ok_json(c.get(f"/calon-mitra.json?npsn={fx.NPSN}&limit=1&hal={n}"))
+        assert body["total"] == total and len(body["rows"]) == 1
+        seen.append(body["rows"][0]["code"])
+    assert len(set(seen)) == total
+    # a programme's list keeps only firms with evidence from that programme
+    rows = ok_json(c.get(f"/calon-mitra.json?npsn={fx.NPSN}&program=TKJ"))["rows"]
+    assert rows and all(r["current_alumni"] + r["past_alumni"] + r["internships"] > 0 for r in rows)
+    assert all(r["evidence_text"] for r in rows)
+    printed = c.get(f"/calon-mitra/cetak?npsn={fx.NPSN}").get_data(as_text=True)
+    assert "SMK Negeri 1 &lt;b&gt;Contoh&lt;/b&gt;" in printed and 'id="partners-print"' in printed

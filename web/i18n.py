@@ -146,6 +146,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "why_worked": "perantara terakhir pernah bekerja di sana",
         "why_interned": "perantara terakhir pernah prakerin di sana",
         "why_studied": "lewat teman satu program",
+        "self_works": "siswa ini sendiri bekerja di sana sekarang",
+        "self_worked": "siswa ini sendiri pernah bekerja di sana",
+        "self_interned": "siswa ini sendiri pernah prakerin di sana",
+        "self_studied": "langsung",
         "step_works": "bekerja di",
         "step_worked": "pernah bekerja di",
         "step_interned": "pernah prakerin di",
@@ -155,6 +159,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "whatsapp": "WhatsApp",
         "path_n": "Jalur {n}",
         "class_of": "lulus {year}",
+        "ev_current": "{n} alumni bekerja di sini sekarang",
+        "ev_past": "{n} alumni pernah bekerja di sini",
+        "ev_interns": "{n} kali prakerin siswa di sini",
+        "ev_aligned": "bidang usaha sesuai program {program}",
+        "ev_former": "pernah menjadi mitra",
+        "ev_contact": "terakhir dihubungi {date}",
+        "partners_why": "Mengapa DU/DI ini: perusahaan yang sudah dikenal sekolah lewat alumni dan siswa prakerin, tetapi belum bermitra aktif. Urutannya menurut skor:",
+        "partners_formula": "Skor = {a} × alumni yang bekerja di sana sekarang + {p} × alumni yang pernah bekerja di sana + {i} × prakerin siswa di sana + {s} bila bidang usahanya sesuai program sekolah.",
+        "partners_count": "Menampilkan {first}–{last} dari {total} calon mitra.",
+        "prev_page": "‹ Sebelumnya",
+        "next_page": "Berikutnya ›",
+        "page_of": "Halaman {page} dari {pages}",
+        "print": "Cetak",
+        "print_view": "Versi cetak (semua baris)",
+        "printed_on": "Dicetak {date}",
         "must_change_password": "Ganti dulu kata sandi sekali pakai Anda (halaman Ganti kata sandi).",
         "must_change_intro": "Ini login pertama Anda dengan kata sandi sekali pakai: buat kata sandi Anda sendiri dulu.",
         "skip_to_content": "Langsung ke isi",
@@ -394,6 +413,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "why_worked": "the last intermediary used to work there",
         "why_interned": "the last intermediary did an internship there",
         "why_studied": "through a classmate",
+        "self_works": "the student works there now",
+        "self_worked": "the student used to work there",
+        "self_interned": "the student did an internship there",
+        "self_studied": "directly",
         "step_works": "works at",
         "step_worked": "used to work at",
         "step_interned": "did an internship at",
@@ -403,6 +426,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "whatsapp": "WhatsApp",
         "path_n": "Path {n}",
         "class_of": "class of {year}",
+        "ev_current": "{n} alumni work here now",
+        "ev_past": "{n} alumni used to work here",
+        "ev_interns": "{n} student internships here",
+        "ev_aligned": "its sector fits programme {program}",
+        "ev_former": "a former partner",
+        "ev_contact": "last contacted {date}",
+        "partners_why": "Why these firms: employers the school already knows through its alumni and interns, but with no active partnership. They are ordered by score:",
+        "partners_formula": "Score = {a} × alumni working there now + {p} × alumni who used to work there + {i} × student internships there + {s} if its sector fits the school's programmes.",
+        "partners_count": "Showing {first}–{last} of {total} prospective partners.",
+        "prev_page": "‹ Previous",
+        "next_page": "Next ›",
+        "page_of": "Page {page} of {pages}",
+        "print": "Print",
+        "print_view": "Printable list (all rows)",
+        "printed_on": "Printed {date}",
         "must_change_password": "Change your one-time password first (the Change password page).",
         "must_change_intro": "This is your first login with a one-time password: choose your own password first.",
         "skip_to_content": "Skip to content",
@@ -565,3 +603,37 @@ def pick_lang(cookie_value: str | None) -> str:
 def translate(lang: str, key: str, **kwargs) -> str:
     text = STRINGS.get(lang, {}).get(key) or STRINGS[DEFAULT_LANG].get(key) or key
     return text.format(**kwargs) if kwargs else text
+
+
+#: KBLI 2020 sections (the letter employers carry): Indonesian, English.
+KBLI_SECTIONS = {
+    "A": ("Pertanian, kehutanan dan perikanan", "Agriculture, forestry and fishing"),
+    "B": ("Pertambangan dan penggalian", "Mining and quarrying"),
+    "C": ("Industri pengolahan", "Manufacturing"),
+    "D": ("Listrik, gas dan uap", "Electricity, gas and steam"),
+    "E": ("Air, limbah dan daur ulang", "Water, waste and remediation"),
+    "F": ("Konstruksi", "Construction"),
+    "G": ("Perdagangan; reparasi mobil dan motor", "Trade; repair of motor vehicles"),
+    "H": ("Pengangkutan dan pergudangan", "Transport and storage"),
+    "I": ("Akomodasi dan makan minum", "Accommodation and food service"),
+    "J": ("Informasi dan komunikasi", "Information and communication"),
+    "K": ("Keuangan dan asuransi", "Finance and insurance"),
+    "L": ("Real estat", "Real estate"),
+    "M": ("Jasa profesional, ilmiah dan teknis", "Professional, scientific and technical"),
+    "N": ("Penyewaan, ketenagakerjaan dan penunjang usaha", "Administrative and support services"),
+    "O": ("Administrasi pemerintahan", "Public administration"),
+    "P": ("Pendidikan", "Education"),
+    "Q": ("Kesehatan dan kegiatan sosial", "Health and social work"),
+    "R": ("Kesenian, hiburan dan rekreasi", "Arts, entertainment and recreation"),
+    "S": ("Jasa lainnya", "Other services"),
+    "T": ("Rumah tangga sebagai pemberi kerja", "Households as employers"),
+    "U": ("Badan internasional", "Extraterritorial organisations"),
+}
+
+
+def sector_name(lang: str, letter) -> str:
+    """``C`` -> ``Industri pengolahan`` (the letter itself when unknown)."""
+    pair = KBLI_SECTIONS.get(str(letter or "").strip().upper())
+    if pair is None:
+        return str(letter or "")
+    return pair[1] if lang == "en" else pair[0]

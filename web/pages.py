@@ -84,7 +84,12 @@ def _template_helpers():
     def status(value) -> str:
         return fmt(None if value is None else i18n.status_label(lang, value))
 
-    return {"t": t, "fmt": fmt, "label": label, "lang": lang, "status": status,
+    def sector(value) -> str:
+        """A KBLI section by name (the letter in the tooltip)."""
+        return "–" if not value else i18n.sector_name(lang, value)
+
+    return {"t": t, "fmt": fmt, "label": label, "lang": lang, "status": status, "sector": sector,
+            "today_iso": lambda: dt.date.today().isoformat(),
             "switch_url": url_for("pages.language", code=other, next=here)}
 
 
@@ -159,7 +164,13 @@ def index():
 
 # -- prospective partners (Humas) ------------------------------------------------
 
-def _partners_data() -> dict:
+#: Rows per page on Calon mitra (the whole list is counted, as on Beranda).
+PARTNERS_PAGE = 50
+
+
+def _partners_data(*, export: bool = False) -> dict:
+    from queries.prospective_partners import WEIGHTS
+
     schools, npsn = _schools_and_npsn()
     reg, _ = registry()
     describe = reg["prospective_partners"].describe() if "prospective_partners" in reg else {}
@@ -169,25 +180,63 @@ def _partners_data() -> dict:
             categories = list(p.get("choices") or p.get("enum") or [])
     filters = {k: (request.args.get(k) or "").strip() or None
                for k in ("program", "category", "sector", "city")}
-    limit = int_arg(request.args, "limit", 100, 1, current_app.config["EXPORT_MAX_ROWS"])
+    limit = int_arg(request.args, "limit", PROSPECTS_MAX if export else PARTNERS_PAGE, 1,
+                    current_app.config["EXPORT_MAX_ROWS"])
+    page_no = int_arg(request.args, "hal", 1, 1, 10_000)
     data = {"schools": schools, "npsn": npsn, "filters": filters, "limit": limit,
             "categories": categories, "columns": [], "rows": [], "sectors": [], "cities": [],
-            "legend": graphview.legend(g.lang)}
+            "legend": graphview.legend(g.lang), "weights": WEIGHTS, "total": 0, "page": page_no,
+            "pages": 1}
     if npsn is None:
         return data
+    # The whole list (as Beranda counts it), then one page of it.
     params = {"npsn": npsn, "program": filters["program"], "category": filters["category"],
-              "as_of": _as_of(), "limit": limit}
+              "as_of": _as_of(), "limit": max(PROSPECTS_MAX, limit) if not export else limit}
     result = run_registered("prospective_partners", {k: v for k, v in params.items() if v is not None})
     rows = result["rows"]
+    if filters["program"]:
+        # A programme's list: only firms with evidence for that programme (a
+        # former partner of another programme with nobody from this one goes).
+        rows = [r for r in rows if (r.get("current_alumni") or 0) + (r.get("past_alumni") or 0)
+                + (r.get("internships") or 0) > 0]
     # Sector and city are not query parameters: narrowed here, on the rows.
     data["sectors"] = sorted({r.get("sector") for r in rows if r.get("sector")})
     data["cities"] = sorted({r.get("city") for r in rows if r.get("city")})
     for field in ("sector", "city"):
         if filters[field]:
             rows = [r for r in rows if r.get(field) == filters[field]]
+    total = len(rows)
+    if not export:
+        pages = max(1, -(-total // limit))
+        page_no = min(page_no, pages)
+        rows = rows[(page_no - 1) * limit: page_no * limit]
+        data.update(page=page_no, pages=pages, first=(page_no - 1) * limit + 1 if total else 0,
+                    last=(page_no - 1) * limit + len(rows))
+        nav = request.args.to_dict()
+        data["prev_url"] = url_for("pages.partners", **{**nav, "hal": page_no - 1}) if page_no > 1 else None
+        data["next_url"] = url_for("pages.partners", **{**nav, "hal": page_no + 1}) if page_no < pages else None
     data.update(query=result["query"], params=result["params"], columns=result["columns"],
-                rows=rows, meta=result.get("meta", {}))
+                rows=[{**r, "evidence_text": _evidence_text(r)} for r in rows],
+                meta=result.get("meta", {}), total=total)
     return data
+
+
+def _evidence_text(r: dict) -> str:
+    """One sentence of a prospect's evidence, in the page's language."""
+    lang = g.lang
+    bits = []
+    for field, key in (("current_alumni", "ev_current"), ("past_alumni", "ev_past"),
+                       ("internships", "ev_interns")):
+        if r.get(field):
+            bits.append(i18n.translate(lang, key, n=r[field]))
+    if r.get("aligned"):
+        bits.append(i18n.translate(lang, "ev_aligned", program=r.get("recommended_program") or ""))
+    if r.get("former_partner"):
+        bits.append(i18n.translate(lang, "ev_former"))
+    if r.get("last_contact"):
+        bits.append(i18n.translate(lang, "ev_contact", date=r["last_contact"]))
+    text = ", ".join(b.strip() for b in bits)
+    return (text[:1].upper() + text[1:] + ".") if text else ""
 
 
 @page("/calon-mitra", "partners.html")
@@ -197,7 +246,7 @@ def partners():
 
 
 def _export(fmt: str):
-    data = _partners_data()
+    data = _partners_data(export=True)
     columns = [c["name"] if isinstance(c, dict) else c for c in data["columns"]]
     stamp = dt.date.today().isoformat()
     name = f"calon-mitra-{data['npsn'] or 'semua'}-{stamp}"
@@ -218,6 +267,17 @@ def _displayable_champions(rows: list[dict], npsn: str | None) -> list[dict]:
     unnamed = names.UNNAMED.get(g.get("lang") or "id", names.UNNAMED["id"])
     return [{**r, "champions": [c if not isinstance(c, dict) or c.get("name") else {**c, "name": unnamed}
                                 for c in r.get("champions") or []]} for r in rows]
+
+
+@bp.get("/calon-mitra/cetak")
+@access.requires(*access.QUERY_ROLES["prospective_partners"])
+def partners_print():
+    """The whole list (up to the export cap) laid out for paper: school, date,
+    the score rule, one line of evidence per firm."""
+    data = _partners_data(export=True)
+    data["rows"] = _displayable_champions(data["rows"], data["npsn"])
+    access.audit("print", target="calon-mitra", detail={"rows": len(data["rows"])})
+    return render_template("partners_print.html", d=data)
 
 
 @bp.get("/calon-mitra.csv")
@@ -313,6 +373,8 @@ def _referral_row(row: dict, student: dict | None) -> dict:
     role sees contacts in full (bkk, admin)."""
     lang = g.lang
     nodes = [{**n, "url": graphview.detail_url(n["type"], n["key"])} for n in row["nodes"]]
+    if nodes and student and student.get("name"):
+        nodes[0]["name"] = student["name"]  # the student asked about: staff know them
     by_id = {n["id"]: n for n in nodes}
     steps = []
     for rel in row.get("relationships") or []:
@@ -322,8 +384,8 @@ def _referral_row(row: dict, student: dict | None) -> dict:
     strength = row.get("strength") or 0
     word = next(k for bound, k in STRENGTH_WORDS if strength >= bound)
     last = (row.get("relationships") or [{}])[-1]
-    why = i18n.translate(lang, "why_" + _STEP_WORDS.get((last.get("type"), last.get("current")),
-                                                         "step_studied")[5:])
+    why = i18n.translate(lang, ("self_" if row.get("hops") == 1 else "why_")
+                         + _STEP_WORDS.get((last.get("type"), last.get("current")), "step_studied")[5:])
     intermediaries = [n for n in nodes[1:] if n["type"] == "Person"]
     contacts = _contacts([n["key"] for n in intermediaries]) if intermediaries else {}
     for n in intermediaries:
