@@ -107,3 +107,26 @@ def test_partners_page_explains_pages_and_filters(app):
     assert all(r["evidence_text"] for r in rows)
     printed = c.get(f"/calon-mitra/cetak?npsn={fx.NPSN}").get_data(as_text=True)
     assert "SMK Negeri 1 &lt;b&gt;Contoh&lt;/b&gt;" in printed and 'id="partners-print"' in printed
+
+
+def test_register_feature_button(app):
+    from web_support import csrf_from  # noqa: F401
+
+    c = login(app, "bkk")
+    html = c.get(f"/analisis/alumni-sukses?npsn={fx.NPSN}").get_data(as_text=True)
+    assert 'id="register-rule"' in html and 'id="no-featured"' in html
+    assert "/analisis/alumni-sukses/0051000001/unggulan" in html
+    done = c.post("/analisis/alumni-sukses/0051000001/unggulan",
+                  data={"on": "1", "next": f"/analisis/alumni-sukses?npsn={fx.NPSN}"})
+    assert done.status_code == 302
+    html = c.get(f"/analisis/alumni-sukses?npsn={fx.NPSN}").get_data(as_text=True)
+    featured = html.split('id="register-featured"')[1].split("</table>")[0]
+    assert "Ani" in featured
+    actions = [e["action"] for e in app.extensions["alumni_graph_audit"].entries()]
+    assert "feature_alumnus" in actions
+    # no CSRF token: refused
+    from web_support import user
+
+    plain = app.test_client()
+    assert plain.post("/analisis/alumni-sukses/0051000001/unggulan", data={"on": "0"}).status_code in (302, 401, 403)
+    assert user(app, "bkk")

@@ -72,18 +72,28 @@ STRINGS = {
     "school_partners": ("Hitung mitra tingkat sekolah", "Count school-wide partners"),
     "supervisor": ("Guru pembimbing", "Supervising teacher"),
     "no_supervisor": ("(tanpa guru pembimbing)", "(no teacher)"),
-    "placements": ("Prakerin", "Placements"), "under_monitored": ("Kurang kunjungan", "Under-monitored"),
-    "missing_visits": ("Kunjungan kurang", "Missing visits"),
+    "placements": ("Siswa prakerin", "Placements"),
+    "under_monitored": ("Siswa yang kurang dikunjungi", "Students visited too little"),
+    "missing_visits": ("Kunjungan yang belum dilakukan", "Visits still owed"),
     "visits": ("Kunjungan", "Visits"), "expected": ("Seharusnya", "Expected"),
     "hosts_title": ("Mutu DU/DI tempat prakerin", "Host quality"),
     "interns": ("Siswa prakerin", "Interns"), "eligible": ("Sudah lulus", "Graduated"),
     "hired": ("Direkrut", "Hired"), "conversion_rate": ("Konversi", "Conversion"),
     "avg_score": ("Nilai rata-rata", "Average score"), "never_hired": ("Tak pernah merekrut", "Never hires"),
     "low_score": ("Nilai rendah", "Low scores"), "partner": ("Mitra", "Partner"),
-    "betweenness": ("Keterhubungan (betweenness)", "Betweenness"),
+    "betweenness": ("Peran penghubung (0–100)", "Bridging role (0–100)"),
+    "betweenness_tip": ("Istilah teknis: betweenness centrality. 100 = alumni yang paling sering menjadi "
+                        "jalan antara DU/DI dan program lain.", "Technical term: betweenness centrality. "
+                        "100 = the alumnus most often on the way between employers and other programmes."),
     "employers_n": ("DU/DI", "Employers"), "programs_reached": ("Program terjangkau", "Programmes reached"),
-    "samples": ("Sampel", "Samples"), "exact": ("pasti", "exact"), "sampled": ("sampel", "sampled"),
-    "cluster": ("Klaster", "Cluster"), "size": ("DU/DI", "Employers"), "people": ("Orang", "People"),
+    "samples": ("Ketelitian (jumlah sampel)", "Precision (samples)"),
+    "exact": ("dihitung penuh", "computed in full"),
+    "sampled": ("perkiraan dari sampel", "estimated from a sample"),
+    "cluster": ("Kelompok", "Group"),
+    "clusters_shown": ("{shown} kelompok DU/DI ditampilkan (dari {total}; kelompok yang lebih kecil dari ukuran minimal disembunyikan).",
+                       "{shown} groups of employers shown (of {total}; groups smaller than the minimum size are hidden)."),
+    "clusters_tip": ("Istilah teknis: komunitas (modularity {m}). DU/DI satu kelompok saling terhubung lewat alumni dan siswa yang sama.",
+                     "Technical term: communities (modularity {m}). Employers in one group are linked by the same alumni and students."), "size": ("DU/DI", "Employers"), "people": ("Orang", "People"),
     "top_sectors": ("Bidang utama", "Top sectors"), "top_employers": ("DU/DI utama", "Top employers"),
     "partners": ("Mitra di dalamnya", "Partners inside"), "no_partner": ("belum ada mitra", "no partner yet"),
     "min_size": ("Ukuran minimal", "Minimum size"),
@@ -96,7 +106,19 @@ STRINGS = {
     "tie_intern_peer": ("teman prakerin", "internship peer"),
     "untraced_count": ("{n} alumni tak terlacak, {m} punya penghubung.",
                        "{n} untraced alumni, {m} with someone to reach them."),
-    "tenure_months": ("Masa kerja (bulan)", "Tenure (months)"), "featured": ("Unggulan", "Featured"),
+    "tenure_months": ("Masa kerja (bulan)", "Tenure (months)"), "featured": ("Alumni sukses", "Featured"),
+    "register_rule": ("Alumni sukses adalah alumni yang dipilih staf sekolah, dengan bukti: pekerjaannya sekarang, "
+                      "tempat kerjanya, kesesuaian dengan program. Di bawahnya kandidat: alumni yang bersedia "
+                      "dihubungi dan bekerja sekarang, yang pekerjaannya sesuai program lebih dulu, lalu yang "
+                      "paling lama bekerja. Tekan \u201cTampilkan\u201d untuk memilih.",
+                      "Successful alumni are the ones school staff chose, with evidence: their current job, "
+                      "their employer, whether it fits their programme. Below them the candidates: alumni who "
+                      "agreed to be contacted and work now, those whose work fits their programme first, then "
+                      "the longest in post. Press \u201cFeature\u201d to choose one."),
+    "featured_title": ("Alumni sukses pilihan sekolah", "The school's successful alumni"),
+    "candidates_title": ("Kandidat", "Candidates"),
+    "feature": ("Tampilkan", "Feature"), "unfeature": ("Lepas", "Remove"),
+    "no_featured": ("Belum ada yang dipilih: pilih dari kandidat di bawah.", "None chosen yet: pick from the candidates below."),
     "featured_only": ("Hanya unggulan", "Featured only"), "since": ("Sejak", "Since"),
     "per_program": ("Alumni per program", "Alumni per programme"),
 }
@@ -299,11 +321,12 @@ def internships():
 def connectors():
     params = _params("key_connectors")
     result = run_registered("key_connectors", params)
+    top = max((r["betweenness"] for r in result["rows"]), default=0)
     chart = _bars(result["rows"], lambda r: r["betweenness"],
                   lambda r: r["name"] or f"{_t('unnamed')} {r['program']} {r['graduation_year']}",
-                  display=lambda r: f"{r['betweenness']:.4f}",
+                  display=lambda r: f"{(r['betweenness'] / top * 100) if top else 0:.0f}",
                   color=lambda r: "#27ae60" if r["name"] else "#95a5a6")
-    return _render("connectors.html", "key_connectors", params, result=result, chart=chart)
+    return _render("connectors.html", "key_connectors", params, result=result, chart=chart, top=top)
 
 
 # -- 5. industry clusters ------------------------------------------------------------------
@@ -364,9 +387,35 @@ def untraced():
 def register():
     params = _params("alumni_register")
     result = run_registered("alumni_register", params)
+    # What a school means by "alumni sukses": the ones staff featured (with
+    # evidence: their job, their employer); below them the candidates, the
+    # ones whose work fits their programme first, then the longest in post.
+    featured = [r for r in result["rows"] if r.get("featured")]
+    candidates = sorted((r for r in result["rows"] if not r.get("featured")),
+                        key=lambda r: (not r.get("aligned"), -(r.get("tenure_months") or 0)))
     counts: dict[str, int] = {}
     for row in result["rows"]:
         counts[row["program"]] = counts.get(row["program"], 0) + 1
     chart = [{"label": p, "value": n, "display": str(n), "color": "#18465e"}
              for p, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] or ""))]
-    return _render("register.html", "alumni_register", params, result=result, chart=chart)
+    return _render("register.html", "alumni_register", params, result=result, chart=chart,
+                   featured=featured, candidates=candidates,
+                   may_feature=access.may_open("analyses.feature"))
+
+
+@bp.post("/alumni-sukses/<nisn>/unggulan")
+@access.requires(*access.QUERY_ROLES["alumni_register"])
+def feature(nisn: str):
+    """Feature (``on=1``) or unfeature an alumnus in the register; CSRF-checked
+    by the gate, audited, then back to the page."""
+    from flask import redirect
+
+    from queries.alumni_register import set_featured
+
+    on = request.form.get("on") == "1"
+    set_featured(get_store(), nisn, on)
+    access.audit("feature_alumnus" if on else "unfeature_alumnus", nisn=nisn)
+    back = request.form.get("next") or url_for("analyses.register")
+    if not back.startswith("/") or back.startswith(("//", "/\\")):
+        back = url_for("analyses.register")
+    return redirect(back)

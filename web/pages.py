@@ -58,6 +58,10 @@ def _twin_url(name: str, view_args: dict) -> str:
     return f"{url}?{query}" if query and request.method == "GET" else url
 
 
+#: A code made of lower-case words joined by "_" (shown as words).
+_CODE = re.compile(r"[a-z]+(?:_[a-z]+)+")
+
+
 @bp.app_context_processor
 def _template_helpers():
     lang = getattr(g, "lang", i18n.DEFAULT_LANG)
@@ -74,6 +78,8 @@ def _template_helpers():
             return str(value.get("name") or value.get("key") or "")
         if isinstance(value, (list, tuple)):
             return ", ".join(fmt(v) for v in value)
+        if isinstance(value, str) and _CODE.fullmatch(value):
+            return value.replace("_", " ")  # sinkronisasi_kurikulum -> sinkronisasi kurikulum
         return str(value)
 
     other = "en" if lang == "id" else "id"
