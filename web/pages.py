@@ -332,7 +332,7 @@ def referral():
     data["student"] = _linked(found["nisn"].item)
     data["target"] = _linked(found["employer"].item)
     if data["errors"]:
-        return data
+        return _form_errors(data)
     params = {"nisn": found["nisn"].item["key"], "employer": found["employer"].item["key"]}
     for name in ("k", "max_hops"):
         if data[name]:
@@ -342,13 +342,27 @@ def referral():
     except (ParameterError, NotFound) as exc:
         for e in exc.errors or [{"param": "nisn", "message": str(exc)}]:
             data["errors"][e.get("param") or "nisn"] = _one_language(e.get("message") or str(exc))
-        return data
+        return _form_errors(data)
     access.audit("view_referral", nisn=params["nisn"],
                  detail={"contact": access.contact_policy()})
     rows = [_referral_row(r, data["student"]) for r in result["rows"]]
     data.update(rows=rows, columns=result["columns"], params=result["params"],
                 meta=result["meta"], legend=graphview.legend(g.lang),
                 graph=graphview.from_paths(result["rows"], g.lang) if result["rows"] else None)
+    return data
+
+
+def _form_errors(data: dict) -> dict:
+    """The page comes back with the messages beside the fields; its JSON twin
+    (a program's call) answers 400 naming each parameter, with the choices."""
+    from graph_service.errors import ParameterError
+
+    if request.endpoint and request.endpoint.endswith("_json"):
+        raise ParameterError("; ".join(f"{k}: {v}" for k, v in data["errors"].items()), [
+            {"param": k, "message": v,
+             **({"choices": [{"key": c["key"], "name": c["name"]} for c in data["choices"][k]]}
+                if k in data["choices"] else {})}
+            for k, v in data["errors"].items()])
     return data
 
 
