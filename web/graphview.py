@@ -155,7 +155,7 @@ def build(sub: dict, lang: str, *, layout_threshold: int = 150,
         "layout": {"improvedLayout": len(nodes) <= 100},
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": large,
                         "navigationButtons": False, "keyboard": False},
-        "nodes": {"font": {"size": 12, "face": "sans-serif"}},
+        "nodes": {"font": {"size": 14, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"}},
         "edges": {"smooth": False if large else {"type": "continuous"},
                   "arrows": {"to": {"enabled": True, "scaleFactor": 0.4}}},
     }

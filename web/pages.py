@@ -165,7 +165,69 @@ def index():
         params = {"npsn": npsn, "limit": PROSPECTS_MAX, **({"as_of": as_of} if as_of else {})}
         rows = run_registered("prospective_partners", params)["rows"]
         overview["prospects"], overview["prospects_more"] = len(rows), len(rows) >= PROSPECTS_MAX
-    return {"schools": schools, "npsn": npsn, "overview": overview}
+    return {"schools": schools, "npsn": npsn, "overview": overview,
+            "trend": _tracer_trend(npsn, as_of), "offices": _offices(npsn)}
+
+
+def _tracer_trend(npsn: str | None, as_of: str | None) -> dict | None:
+    """Tracer indicators by graduation year (all programmes together), for
+    Beranda's small chart: traced rate and absorption per year, as SVG points."""
+    if not access.may_run("tracer_summary"):
+        return None
+    params = {**({"npsn": npsn} if npsn else {}), **({"as_of": as_of} if as_of else {})}
+    try:
+        rows = run_registered("tracer_summary", params)["rows"]
+    except Exception:  # noqa: BLE001 - the home page shows its numbers without the chart
+        return None
+    years: dict[int, dict] = {}
+    for r in rows:
+        y = years.setdefault(r["graduation_year"], {"alumni": 0, "traced": 0, "absorbed": 0})
+        y["alumni"] += r.get("alumni") or 0
+        y["traced"] += r.get("traced") or 0
+        y["absorbed"] += (r.get("bekerja") or 0) + (r.get("melanjutkan") or 0) + (r.get("wirausaha") or 0)
+    points = []
+    for year in sorted(years)[-8:]:
+        y = years[year]
+        if not y["alumni"]:
+            continue
+        points.append({"year": year, "alumni": y["alumni"],
+                       "traced": y["traced"] / y["alumni"],
+                       "absorbed": (y["absorbed"] / y["traced"]) if y["traced"] else 0.0})
+    if not points:
+        return None
+    width, height, pad = 360, 150, 28
+    step = (width - 2 * pad) / max(1, len(points) - 1)
+    for i, p in enumerate(points):
+        p["x"] = round(pad + i * step, 1)
+        p["y_traced"] = round(height - pad - p["traced"] * (height - 2 * pad), 1)
+        p["y_absorbed"] = round(height - pad - p["absorbed"] * (height - 2 * pad), 1)
+    line = lambda key: " ".join(f"{p['x']},{p[key]}" for p in points)  # noqa: E731
+    return {"points": points, "width": width, "height": height, "pad": pad,
+            "traced_line": line("y_traced"), "absorbed_line": line("y_absorbed")}
+
+
+#: Beranda's links into each office's pages: (office, [(endpoint, label key)]).
+OFFICES = (
+    ("office_bkk", (("pages.referral", "nav_referral"), ("analyses.untraced", "office_untraced"),
+                    ("analyses.tracer", "office_tracer"), ("analyses.register", "office_register"))),
+    ("office_humas", (("pages.partners", "nav_partners"), ("analyses.internships", "office_internships"),
+                      ("analyses.alignment", "office_alignment"), ("analyses.clusters", "office_clusters"))),
+    ("office_admin", (("pages.upload", "nav_import"), ("users.index", "nav_users"))),
+    ("office_everyone", (("pages.graph", "nav_graph"), ("analyses.index", "office_analyses"))),
+)
+
+
+def _offices(npsn: str | None) -> list[dict]:
+    """Only the links the user's role may open (web.access.may_open)."""
+    out = []
+    for office, links in OFFICES:
+        shown = [{"url": url_for(ep, **({"npsn": npsn} if npsn and ep.startswith("analyses.")
+                                         and ep != "analyses.index" else {})),
+                  "label": i18n.translate(g.lang, key)}
+                 for ep, key in links if ep in current_app.view_functions and access.may_open(ep)]
+        if shown:
+            out.append({"title": i18n.translate(g.lang, office), "links": shown})
+    return out
 
 
 # -- prospective partners (Humas) ------------------------------------------------
@@ -450,6 +512,9 @@ def _contacts(nisns: list[str]) -> dict:
 
 # -- graph explorer ----------------------------------------------------------------------
 
+#: Points on the graph page's first view (the rest comes by click or search).
+GRAPH_FOCUS = 30
+
 @page("/graf", "graph.html")
 @access.requires("bkk", "humas", "admin", "viewer")
 def graph():
@@ -466,9 +531,16 @@ def graph():
             "slugs": list(graphview.LABELS),
             "programs": sorted({p["code"] for s in schools for p in s["programs"]}),
             "legend": graphview.legend(g.lang),
-            "max_nodes_cap": current_app.config["GRAPH_MAX_NODES"]}
+            "max_nodes_cap": current_app.config["GRAPH_MAX_NODES"],
+            "focus": min(GRAPH_FOCUS, current_app.config["GRAPH_MAX_NODES"])}
     if key:
-        data["graph"] = around_graph(label_of(slug), key, request.args)
+        args = request.args
+        if not args.get("max_nodes"):
+            # A focused first view: the nearest and best-connected 30 points,
+            # labelled; "+20 lagi" on a click, search for the rest.
+            args = _Args(**{**args.to_dict(), "max_nodes": min(GRAPH_FOCUS, current_app.config["GRAPH_MAX_NODES"]),
+                            "types": ",".join(request.args.getlist("types"))})
+        data["graph"] = around_graph(label_of(slug), key, args)
         data["sectors"] = sorted({n.get("sector") for n in data["graph"]["nodes"] if n.get("sector")})
     return data
 

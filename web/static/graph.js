@@ -57,23 +57,30 @@
     return String(key).split("/").map(encodeURIComponent).join("/");
   }
 
-  function expand(state, id) {
+  //: Neighbours added per click: a click adds the 20 nearest, the next click 20 more.
+  var STEP = 20;
+
+  function expand(state, id, done) {
     var node = state.nodes.get(id);
     // Unnamed people (no display consent for this user) are not expandable.
-    if (!node || node.expandable === false || state.expanded[id]) { return; }
-    state.expanded[id] = true;
+    if (!node || node.expandable === false || state.expanded[id] === "all" || state.busy) { return; }
+    var round = (state.expanded[id] || 0) + 1;
+    state.expanded[id] = round;
+    state.busy = true;
     state.container.dataset.expanding = "1";
-    var url = "/api/v1/graph/around/" + encodeURIComponent(node.slug) + "/" + keyPath(node.key) + "?depth=1";
+    var url = "/api/v1/graph/around/" + encodeURIComponent(node.slug) + "/" + keyPath(node.key) +
+              "?depth=1&max_nodes=" + String(1 + round * STEP);
     fetch(url, {headers: headers(), credentials: "same-origin"})
       .then(function (r) { return r.json(); })
       .then(function (body) {
         if (!body.ok) { throw new Error("not ok"); }
         var origin = state.network.getPositions([id])[id] || {x: 0, y: 0};
         var fresh = body.graph.nodes.filter(function (n) { return !state.nodes.get(n.id); });
+        if (!body.graph.meta || !body.graph.meta.truncated) { state.expanded[id] = "all"; }
         fresh.forEach(function (n, i) {
           // A ring around the clicked node, so the new neighbours appear next to it.
-          var angle = 2 * Math.PI * i / Math.max(fresh.length, 1);
-          var radius = 120 + 6 * fresh.length;
+          var angle = 2 * Math.PI * i / Math.max(fresh.length, 1) + round * 0.3;
+          var radius = 90 + 3 * fresh.length + 40 * (round - 1);
           n.x = origin.x + radius * Math.cos(angle);
           n.y = origin.y + radius * Math.sin(angle);
         });
@@ -81,13 +88,15 @@
         state.edges.add(body.graph.edges.filter(function (e) { return !state.edges.get(e.id); }).map(prepare));
         state.container.dataset.nodeCount = String(state.nodes.length);
         state.container.dataset.expanded = String(Object.keys(state.expanded).length);
-        status(state.container, showing(state.container, body.graph.meta));
+        var more = state.expanded[id] !== "all" ? " " + (state.container.dataset.more || "") : "";
+        status(state.container, showing(state.container, body.graph.meta) + more);
+        if (done) { done(); }
       })
       .catch(function () {
-        state.expanded[id] = false;
+        state.expanded[id] = round - 1;
         status(state.container, state.container.dataset.failed);
       })
-      .then(function () { state.container.dataset.expanding = "0"; });
+      .then(function () { state.busy = false; state.container.dataset.expanding = "0"; });
   }
 
   function highlight(state, index) {
@@ -161,9 +170,40 @@
     var hits = state.nodes.get({filter: function (n) {
       return String(n.name || n.label || "").toLowerCase().indexOf(q) >= 0 || String(n.key).toLowerCase() === q;
     }}).map(function (n) { return n.id; });
-    state.network.selectNodes(hits);
-    if (hits.length) { state.network.focus(hits[0], {scale: 1.2, animation: false}); }
     input.dataset.hits = String(hits.length);
+    var out = document.getElementById(input.id + "-status");
+    if (hits.length) {
+      state.network.selectNodes(hits);
+      state.network.focus(hits[0], {scale: 1.2, animation: false});
+      if (out) { out.textContent = ""; }
+      return;
+    }
+    // Not drawn yet: look in the whole graph, add the first match and its neighbours.
+    var url = "/api/v1/search?limit=1&q=" + encodeURIComponent(input.value.trim());
+    fetch(url, {headers: headers(), credentials: "same-origin"})
+      .then(function (r) { return r.json(); })
+      .then(function (body) {
+        var found = body.ok && body.results && body.results[0];
+        if (!found || found.redacted) {
+          if (out) { out.textContent = input.dataset.none || ""; }
+          input.dataset.hits = "0";
+          return;
+        }
+        var slug = {School: "school", Program: "programme", Person: "person", Employer: "employer"}[found.type];
+        var centre = state.network.getViewPosition();
+        if (!state.nodes.get(found.id)) {
+          state.nodes.add(prepare({id: found.id, label: found.name, name: found.name, key: found.key,
+                                   slug: slug, type: found.type, x: centre.x, y: centre.y,
+                                   title: found.name}));
+        }
+        expand(state, found.id, function () {
+          state.network.selectNodes([found.id]);
+          state.network.focus(found.id, {scale: 1.0, animation: false});
+          input.dataset.hits = "1";
+          if (out) { out.textContent = (input.dataset.added || "").replace("{name}", found.name); }
+        });
+      })
+      .catch(function () { if (out) { out.textContent = input.dataset.none || ""; } });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
