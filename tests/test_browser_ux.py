@@ -59,11 +59,11 @@ def test_every_page_per_role_fits_a_phone(browser, live, role):
     wide = []
     opened = 0
     for name, path in PAGES.items():
+        if p.request.get(live["url"] + path).status == 403:
+            continue  # not this role's page (the nav does not show it)
         for width, height in SIZES.items():
             p.set_viewport_size({"width": width, "height": height})
             resp = p.goto(live["url"] + path)
-            if resp.status == 403:
-                break  # not this role's page (the nav does not show it)
             assert resp.status == 200, (role, path, resp.status)
             p.wait_for_load_state("load")
             for canvas in p.locator(".graph-canvas:not([data-src])").all():

@@ -195,7 +195,7 @@ def _tracer_trend(npsn: str | None, as_of: str | None) -> dict | None:
                        "absorbed": (y["absorbed"] / y["traced"]) if y["traced"] else 0.0})
     if not points:
         return None
-    width, height, pad = 360, 150, 28
+    width, height, pad = 360, 110, 22
     step = (width - 2 * pad) / max(1, len(points) - 1)
     for i, p in enumerate(points):
         p["x"] = round(pad + i * step, 1)
