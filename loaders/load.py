@@ -189,12 +189,15 @@ def _expand(store: Store, sources: list[_Source], data_dir: Path | None) -> list
             out.append(_Source(table.name or src.name, table.kind, lambda t=table: t, path=src.path,
                                explicit=src.explicit, sheet=table.sheet if several else None))
         for exc in got.errors:
-            name = f"{src.name} › {exc.sheet}" if exc.sheet and several else src.name
+            name = f"{src.name} › {exc.sheet}" if exc.sheet else src.name
             out.append(_failed(src, exc, name))
     return out
 
 
 def _failed(src: _Source, exc: FileError, name: str | None = None) -> _Source:
+    if exc.sheet and not name:
+        name = f"{src.name} › {exc.sheet}"  # a sheet refused as a whole (too wide, ...)
+
     def raise_it():
         raise exc
 

@@ -100,7 +100,8 @@ def read_sheets(data: bytes, name: str, kind: str | None = None, *, context: Rea
         raise FileError("workbook tidak punya sheet yang terlihat", "the workbook has no visible sheet")
     name_kind = kind_of_name(name)
     for g in visible:
-        label = f"{name} › {g.name}" if g.name is not None and fmt != "csv" and len(visible) > 1 else name
+        # Every message names the file and, for a workbook, the sheet.
+        label = f"{name} › {g.name}" if g.name is not None and fmt not in ("csv", "jsonl") else name
         try:
             table = _read_grid(g, label, kind, name_kind, context, limits, several=len(visible) > 1, file_name=name)
         except FileError as exc:

@@ -322,7 +322,7 @@ def test_xls_and_ods_in_a_folder_load_like_xlsx(store, tmp_path):
     (d / "siswa libre.ods").write_bytes(ods_bytes(rows2, hidden_first=True))
     report = load_paths(store, [d])
     assert report.ok, report.render()
-    assert {f.name for f in report.files} == {"siswa lama.xls", "siswa libre.ods"}
+    assert {f.name for f in report.files} == {"siswa lama.xls › Sheet1", "siswa libre.ods › Siswa"}
     assert person(store, "0012345601")["birth_date"] == "2006-05-13"
     assert person(store, "0012345603")["graduation_year"] == 2024  # the merged cell, as seen
     assert person(store, "0012345602")["program_code"] == "AKL"
@@ -450,6 +450,12 @@ def test_cells_far_right_are_refused_without_building_a_dense_grid():
         read_grids(data, "siswa.xlsx")
     assert time.perf_counter() - began < 20  # a dense 50,000 x 16,384 grid would take minutes and GBs
     assert exc.value.sheet == "Sheet" and "XFD2" in exc.value.msg_en and "16,384 columns" in exc.value.msg_en
+
+
+def test_a_refused_sheet_is_named_with_its_file(store, tmp_path):
+    report = load_files(store, one("siswa.xlsx", xfd_bomb(2000)))
+    assert not report.ok and report.files[0].name == "siswa.xlsx › Sheet"
+    assert "XFD2" in report.files[0].problems[0].message_en
 
 
 def test_ods_with_content_far_right_is_refused_before_it_is_built():
