@@ -7,14 +7,17 @@ PYTEST_ARGS ?=
 
 .PHONY: demo test serve bench clean
 
+# Installing prints setuptools' warnings that look like a failure: they go to
+# $(VENV)/install.log, shown only when the install really fails.
 $(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
-	touch $@
+	@echo "Menyiapkan Python (sekali saja) / setting up Python (once)..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade pip > $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
+	@$(BIN)/pip install --quiet -e ".[test]" >> $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
+	@touch $@
 
 demo: $(VENV)/.installed
-	$(BIN)/alumni-graph demo
+	@$(BIN)/alumni-graph demo
 
 serve: $(VENV)/.installed
 	$(BIN)/alumni-graph serve

@@ -421,7 +421,7 @@ def subject_delete_cmd(ctx, nisn, yes) -> None:
     click.echo(json.dumps(report, indent=2))
 
 
-def _serve(config: Config, host: str, port: int, debug: bool) -> None:
+def _serve(config: Config, host: str, port: int, debug: bool, banner: list[str] | None = None) -> None:
     from web import create_app
 
     if not ipaddress.ip_address(_resolve(host)).is_loopback:
@@ -434,7 +434,13 @@ def _serve(config: Config, host: str, port: int, debug: bool) -> None:
     if not app.extensions["alumni_graph_accounts"].count_users():
         click.echo("No users yet: create the first with `alumni-graph user add NAME --role admin`.",
                    err=True)
-    click.echo(f"alumni-graph ({config.backend}) on http://{host}:{port}/")
+    if banner:
+        click.echo("")
+        for line in banner:
+            click.echo(line)
+        click.echo("(Ctrl+C: berhenti / stop)")
+    else:
+        click.echo(f"alumni-graph ({config.backend}) on http://{host}:{port}/")
     if debug:
         try:
             app.run(host=host, port=port, debug=True, use_reloader=False)
@@ -492,33 +498,51 @@ def demo(ctx, host, port, seed, schools, no_serve) -> None:
     config = _config(ctx)
     out = config.data_dir / "demo-input"
     files = generate_demo(out, seed=seed, schools=schools)
-    click.echo(f"demo files written to {out}")
-    with open_store(config) as store:
-        store.init_schema()
-        report = load_paths(store, list(files.values()), progress=sys.stderr.isatty())
-    click.echo(report.render())
+    # Quiet: one line per step; the full load report only when something failed.
+    loaders_log = logging.getLogger("alumni_graph.loaders")
+    level = loaders_log.level
+    loaders_log.setLevel(logging.WARNING)
+    try:
+        with open_store(config) as store:
+            store.init_schema()
+            report = load_paths(store, list(files.values()), progress=False)
+    finally:
+        loaders_log.setLevel(level)
     if not report.ok:
+        click.echo(report.render())
         ctx.exit(EXIT_FAILED)
-    _demo_admin(config)
-    if not no_serve:
-        _serve(config, host, port, debug=False)
+    counts = report.as_dict().get("kinds") or {}
+    made = ", ".join(f"{v.get('created', 0) + v.get('updated', 0)} {k}" for k, v in counts.items())
+    click.echo(f"Data demo dimuat / demo data loaded ({out}): {made}")
+    password = _demo_admin(config)
+    lines = [f"Buka / open:  http://{host}:{port}/"]
+    if password:
+        lines.append(f"Masuk / log in:  admin   kata sandi / password:  {password}")
+        lines.append("(sekali pakai: ganti saat masuk pertama / one-time: change it at first login)")
+    else:
+        lines.append("Masuk dengan akun yang sudah ada / log in with your existing account.")
+    if no_serve:
+        click.echo("")
+        for line in lines[1:]:
+            click.echo(line)
+        return
+    _serve(config, host, port, debug=False, banner=lines)
 
 
-def _demo_admin(config: Config) -> None:
-    """First run: an admin with a random one-time password, printed once (no
-    default password anywhere). Nothing happens when a user exists."""
+def _demo_admin(config: Config) -> str | None:
+    """First run: an admin with a random one-time password (no default
+    password anywhere), returned to be printed once; it must be changed at the
+    first login. None when a user exists already."""
     import secrets
 
     from graph_service.accounts import Accounts
 
     accounts = Accounts(config.data_dir)
     if accounts.count_users():
-        return
+        return None
     password = secrets.token_urlsafe(12)
     accounts.add_user("admin", "admin", password, must_change=True)  # changed at first login
-    click.echo("")
-    click.echo("Login / masuk:  user admin   password " + password)
-    click.echo("(shown only now: write it down, or set another with `alumni-graph user password admin`)")
+    return password
 
 
 # -- tracer rounds -----------------------------------------------------------------------------
