@@ -181,7 +181,14 @@ def read_grids(data: bytes, name: str, limits: Limits | None = None) -> tuple[st
         t = read_jsonl(text)
         return "jsonl", [Grid(None, list(t.rows), format="jsonl", header=t.header, notes=notes)]
     delimiter = sniff_delimiter(text)
-    rows = list(_csv_rows(text, delimiter, limits))
+    ends: list[int] = []
+    rows = list(_csv_rows(text, delimiter, limits, ends))
+    if notes and ends and ends[-1] != len(ends):  # a quoted cell spans lines: lines → row numbers
+        import bisect
+
+        for note in notes:
+            if note.row is not None:
+                note.row = min(bisect.bisect_left(ends, note.row) + 1, len(ends))
     return "csv", [Grid(None, rows, format="csv", delimiter=delimiter, notes=notes)]
 
 
@@ -307,7 +314,9 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _csv_rows(text: str, delimiter: str, limits: Limits) -> Iterator[tuple[int, list]]:
+def _csv_rows(text: str, delimiter: str, limits: Limits, ends: list | None = None) -> Iterator[tuple[int, list]]:
+    """Rows numbered as a spreadsheet shows them; ``ends`` (if given) gets the
+    last physical line of each row (a quoted cell may span lines)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     n = 0
     began = time.monotonic()
@@ -321,6 +330,8 @@ def _csv_rows(text: str, delimiter: str, limits: Limits) -> Iterator[tuple[int, 
                 raise _too_many_rows(limits, None)
             if n % 4096 == 0:
                 _check_time(began, limits, None)
+            if ends is not None:
+                ends.append(reader.line_num)
             yield n, cells[: limits.max_columns]
     except csv.Error as exc:
         raise FileError(

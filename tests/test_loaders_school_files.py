@@ -209,6 +209,11 @@ def test_stray_windows_1252_byte_in_utf8_is_decoded_by_line_and_flagged(store, t
     assert person(store, "0012345602")["name"] == "José Rinaldi"
     flagged = [p for p in report.problems if p.row == 3 and "not UTF-8" in p.message_en]
     assert flagged
+    # a quoted cell over two lines above: the flagged line is still named by its row
+    data = ('nisn,nama,npsn,kode_program\n0012345603,"Dé\nLestari",20300001,TKJ\n').encode() + \
+        b"0012345604,Jos\xe9,20300001,TKJ\n"
+    report = load_files(store, one("siswa.csv", data))
+    assert [p.row for p in report.problems if "not UTF-8" in p.message_en] == [3]
 
 
 def test_question_marks_where_letters_were_are_flagged_per_row(store, tmp_path):
