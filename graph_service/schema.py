@@ -78,13 +78,41 @@ NODE_TYPES: dict[str, NodeType] = {
             ("code",),
             (
                 "name", "name_normalized", "sector", "kbli", "city", "province",
-                "scale", "contact", "verified",
+                "scale", "contact", "verified", "address",
             ),
             "DU/DI",
             "Employer",
         ),
+        # A job opening BKK works on (issue 14): at an employer (AT), for the
+        # programmes it wants (``programs``: programme codes of ``school_npsn``).
+        # ``origin``: where it came from (VACANCY_ORIGINS).
+        NodeType(
+            "Vacancy",
+            ("id",),
+            (
+                "school_npsn", "employer_code", "title", "programs", "openings", "deadline",
+                "origin", "notes", "created_by", "created_on",
+            ),
+            "Lowongan",
+            "Vacancy",
+        ),
     )
 }
+
+#: Outreach (Humas pipeline) statuses, in pipeline order. The current status of
+#: a school's outreach to an employer is the ``status`` of its latest CONTACTED
+#: record that carries one (date, then loaded_at): the contact history *is* the
+#: pipeline's history, one record, the one ``kunjungan`` files load.
+OUTREACH_STATUSES = (
+    "belum_dihubungi", "dihubungi", "kunjungan_dijadwalkan", "dikunjungi",
+    "penjajakan_mou", "mou", "tidak_berminat",
+)
+#: Statuses whose next action no longer matters (closed outreach).
+OUTREACH_CLOSED = ("mou", "tidak_berminat")
+#: Referral (rujukan) outcomes, in order; ``diterima`` creates the job.
+REFERRAL_STATUSES = ("dirujuk", "tes", "wawancara", "diterima", "ditolak")
+#: Where a vacancy came from.
+VACANCY_ORIGINS = ("permintaan_mitra", "kunjungan", "alumni", "lainnya")
 
 REL_TYPES: dict[str, RelType] = {
     r.type: r
@@ -103,13 +131,21 @@ REL_TYPES: dict[str, RelType] = {
         ),
         RelType(
             "PARTNERS_WITH", ("School", "Program"), ("Employer",), ("start",),
-            ("end", "kinds", "mou_number"),
+            ("end", "kinds", "mou_number", "scope", "by"),
             "bermitra dengan", "partners with",
         ),
         RelType(
             "CONTACTED", ("School",), ("Employer",), ("date", "kind"),
-            ("by", "notes"),
+            # status / owner / next_action / next_action_date: the outreach
+            # pipeline (OUTREACH_STATUSES) as of this contact.
+            ("by", "notes", "status", "owner", "next_action", "next_action_date"),
             "menghubungi", "contacted",
+        ),
+        RelType("AT", ("Vacancy",), ("Employer",), (), (), "lowongan di", "vacancy at"),
+        RelType(
+            "REFERRED_TO", ("Person",), ("Vacancy",), (),
+            ("status", "date", "referred_on", "by", "notes"),
+            "dirujuk ke", "referred to",
         ),
     )
 }

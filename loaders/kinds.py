@@ -16,6 +16,7 @@ from graph_service.schema import TRACER_STATUSES
 from loaders.values import (
     DateError, NumberError, PhoneError, canonical_phone, pad_digits, parse_date, parse_number,
 )
+from graph_service.schema import OUTREACH_STATUSES, REFERRAL_STATUSES, VACANCY_ORIGINS
 
 
 class Invalid(ValueError):
@@ -294,6 +295,28 @@ def email(value) -> str:
     return s
 
 
+def vacancy_id(value) -> str:
+    """A vacancy's code (``L-...``): letters, digits, ``-`` and ``_``, upper-cased."""
+    s = as_text(value).strip().upper()
+    if not re.fullmatch(r"[A-Z0-9][A-Z0-9_-]{0,39}", s):
+        raise Invalid("kode lowongan hanya boleh huruf, angka, - dan _ (paling panjang 40)",
+                      "a vacancy code has only letters, digits, - and _ (at most 40)")
+    return s
+
+
+def code_list(value) -> list[str]:
+    """``TKR; TKJ`` → ``["TKR", "TKJ"]``: programme codes, de-duplicated, in order.
+
+    >>> code_list("tkr; TKJ,tkr")
+    ['TKR', 'TKJ']
+    """
+    one = code()
+    items = [one(p) for p in re.split(r"[;,/\s]+", as_text(value)) if p.strip()]
+    if not items:
+        raise Invalid("wajib diisi", "required")
+    return list(dict.fromkeys(items))
+
+
 # -- the contract ---------------------------------------------------------------
 
 STATUSES = TRACER_STATUSES  # graph_service.schema: the one list
@@ -302,7 +325,7 @@ SCALES = ("mikro", "kecil", "menengah", "besar")
 #: internship host hired them) and ``mandiri`` (their own effort).
 CHANNELS = ("tracer", "bkk", "alumni", "lainnya", "prakerin", "mandiri")
 PARTNERSHIP_KINDS = ("prakerin", "rekrutmen", "sinkronisasi_kurikulum", "guru_tamu", "kelas_industri")
-CONTACT_KINDS = ("kunjungan", "promosi", "rapat", "monitoring")
+CONTACT_KINDS = ("kunjungan", "promosi", "rapat", "monitoring", "telepon", "catatan")
 
 
 @dataclass(frozen=True)
@@ -395,6 +418,7 @@ KINDS: dict[str, Kind] = {
             Column("skala", enum(SCALES), aliases=("scale", "skala_usaha")),
             Column("kontak", text(300), aliases=("contact", "narahubung", "contact_person", "cp", "no_telp",
                                                  "telepon")),
+            Column("alamat", text(300), aliases=("address", "alamat_lengkap")),
         ), key=("kode",), stems=("employers", "employer", "du_di")),
         Kind("prakerin", (
             Column("nisn", digits(10), True),
@@ -422,9 +446,11 @@ KINDS: dict[str, Kind] = {
             Column("kode_program", code(), aliases=("program_code",)),
             *_EMP_REF,
             Column("jenis", enum_list(PARTNERSHIP_KINDS), True, ("kinds", "jenis_kerja_sama")),
-            Column("nomor_mou", text(200), aliases=("mou_number", "no_mou")),
+            Column("nomor_mou", text(200), aliases=("mou_number", "no_mou", "dokumen")),
             Column("mulai", date, True, ("start", "tanggal_mulai", "tgl_mulai", "mulai_tanggal", "tanggal_masuk")),
             Column("selesai", date, aliases=("end", "tanggal_selesai", "tgl_selesai", "sampai", "tanggal_keluar")),
+            Column("lingkup", text(1000), aliases=("scope", "ruang_lingkup")),
+            Column("oleh", text(200), aliases=("by", "petugas")),
         ), key=("npsn", "kode_program", "_employer", "mulai"), stems=("partnerships", "mou"),
             one_of=(("kode_dudi", "nama_dudi"),)),
         Kind("kunjungan", (
@@ -434,13 +460,43 @@ KINDS: dict[str, Kind] = {
             Column("jenis", enum(CONTACT_KINDS), aliases=("kind", "type")),
             Column("oleh", text(200), aliases=("by", "petugas")),
             Column("catatan", text(2000), aliases=("notes", "keterangan")),
+            # The outreach pipeline as of this contact (issue 14).
+            Column("status", enum(OUTREACH_STATUSES), aliases=("status_penjajakan", "outreach_status")),
+            Column("penanggung_jawab", text(100), aliases=("owner", "pic")),
+            Column("tindakan_berikut", text(500), aliases=("next_action",)),
+            Column("tanggal_tindakan", date, aliases=("next_action_date", "tanggal_tindak_lanjut")),
         ), key=("npsn", "_employer", "tanggal", "jenis"), stems=("contacts", "visits", "humas"),
             one_of=(("kode_dudi", "nama_dudi"),)),
+        # BKK's vacancies and referrals (issue 14).
+        Kind("lowongan", (
+            Column("npsn", digits(8), True, ("school_npsn",)),
+            Column("kode_lowongan", vacancy_id, aliases=("vacancy_id", "id", "kode")),
+            *_EMP_REF,
+            Column("posisi", text(200), True, ("title", "jabatan", "position")),
+            Column("program", code_list, aliases=("programs", "kode_program", "program_dicari")),
+            Column("jumlah", integer(1, 10000, "jumlah lowongan", "openings"), aliases=("openings", "kuota")),
+            Column("batas_waktu", date, aliases=("deadline", "tanggal_tutup")),
+            Column("asal", enum(VACANCY_ORIGINS, {"mitra": "permintaan_mitra"}), aliases=("origin", "sumber")),
+            Column("catatan", text(2000), aliases=("notes", "keterangan")),
+            Column("dicatat_oleh", text(100), aliases=("created_by",)),
+            Column("tanggal_dicatat", date, aliases=("created_on",)),
+        ), key=("kode_lowongan",), stems=("vacancies", "vacancy", "loker"),
+            one_of=(("kode_dudi", "nama_dudi"),)),
+        Kind("rujukan", (
+            Column("nisn", digits(10), True),
+            Column("kode_lowongan", vacancy_id, True, ("vacancy_id",)),
+            Column("status", enum(REFERRAL_STATUSES), True, ("outcome", "hasil")),
+            Column("tanggal", date, True, ("date", "tanggal_status")),
+            Column("tanggal_rujuk", date, aliases=("referred_on",)),
+            Column("oleh", text(200), aliases=("by", "petugas")),
+            Column("catatan", text(2000), aliases=("notes", "keterangan")),
+        ), key=("nisn", "kode_lowongan"), stems=("referrals", "referral", "lamaran")),
     )
 }
 
 #: The order kinds are written in: what a row refers to is written before it.
-ORDER = ("sekolah", "program", "dudi", "siswa", "prakerin", "pekerjaan", "kemitraan", "kunjungan")
+ORDER = ("sekolah", "program", "dudi", "siswa", "prakerin", "pekerjaan", "kemitraan", "kunjungan",
+         "lowongan", "rujukan")
 
 #: Columns the loader writes itself into rejected-row files; ignored on re-load.
 ERROR_COLUMN = "kesalahan"

@@ -59,6 +59,7 @@ _REF_TEXT = {
     "School": ("NPSN", "sekolah"),
     "Program": ("program (npsn + kode_program)", "program"),
     "Person": ("NISN", "siswa"),
+    "Vacancy": ("kode_lowongan", "lowongan"),
 }
 
 
@@ -107,31 +108,45 @@ def _plan(kind: Kind, rows: list[_Row], ctx: _Context, fr: FileReport) -> _Plan:
         return all(row.rec.get(c) is not None and c not in row.bad for c in cols)
 
     # Bulk existence checks first: one store round trip per label, not per row.
-    if k in ("program", "siswa", "kemitraan", "kunjungan"):
+    if k in ("program", "siswa", "kemitraan", "kunjungan", "lowongan"):
         ctx.check("School", {(r.rec["npsn"],) for r in rows if usable(r, "npsn")})
     if k == "siswa":
         ctx.check("Program", {(r.rec["npsn"], r.rec["kode_program"]) for r in rows if usable(r, "npsn", "kode_program")})
     if k == "kemitraan":
         ctx.check("Program", {(r.rec["npsn"], r.rec["kode_program"]) for r in rows if usable(r, "npsn", "kode_program")})
-    if k in ("prakerin", "pekerjaan"):
+    if k in ("prakerin", "pekerjaan", "rujukan"):
         ctx.check("Person", {(r.rec["nisn"],) for r in rows if usable(r, "nisn")})
+    if k == "lowongan":
+        ctx.check("Program", {(r.rec["npsn"], c) for r in rows if usable(r, "npsn", "program")
+                              for c in r.rec["program"]})
+    if k == "rujukan":
+        ctx.check("Vacancy", {(r.rec["kode_lowongan"],) for r in rows if usable(r, "kode_lowongan")})
     existing_people = {}
     if k == "siswa":
         keys = sorted({(r.rec["nisn"],) for r in rows if usable(r, "nisn")})
         existing_people = {p["nisn"]: p for p in ctx.store.iter_nodes("Person", keys)}
-    employers = ctx.employers if k in ("dudi", "prakerin", "pekerjaan", "kemitraan", "kunjungan") else None
+    employers = ctx.employers if k in ("dudi", "prakerin", "pekerjaan", "kemitraan", "kunjungan",
+                                       "lowongan") else None
 
     for i, row in enumerate(rows):
         r = row.rec
-        if k in ("program", "siswa", "kemitraan", "kunjungan") and usable(row, "npsn"):
+        if k in ("program", "siswa", "kemitraan", "kunjungan", "lowongan") and usable(row, "npsn"):
             if not ctx.exists("School", (r["npsn"],)):
                 ref_error(row, "School", "npsn", r["npsn"])
         if k in ("siswa", "kemitraan") and usable(row, "npsn", "kode_program"):
             if not ctx.exists("Program", (r["npsn"], r["kode_program"])):
                 ref_error(row, "Program", "kode_program", (r["npsn"], r["kode_program"]))
-        if k in ("prakerin", "pekerjaan") and usable(row, "nisn"):
+        if k in ("prakerin", "pekerjaan", "rujukan") and usable(row, "nisn"):
             if not ctx.exists("Person", (r["nisn"],)):
                 ref_error(row, "Person", "nisn", r["nisn"])
+        if k == "lowongan" and usable(row, "npsn", "program"):
+            for c in r["program"]:
+                if not ctx.exists("Program", (r["npsn"], c)):
+                    ref_error(row, "Program", "program", (r["npsn"], c))
+                    break
+        if k == "rujukan" and usable(row, "kode_lowongan"):
+            if not ctx.exists("Vacancy", (r["kode_lowongan"],)):
+                ref_error(row, "Vacancy", "kode_lowongan", r["kode_lowongan"])
         emp = None
         if employers is not None and k != "dudi" and not row.bad & {"kode_dudi", "nama_dudi", "kota_dudi"}:
             emp, new, problem = employers.resolve(r.get("kode_dudi"), r.get("nama_dudi"), r.get("kota_dudi"))
@@ -199,7 +214,8 @@ def _plan_row(k: str, i: int, r: dict, cleared: set, emp: str | None, plan: _Pla
         code = normalize_code(r["kode"]) if r.get("kode") else derive_code(r["nama"], r.get("kota"))
         props = {"code": code, "name": r["nama"], "name_normalized": normalize_name(r["nama"]),
                  "verified": True} | _present(r, cleared, {"kota": "city", "provinsi": "province",
-                                                  "skala": "scale", "kontak": "contact"})
+                                                  "skala": "scale", "kontak": "contact",
+                                                  "alamat": "address"})
         if "bidang_usaha" in r:
             props["sector"], props["kbli"] = r["bidang_usaha"] or (None, None)
         elif "bidang_usaha" in cleared:
@@ -217,7 +233,8 @@ def _plan_row(k: str, i: int, r: dict, cleared: set, emp: str | None, plan: _Pla
         plan.rows[i] = (("rel", "WORKS_AT", "Person", "Employer"),
                         {"start": (r["nisn"],), "end": (emp,), "props": props})
     elif k == "kemitraan":
-        props = {"start": r["mulai"], "kinds": r["jenis"]} | _present(r, cleared, {"selesai": "end", "nomor_mou": "mou_number"})
+        props = {"start": r["mulai"], "kinds": r["jenis"]} | _present(r, cleared, {
+            "selesai": "end", "nomor_mou": "mou_number", "lingkup": "scope", "oleh": "by"})
         if r.get("kode_program"):
             target = ("rel", "PARTNERS_WITH", "Program", "Employer")
             start = (r["npsn"], r["kode_program"])
@@ -227,9 +244,37 @@ def _plan_row(k: str, i: int, r: dict, cleared: set, emp: str | None, plan: _Pla
         plan.rows[i] = (target, {"start": start, "end": (emp,), "props": props})
     elif k == "kunjungan":
         props = {"date": r["tanggal"], "kind": r.get("jenis") or "kunjungan"} | _present(
-            r, cleared, {"oleh": "by", "catatan": "notes"})
+            r, {"oleh": "by", "catatan": "notes", "status": "status", "penanggung_jawab": "owner",
+                "tindakan_berikut": "next_action", "tanggal_tindakan": "next_action_date"})
         plan.rows[i] = (("rel", "CONTACTED", "School", "Employer"),
                         {"start": (r["npsn"],), "end": (emp,), "props": props})
+    elif k == "lowongan":
+        vid = r.get("kode_lowongan") or derive_vacancy_id(r["npsn"], emp, r["posisi"],
+                                                           r.get("batas_waktu") or r.get("tanggal_dicatat"))
+        r["kode_lowongan"] = vid
+        props = {"id": vid, "school_npsn": r["npsn"], "employer_code": emp, "title": r["posisi"]} | _present(r, cleared, {
+            "program": "programs", "jumlah": "openings", "batas_waktu": "deadline", "asal": "origin",
+            "catatan": "notes", "dicatat_oleh": "created_by", "tanggal_dicatat": "created_on"})
+        plan.rows[i] = (("node", "Vacancy"), props)
+        plan.secondary[i] = [(("rel", "AT", "Vacancy", "Employer"),
+                              {"start": (vid,), "end": (emp,), "props": {}})]
+    elif k == "rujukan":
+        props = {"status": r["status"], "date": r["tanggal"]} | _present(r, cleared, {
+            "tanggal_rujuk": "referred_on", "oleh": "by", "catatan": "notes"})
+        plan.rows[i] = (("rel", "REFERRED_TO", "Person", "Vacancy"),
+                        {"start": (r["nisn"],), "end": (r["kode_lowongan"],), "props": props})
+
+
+def derive_vacancy_id(npsn: str, employer: str | None, title: str, day: str | None) -> str:
+    """A stable code for a vacancy row without one: the same row loads to the same vacancy.
+
+    >>> derive_vacancy_id("20300001", "PT-A", "Teknisi", "2026-01-31")
+    'L-CE56F675'
+    """
+    import hashlib
+
+    digest = hashlib.sha1("|".join([npsn, employer or "", title.lower(), day or ""]).encode()).hexdigest()
+    return "L-" + digest[:8].upper()
 
 
 def _identity(target: tuple, write: dict) -> tuple:
@@ -314,6 +359,8 @@ def _node_key(kind: str, rec: dict) -> tuple[str | None, tuple | None]:
             return "Program", (rec["npsn"], rec["kode"])
         if kind == "siswa":
             return "Person", (rec["nisn"],)
+        if kind == "lowongan" and rec.get("kode_lowongan"):
+            return "Vacancy", (rec["kode_lowongan"],)
     except KeyError:
         pass
     return None, None

@@ -20,13 +20,14 @@ from queries.framework import Param, Query, QueryResult, format_result
 from queries import alumni_at_employer, prospective_partners, referral_paths
 from queries import (alumni_register, industry_clusters, internship_monitoring, key_connectors,
                      program_alignment, tracer_summary, untraced_reach)
+from queries import work
 
 REGISTRY: dict[str, Query] = {
     q.name: q for q in (prospective_partners.QUERY, referral_paths.QUERY, alumni_at_employer.QUERY,
                         tracer_summary.QUERY, program_alignment.QUERY,
                         internship_monitoring.QUERY, internship_monitoring.HOSTS_QUERY,
                         alumni_register.QUERY, untraced_reach.QUERY, key_connectors.QUERY,
-                        industry_clusters.QUERY)
+                        industry_clusters.QUERY, *work.QUERIES)
 }
 
 

@@ -52,6 +52,14 @@ QUERY_ROLES = {
     "key_connectors": ("bkk", "humas", "admin"),
     "alumni_register": ("bkk", "humas", "admin"),
     "untraced_reach": ("bkk", "admin"),
+    # Issue 14: Humas works the pipeline and MoUs, BKK vacancies and referrals;
+    # the placement report and the conversion table are aggregates.
+    "outreach_pipeline": ("humas", "admin"),
+    "work_alerts": ("humas", "bkk", "admin"),
+    "outreach_conversion": ("humas", "bkk", "admin", "viewer"),
+    "vacancies": ("bkk", "humas", "admin"),
+    "vacancy_candidates": ("bkk", "admin"),
+    "placement_report": ("bkk", "humas", "admin", "viewer"),
 }
 #: The installation's key for the opaque keys of unnamed people (data_dir).
 GRAPH_KEY_FILE = "graph.key"
