@@ -54,15 +54,16 @@ SUMMARY_FIELDS: dict[str, tuple[str, ...]] = {
     "Program": ("sectors",),
     "Person": ("school_npsn", "program_code", "graduation_year", "status"),
     "Employer": ("sector", "city", "verified"),
+    "Vacancy": ("employer_code", "deadline", "openings"),
 }
 #: Relationship properties a graph edge carries (no free-text notes, no
 #: supervisor names).
 EDGE_FIELDS = ("start", "end", "title", "aligned", "kinds", "date", "kind")
 CONTACT_FIELDS = ("phone", "email")
 #: Search matches a key by prefix on this property (Program: its code alone).
-SEARCH_KEY = {"Person": "nisn", "Employer": "code", "School": "npsn", "Program": "code"}
+SEARCH_KEY = {"Person": "nisn", "Employer": "code", "School": "npsn", "Program": "code", "Vacancy": "id"}
 #: Node types in drawing order (ties in a neighbourhood are broken by this).
-TYPE_ORDER = {"School": 0, "Program": 1, "Employer": 2, "Person": 3}
+TYPE_ORDER = {"School": 0, "Program": 1, "Employer": 2, "Person": 3, "Vacancy": 4}
 MAX_DEPTH = 3
 MAX_RELATIONSHIPS = 1000
 
@@ -164,7 +165,7 @@ def summary(label: str, props: dict, degree: int | None = None, *, names: Names)
             "id": node_id(label, key),
             "type": label,
             "key": key_string(label, props),
-            "name": props.get("name") or key_string(label, props),
+            "name": props.get("name") or props.get("title") or key_string(label, props),
         }
     for f in SUMMARY_FIELDS[label]:
         out[f] = props.get(f)

@@ -124,13 +124,14 @@ def create_app(test_config: dict | None = None, *, config=None, store=None) -> F
     app.json.sort_keys = False
     app.extensions["alumni_graph_store"] = _StoreHolder(store, config)
 
-    from web import analyses, api, pages, tracer, users
+    from web import analyses, api, pages, tracer, users, work
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(analyses.bp)
     app.register_blueprint(users.bp)
     app.register_blueprint(tracer.bp)
+    app.register_blueprint(work.bp)
 
     @app.before_request
     def _language_and_origin():

@@ -19,6 +19,7 @@ STYLE = {
     "Employer": {"shape": "square", "color": "#1f6fb2"},
     "Person": {"shape": "dot", "color": "#27ae60"},
     "Student": {"shape": "dot", "color": "#e67e22"},
+    "Vacancy": {"shape": "triangle", "color": "#7f8c8d"},
 }
 EDGE_COLOR = {
     "HAS_PROGRAM": "#b39ddb",
@@ -27,9 +28,12 @@ EDGE_COLOR = {
     "WORKS_AT": "#58d68d",
     "PARTNERS_WITH": "#e74c3c",
     "CONTACTED": "#5dade2",
+    "AT": "#95a5a6",
+    "REFERRED_TO": "#f5b041",
 }
 #: URL names of the node types (``/api/v1/graph/around/<slug>/<key>``).
-SLUGS = {"School": "school", "Program": "programme", "Person": "person", "Employer": "employer"}
+SLUGS = {"School": "school", "Program": "programme", "Person": "person", "Employer": "employer",
+         "Vacancy": "vacancy"}
 LABELS = {v: k for k, v in SLUGS.items()}
 LABEL_MAX = 28
 
@@ -54,8 +58,9 @@ def detail_url(node_type: str, key: str) -> str | None:
     if node_type == "Program":
         npsn, code = key.split("/", 1)
         return url_for("pages.program", npsn=npsn, code=code)
-    endpoint = {"School": "pages.school", "Person": "pages.person", "Employer": "pages.employer"}
-    arg = {"School": "npsn", "Person": "nisn", "Employer": "code"}[node_type]
+    endpoint = {"School": "pages.school", "Person": "pages.person", "Employer": "pages.employer",
+                "Vacancy": "work.vacancy"}
+    arg = {"School": "npsn", "Person": "nisn", "Employer": "code", "Vacancy": "id"}[node_type]
     return url_for(endpoint[node_type], **{arg: key})
 
 

@@ -679,3 +679,15 @@ def sector_name(lang: str, letter) -> str:
     if pair is None:
         return str(letter or "")
     return pair[1] if lang == "en" else pair[0]
+
+
+def _merge_work_strings() -> None:
+    """Issue 14's pages keep their strings in web/i18n_work.py (one block, easy rebases)."""
+    from web.i18n_work import WORK_STRINGS
+
+    for key, (text_id, text_en) in WORK_STRINGS.items():
+        STRINGS["id"].setdefault(key, text_id)
+        STRINGS["en"].setdefault(key, text_en)
+
+
+_merge_work_strings()

@@ -1,0 +1,711 @@
+"""From insight to action (issue 14): the pages and JSON routes where Humas
+works its outreach pipeline, visits and MoUs, and BKK its vacancies,
+candidates, referrals and placement report.
+
+Every write goes through the loader's own row rules (``loaders.load_rows``
+with the ``kunjungan``, ``kemitraan``, ``lowongan``, ``rujukan``,
+``pekerjaan`` and ``siswa`` kinds, source ``web``): one rule set for files,
+forms and the API, and what staff enter comes back out of an export in the
+loader's file format. Every write is CSRF-checked (``web.auth``) and audited
+with field names, never values. Reads go through the registered queries
+(``queries/work.py``), so each page's numbers are the JSON twin's and the
+CLI's.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from flask import (
+    Blueprint, Response, flash, get_flashed_messages, g, jsonify, redirect, render_template,
+    request, url_for,
+)
+
+from graph_service.errors import NotFound, ParameterError
+from graph_service.schema import OUTREACH_STATUSES, REFERRAL_STATUSES, VACANCY_ORIGINS
+from queries import explore
+from web import access, get_store, i18n, wants_json
+from web.api import run_registered
+from web.exports import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
+from web.openapi import doc
+
+bp = Blueprint("work", __name__)
+
+HUMAS = ("humas", "admin")
+BKK = ("bkk", "admin")
+CONTACT_KINDS = ("kunjungan", "telepon", "rapat", "promosi", "monitoring", "catatan")
+PARTNERSHIP_KINDS = ("prakerin", "rekrutmen", "sinkronisasi_kurikulum", "guru_tamu", "kelas_industri")
+
+
+def _t(key: str, **kwargs) -> str:
+    return i18n.translate(g.get("lang") or i18n.DEFAULT_LANG, key, **kwargs)
+
+
+def _today() -> str:
+    return dt.date.today().isoformat()
+
+
+def _user() -> str:
+    return (access.current_user() or {}).get("name", "-")
+
+
+def _school() -> tuple[list[dict], str]:
+    """Every school and the one the page is about (``npsn`` from the query
+    string or form, else the first one); 404 when there is none."""
+    schools = explore.schools(get_store())
+    npsn = (request.values.get("npsn") or "").strip()
+    if not npsn:
+        body = request.get_json(silent=True) if request.is_json else None
+        npsn = str((body or {}).get("npsn") or "").strip()
+    if not npsn and schools:
+        npsn = schools[0]["npsn"]
+    if not npsn:
+        raise NotFound(_t("work_no_school"), [{"param": "npsn", "message": "no school loaded"}])
+    return schools, npsn
+
+
+def _render(template: str, data: dict, json_endpoint: str, **url_args):
+    """The page, or for a JSON caller (``.json`` twin, ``Accept``) the same dict."""
+    if wants_json():
+        return jsonify({"ok": True, **data})
+    query = request.query_string.decode("ascii", "replace")
+    json_url = url_for(json_endpoint, **url_args) + (f"?{query}" if query else "")
+    return render_template(template, d=data, json_url=json_url, notices=get_flashed_messages(),
+                           view="work")
+
+
+def _twin(rule: str, endpoint: str, roles: tuple):
+    """Register a GET view at ``rule`` and at ``rule + '.json'`` (its JSON twin)."""
+    def decorate(view):
+        guarded = access.requires(*roles)(view)
+        bp.add_url_rule(rule, endpoint, guarded, methods=["GET"])
+        bp.add_url_rule(rule + ".json", endpoint + "_json", guarded, methods=["GET"])
+        return guarded
+
+    return decorate
+
+
+def _load(kind: str, row: dict, *, dry_run: bool = False):
+    """Write one row through the loader's rules; ParameterError naming every
+    problem (column, message in the page's language) when it is refused."""
+    from loaders import load_rows
+
+    report = load_rows(get_store(), kind, [row], source="web", dry_run=dry_run)
+    if not report.ok:
+        lang = g.get("lang") or i18n.DEFAULT_LANG
+        errors = [{"param": p.column or kind, "value": p.value,
+                   "message": p.message if lang == "id" else p.message_en}
+                  for p in report.problems if p.level == "error"]
+        text = "; ".join(f"{e['param']}: {e['message']}" for e in errors) or _t("work_refused")
+        raise ParameterError(text, errors)
+    return report
+
+
+def _form() -> dict:
+    """The request's fields: a JSON body or a form (lists kept for multi-selects)."""
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise ParameterError(_t("work_json_object"), [{"param": "body", "message": "not an object"}])
+        return body
+    out = {}
+    for key in request.form:
+        values = [v for v in request.form.getlist(key) if v.strip()]
+        out[key] = values if len(values) > 1 else (values[0] if values else "")
+    return out
+
+
+def _text(form: dict, key: str) -> str | None:
+    value = form.get(key)
+    if value is None:
+        return None
+    if isinstance(value, list):
+        value = "; ".join(str(v) for v in value)
+    value = str(value).strip()
+    return value or None
+
+
+def _back(default: str):
+    """Where a form goes after its write: its own ``next`` (a local path only)."""
+    target = request.form.get("next") or default
+    if not target.startswith("/") or target.startswith(("//", "/\\")):
+        target = default
+    return redirect(target, code=303)
+
+
+def _refused(exc: ParameterError, default: str):
+    """A refused form: back to the page with the problem shown (nothing was written)."""
+    if wants_json():
+        raise exc
+    flash(_t("work_not_saved") + " " + exc.message)
+    return _back(default)
+
+
+@bp.app_context_processor
+def _work_helpers():
+    """Template helpers for the blocks other pages include (Beranda's alerts,
+    the Calon mitra row's status form)."""
+    def work_alerts(npsn):
+        if npsn is None or access.current_role() not in ("humas", "bkk", "admin"):
+            return None
+        return alerts(npsn)
+
+    return {"work_alerts": work_alerts, "outreach_statuses": OUTREACH_STATUSES,
+            "outreach_owners": _owners, "contact_kinds": CONTACT_KINDS}
+
+
+# -- Humas: the outreach pipeline ------------------------------------------------------
+
+def _owners() -> list[str]:
+    from web.auth import accounts
+
+    return sorted(u["name"] for u in accounts().list_users()
+                  if u["role"] in HUMAS and not u["disabled"])
+
+
+def outreach_state(npsn: str, code: str) -> dict:
+    """The current status and the history of one employer (404 if unknown)."""
+    store = get_store()
+    emp = store.get_node("Employer", (code,))
+    if emp is None:
+        raise NotFound(_t("work_no_employer"), [{"param": "employer_code", "message": "no such employer"}])
+    rows = run_registered("outreach_pipeline", {"npsn": npsn, "employer": code})["rows"]
+    if rows:
+        return {"employer": {"code": code, "name": emp.get("name")}, "npsn": npsn, **rows[0]}
+    return {"employer": {"code": code, "name": emp.get("name")}, "npsn": npsn, "code": code,
+            "name": emp.get("name"), "status": "belum_dihubungi", "status_explicit": False,
+            "owner": None, "next_action": None, "next_action_date": None, "overdue": False,
+            "this_week": False, "last_contact": None, "contacts": 0, "history": []}
+
+
+def record_outreach(npsn: str, code: str, form: dict) -> dict:
+    """Record a contact carrying the outreach status (the ``kunjungan`` row rules)."""
+    status = _text(form, "status")
+    if status is not None and status not in OUTREACH_STATUSES:
+        raise ParameterError(_t("work_bad_status"), [{"param": "status", "value": status,
+                                                      "message": ", ".join(OUTREACH_STATUSES)}])
+    owner = _text(form, "owner")
+    if owner is not None and owner not in _owners():
+        raise ParameterError(_t("work_bad_owner"), [{"param": "owner", "value": owner,
+                                                     "message": ", ".join(_owners())}])
+    current = outreach_state(npsn, code)
+    day = _text(form, "date") or _today()
+    kind = _text(form, "kind") or ("kunjungan" if status == "dikunjungi" else "catatan")
+    note = _text(form, "note")
+    # A second note the same day of the same kind adds to that record, never replaces it.
+    same = next((h for h in current["history"] if h["date"] == day and h["kind"] == kind), None)
+    if note and same and same.get("notes") and note not in same["notes"]:
+        note = f"{same['notes']}; {note}"
+    row = {"npsn": npsn, "kode_dudi": code, "tanggal": day, "jenis": kind, "oleh": _user(),
+           "status": status or current["status"], "catatan": note,
+           "penanggung_jawab": owner or current.get("owner") or _user(),
+           "tindakan_berikut": _text(form, "next_action"),
+           "tanggal_tindakan": _text(form, "next_action_date")}
+    _load("kunjungan", {k: v for k, v in row.items() if v is not None})
+    fields = sorted(k for k in ("status", "note", "owner", "next_action", "next_action_date", "kind",
+                                "date") if _text(form, k) is not None)
+    access.audit("outreach_update", target=code, detail={"npsn": npsn, "fields": fields})
+    return outreach_state(npsn, code)
+
+
+@bp.post("/dudi/<code>/penjajakan")
+@access.requires(*HUMAS)
+def outreach_form(code: str):
+    """The status form on the Calon mitra row and the firm's page."""
+    _, npsn = _school()
+    try:
+        record_outreach(npsn, code.upper(), _form())
+    except ParameterError as exc:
+        return _refused(exc, url_for("pages.employer", code=code))
+    flash(_t("work_saved"))
+    return _back(url_for("pages.employer", code=code))
+
+
+@bp.get("/dudi/<code>/penjajakan")
+@access.requires(*HUMAS)
+def outreach_page(code: str):
+    """The firm's outreach: status form and history (linked from Calon mitra and the firm's page)."""
+    schools, npsn = _school()
+    data = {"schools": schools, "npsn": npsn, **outreach_state(npsn, code.upper()),
+            "statuses": list(OUTREACH_STATUSES), "kinds": list(CONTACT_KINDS), "owners": _owners(),
+            "today": _today()}
+    if wants_json():
+        return jsonify({"ok": True, **data})
+    return render_template("work/outreach.html", d=data, notices=get_flashed_messages(),
+                           json_url=url_for("work.api_outreach", employer_code=code.upper(), npsn=npsn))
+
+
+@_twin("/rencana-kunjungan", "plan", HUMAS)
+def plan():
+    """Rencana kunjungan: the pipeline by status, this week, overdue, filters."""
+    schools, npsn = _school()
+    params = {"npsn": npsn}
+    for key in ("owner", "program", "status"):
+        if (request.args.get(key) or "").strip():
+            params[key] = request.args[key]
+    result = run_registered("outreach_pipeline", params)
+    rows = result["rows"]
+    groups = [{"status": s, "rows": [r for r in rows if r["status"] == s]} for s in OUTREACH_STATUSES]
+    data = {"schools": schools, "npsn": npsn, "filters": {k: params.get(k) for k in ("owner", "program", "status")},
+            "owners": _owners(), "programs": _programs(schools, npsn), "statuses": list(OUTREACH_STATUSES),
+            "overdue": [r for r in rows if r["overdue"]], "this_week": [r for r in rows if r["this_week"]],
+            "groups": groups, "count": len(rows), "today": _today()}
+    return _render("work/plan.html", data, "work.plan_json")
+
+
+def _programs(schools: list[dict], npsn: str) -> list[dict]:
+    return next((s.get("programs") or [] for s in schools if s["npsn"] == npsn), [])
+
+
+@_twin("/rencana-kunjungan/lembar", "call_sheet", HUMAS)
+def call_sheet():
+    """A printable call sheet of one day's visits: firm, address, champions with
+    their contact (as the user's role may see it), last contact, what to offer."""
+    schools, npsn = _school()
+    day = (request.args.get("tanggal") or "").strip() or _today()
+    try:
+        day = dt.date.fromisoformat(day).isoformat()
+    except ValueError:
+        raise ParameterError("tanggal: YYYY-MM-DD", [{"param": "tanggal", "value": day[:20],
+                                                      "message": "must be a date (YYYY-MM-DD)"}]) from None
+    rows = [r for r in run_registered("outreach_pipeline", {"npsn": npsn})["rows"]
+            if r["next_action_date"] == day]
+    store = get_store()
+    names = access.name_policy()
+    shown = 0
+    for r in rows:
+        champs = []
+        for c in r["champions"]:
+            person = store.get_node("Person", (c["nisn"],)) or {}
+            name = names.label(person)
+            contact = access.person_contact(person)
+            shown += bool(contact.get("shown"))
+            phone = contact.get("phone") if contact.get("shown") and not contact.get("masked") else None
+            wa = ("62" + phone[1:] if phone.startswith("0") else phone.lstrip("+")) if phone else None
+            champs.append({**c, "name": name, "contact": contact, "wa": wa})
+        r["champions"] = champs
+    if shown:
+        access.audit("view_contacts", target="call-sheet", detail={"npsn": npsn, "people": shown})
+    data = {"schools": schools, "npsn": npsn, "date": day, "rows": rows}
+    return _render("work/call_sheet.html", data, "work.call_sheet_json")
+
+
+# -- Humas: MoUs --------------------------------------------------------------------
+
+def partnerships(npsn: str) -> list[dict]:
+    """The school's partnerships (its own and its programmes'), newest first."""
+    from queries.rules import partnership_is_active
+    from queries.work import facts
+
+    today = _today()
+    rows = []
+    for f in facts(get_store(), npsn):
+        for m in f["partnerships"]:
+            rows.append({"code": f["code"], "name": f["name"], "program": m.get("program"),
+                         "start": m.get("start"), "end": m.get("end"), "kinds": m.get("kinds") or [],
+                         "mou_number": m.get("mou_number"), "scope": m.get("scope"),
+                         "active": partnership_is_active(m, today),
+                         "days_left": (dt.date.fromisoformat(m["end"]) - dt.date.today()).days
+                         if m.get("end") else None})
+    rows.sort(key=lambda r: (not r["active"], r["end"] or "9999", r["name"] or "", r["start"] or ""))
+    return rows
+
+
+@_twin("/kemitraan", "mous", HUMAS)
+def mous():
+    schools, npsn = _school()
+    prefill = {k: request.args.get(k, "") for k in ("kode_dudi", "kode_program", "mulai", "nomor_mou")}
+    data = {"schools": schools, "npsn": npsn, "rows": partnerships(npsn), "kinds": list(PARTNERSHIP_KINDS),
+            "programs": _programs(schools, npsn), "prefill": prefill, "today": _today(),
+            "employers": _employer_choices()}
+    return _render("work/mous.html", data, "work.mous_json")
+
+
+def _employer_choices() -> list[dict]:
+    return sorted(({"code": e.get("code"), "name": e.get("name")} for e in get_store().iter_nodes("Employer")),
+                  key=lambda e: (e["name"] or "", e["code"]))
+
+
+@bp.post("/kemitraan")
+@access.requires(*HUMAS)
+def mou_create():
+    """Create or renew a partnership (a new ``kemitraan`` record)."""
+    _, npsn = _school()
+    form = _form()
+    kinds = form.get("jenis")
+    row = {"npsn": npsn, "kode_program": _text(form, "kode_program"), "kode_dudi": _text(form, "kode_dudi"),
+           "jenis": "; ".join(kinds) if isinstance(kinds, list) else kinds,
+           "nomor_mou": _text(form, "nomor_mou"), "mulai": _text(form, "mulai"),
+           "selesai": _text(form, "selesai"), "lingkup": _text(form, "lingkup"), "oleh": _user()}
+    try:
+        if row["kode_dudi"] and get_store().get_node("Employer", (row["kode_dudi"].upper(),)) is None:
+            raise ParameterError(_t("work_no_employer"), [{"param": "kode_dudi", "value": row["kode_dudi"],
+                                                           "message": "no such employer"}])
+        _load("kemitraan", {k: v for k, v in row.items() if v})
+    except ParameterError as exc:
+        return _refused(exc, url_for("work.mous", npsn=npsn))
+    access.audit("mou_create", target=(row["kode_dudi"] or "").upper(),
+                 detail={"npsn": npsn, "fields": sorted(k for k, v in row.items() if v)})
+    if wants_json():
+        return jsonify({"ok": True, "rows": partnerships(npsn)}), 201
+    flash(_t("work_saved"))
+    return _back(url_for("work.mous", npsn=npsn))
+
+
+@bp.post("/kemitraan/akhiri")
+@access.requires(*HUMAS)
+def mou_end():
+    """End a partnership on a date: first a confirmation page showing the
+    change (old end → new end), then, with ``confirm``, the write."""
+    _, npsn = _school()
+    form = _form()
+    code, program, start = _text(form, "kode_dudi"), _text(form, "kode_program"), _text(form, "mulai")
+    found = next((m for m in partnerships(npsn) if m["code"] == code and m["program"] == program
+                  and m["start"] == start), None)
+    if found is None:
+        raise NotFound(_t("work_no_mou"), [{"param": "mulai", "message": "no such partnership"}])
+    end = _text(form, "selesai") or _today()
+    if not form.get("confirm"):
+        data = {"npsn": npsn, "mou": found, "end": end}
+        if wants_json():
+            return jsonify({"ok": True, "preview": {"old_end": found["end"], "new_end": end}, **data})
+        return render_template("work/mou_end.html", d=data)
+    row = {"npsn": npsn, "kode_program": program, "kode_dudi": code, "jenis": "; ".join(found["kinds"]),
+           "mulai": start, "selesai": end}
+    try:
+        _load("kemitraan", {k: v for k, v in row.items() if v})
+    except ParameterError as exc:
+        return _refused(exc, url_for("work.mous", npsn=npsn))
+    access.audit("mou_end", target=code, detail={"npsn": npsn, "fields": ["selesai"]})
+    if wants_json():
+        return jsonify({"ok": True, "rows": partnerships(npsn)})
+    flash(_t("work_saved"))
+    return redirect(url_for("work.mous", npsn=npsn), code=303)
+
+
+# -- alerts and conversion -------------------------------------------------------------
+
+def alerts(npsn: str) -> list[dict]:
+    return run_registered("work_alerts", {"npsn": npsn})["rows"]
+
+
+@bp.get("/api/v1/alerts")
+@access.requires("humas", "bkk", "admin")
+@doc("Alerts: MoUs ending within 90 days (mou_expiring), ended and not renewed (mou_ended), "
+     "partners with no intern, hire or visit in 12 months (partner_dormant), overdue next actions "
+     "(action_overdue).", params=(("npsn", "string", False, "the school (default: the first)"),))
+def api_alerts():
+    _, npsn = _school()
+    rows = alerts(npsn)
+    return jsonify({"ok": True, "npsn": npsn, "count": len(rows), "rows": rows})
+
+
+@_twin("/konversi", "conversion", ("humas", "bkk", "admin", "viewer"))
+def conversion():
+    schools, npsn = _school()
+    result = run_registered("outreach_conversion", {"npsn": npsn})
+    data = {"schools": schools, "npsn": npsn, "rows": result["rows"], "firms": result["meta"]["firms"]}
+    return _render("work/conversion.html", data, "work.conversion_json")
+
+
+# -- the outreach JSON contract ---------------------------------------------------------
+
+@bp.route("/api/v1/outreach/<employer_code>", methods=["GET", "POST"])
+@access.requires(*HUMAS)
+@doc("An employer's outreach: GET the current status and history; POST "
+     '{"status", "note", "next_action", "next_action_date", "owner", "kind", "date"} records a contact '
+     "carrying the new status (the kunjungan record, source web).",
+     params=(("npsn", "string", False, "the school (default: the first)"),),
+     body={"type": "object", "properties": {
+         "status": {"enum": list(OUTREACH_STATUSES)}, "note": {"type": "string"},
+         "next_action": {"type": "string"}, "next_action_date": {"type": "string", "format": "date"},
+         "owner": {"type": "string"}, "kind": {"enum": list(CONTACT_KINDS)},
+         "date": {"type": "string", "format": "date"}, "npsn": {"type": "string"}}})
+def api_outreach(employer_code: str):
+    _, npsn = _school()
+    code = employer_code.upper()
+    if request.method == "GET":
+        return jsonify({"ok": True, **outreach_state(npsn, code)})
+    return jsonify({"ok": True, **record_outreach(npsn, code, _form())})
+
+
+# -- BKK: vacancies ----------------------------------------------------------------------
+
+def new_vacancy_id() -> str:
+    return f"L-{dt.date.today():%y%m%d}-{secrets.token_hex(2).upper()}"
+
+
+def create_vacancy(npsn: str, form: dict) -> str:
+    """A vacancy from a form or the API (the ``lowongan`` row rules); its new code."""
+    employer = _text(form, "employer") or _text(form, "kode_dudi")
+    programs = form.get("programs") if "programs" in form else form.get("program")
+    if isinstance(programs, list):
+        programs = "; ".join(str(p) for p in programs)
+    vid = new_vacancy_id()
+    row = {"npsn": npsn, "kode_lowongan": vid, "kode_dudi": employer,
+           "posisi": _text(form, "title") or _text(form, "posisi"),
+           "program": programs or None, "jumlah": form.get("openings") or form.get("jumlah") or None,
+           "batas_waktu": _text(form, "deadline") or _text(form, "batas_waktu"),
+           "asal": _text(form, "origin") or _text(form, "asal"),
+           "catatan": _text(form, "notes") or _text(form, "catatan"),
+           "dicatat_oleh": _user(), "tanggal_dicatat": _today()}
+    if not employer:
+        raise ParameterError("employer: " + _t("work_required"),
+                             [{"param": "employer", "message": "required"}])
+    if get_store().get_node("Employer", (employer.upper(),)) is None:
+        raise ParameterError(_t("work_no_employer"), [{"param": "employer", "value": employer,
+                                                       "message": "no such employer (use its code)"}])
+    row["kode_dudi"] = employer.upper()
+    _load("lowongan", {k: v for k, v in row.items() if v is not None})
+    access.audit("vacancy_create", target=vid,
+                 detail={"npsn": npsn, "fields": sorted(k for k, v in row.items() if v is not None)})
+    return vid
+
+
+@_twin("/lowongan", "vacancies", ("bkk", "humas", "admin"))
+def vacancies():
+    schools, npsn = _school()
+    rows = run_registered("vacancies", {"npsn": npsn})["rows"]
+    data = {"schools": schools, "npsn": npsn, "rows": rows, "programs": _programs(schools, npsn),
+            "origins": list(VACANCY_ORIGINS), "employers": _employer_choices(),
+            "may_create": access.current_role() in BKK,
+            "prefill": {"kode_dudi": request.args.get("kode_dudi", "")}}
+    return _render("work/vacancies.html", data, "work.vacancies_json")
+
+
+@bp.post("/lowongan")
+@access.requires(*BKK)
+def vacancy_create():
+    _, npsn = _school()
+    try:
+        vid = create_vacancy(npsn, _form())
+    except ParameterError as exc:
+        return _refused(exc, url_for("work.vacancies", npsn=npsn))
+    flash(_t("work_saved"))
+    return redirect(url_for("work.vacancy", id=vid), code=303)
+
+
+@bp.post("/api/v1/vacancies")
+@access.requires(*BKK)
+@doc('Create a vacancy: {"employer", "title", "programs", "openings", "deadline", "origin", "notes"} '
+     '-> {"id"} (the lowongan row rules).',
+     body={"type": "object", "required": ["employer", "title"], "properties": {
+         "employer": {"type": "string"}, "title": {"type": "string"},
+         "programs": {"type": "array", "items": {"type": "string"}},
+         "openings": {"type": "integer", "minimum": 1}, "deadline": {"type": "string", "format": "date"},
+         "origin": {"enum": list(VACANCY_ORIGINS)}, "notes": {"type": "string"},
+         "npsn": {"type": "string"}}})
+def api_vacancy_create():
+    _, npsn = _school()
+    vid = create_vacancy(npsn, _form())
+    return jsonify({"ok": True, "id": vid}), 201
+
+
+def _vacancy_row(npsn: str, vid: str) -> dict:
+    rows = run_registered("vacancies", {"npsn": npsn, "id": vid})["rows"]
+    if not rows:
+        raise NotFound(_t("work_no_vacancy"), [{"param": "id", "message": "no such vacancy"}])
+    return rows[0]
+
+
+def _vacancy_school(vid: str) -> str:
+    v = get_store().get_node("Vacancy", (vid,))
+    if v is None:
+        raise NotFound(_t("work_no_vacancy"), [{"param": "id", "message": "no such vacancy"}])
+    return v["school_npsn"]
+
+
+def candidates(vid: str) -> list[dict]:
+    """Ranked candidates, each with the contact the user's role may see (audited)."""
+    rows = run_registered("vacancy_candidates", {"id": vid})["rows"]
+    store = get_store()
+    people = {p["nisn"]: p for p in store.iter_nodes("Person", [(r["nisn"],) for r in rows])}
+    shown = 0
+    for r in rows:
+        r["contact"] = access.person_contact(people.get(r["nisn"], {}))
+        shown += bool(r["contact"].get("shown"))
+    if shown:
+        access.audit("view_contacts", target=vid, detail={"page": "candidates", "people": shown})
+    return rows
+
+
+def referrals(vid: str) -> list[dict]:
+    store = get_store()
+    out = []
+    for rel in store.relationships_of("Vacancy", (vid,)):
+        if rel["type"] != "REFERRED_TO":
+            continue
+        nisn = rel["other"][1][0]
+        person = store.get_node("Person", (nisn,)) or {}
+        out.append({"nisn": nisn, "name": person.get("name"), "program": person.get("program_code"),
+                    **{k: rel["props"].get(k) for k in ("status", "date", "referred_on", "by", "notes")}})
+    out.sort(key=lambda r: (r["date"] or "", r["nisn"]), reverse=True)
+    return out
+
+
+@_twin("/lowongan/<id>", "vacancy", BKK)
+def vacancy(id: str):
+    vid = id.upper()
+    npsn = _vacancy_school(vid)
+    data = {"npsn": npsn, "vacancy": _vacancy_row(npsn, vid), "candidates": candidates(vid),
+            "referrals": referrals(vid), "statuses": list(REFERRAL_STATUSES), "today": _today()}
+    return _render("work/vacancy.html", data, "work.vacancy_json", id=vid)
+
+
+@bp.get("/lowongan/<id>/kandidat.csv")
+@access.requires(*BKK)
+def vacancy_candidates_csv(id: str):
+    vid = id.upper()
+    _vacancy_school(vid)
+    rows = [{**r, "phone": r["contact"].get("phone"), "email": r["contact"].get("email")}
+            for r in candidates(vid)]
+    columns = ["rank", "nisn", "name", "program", "graduation_year", "kind", "status", "strength",
+               "hops", "explanation_id", "referral_status", "phone", "email"]
+    access.audit("export", target=f"kandidat-{vid}", detail={"format": "csv", "rows": len(rows)})
+    return Response(to_csv(columns, rows), mimetype=CSV_MIME,
+                    headers={"Content-Disposition": f'attachment; filename="kandidat-{vid}.csv"'})
+
+
+@bp.get("/api/v1/vacancies/<id>/candidates")
+@access.requires(*BKK)
+@doc("The ranked candidates for a vacancy, each with the strongest referral path and, for bkk "
+     "and admin, the contact the person consented to.")
+def api_candidates(id: str):
+    vid = id.upper()
+    _vacancy_school(vid)
+    rows = candidates(vid)
+    return jsonify({"ok": True, "id": vid, "count": len(rows), "rows": rows})
+
+
+def record_referral(vid: str, form: dict) -> dict:
+    """A referral and its outcome (the ``rujukan`` row rules); ``diterima``
+    also writes the job (the ``pekerjaan`` rules, channel bkk) and, for a
+    graduate, the status ``bekerja`` (the ``siswa`` rules). Everything is
+    checked before anything is written."""
+    npsn = _vacancy_school(vid)
+    v = get_store().get_node("Vacancy", (vid,))
+    nisn = _text(form, "nisn")
+    status = _text(form, "status") or "dirujuk"
+    day = _text(form, "date") or _text(form, "tanggal") or _today()
+    existing = next((r for r in referrals(vid) if r["nisn"] == nisn), None)
+    row = {"nisn": nisn, "kode_lowongan": vid, "status": status, "tanggal": day, "oleh": _user(),
+           "tanggal_rujuk": (existing or {}).get("referred_on") or day,
+           "catatan": _text(form, "note") or _text(form, "catatan")}
+    row = {k: v for k, v in row.items() if v is not None}
+    writes = [("rujukan", row)]
+    if status == "diterima":
+        start = _text(form, "start") or _text(form, "mulai_kerja") or day
+        writes.append(("pekerjaan", {"nisn": nisn, "kode_dudi": v["employer_code"], "jabatan": v.get("title"),
+                                     "mulai": start, "sumber": "bkk"}))
+        person = get_store().get_node("Person", (nisn,)) if nisn else None
+        if person and person.get("graduation_year") is not None and person.get("status") != "bekerja":
+            writes.append(("siswa", {"nisn": nisn, "nama": person.get("name"), "npsn": person.get("school_npsn"),
+                                     "kode_program": person.get("program_code"),
+                                     "tahun_lulus": person["graduation_year"], "status": "bekerja"}))
+    for kind, r in writes:  # all checked first: a refused job writes no referral either
+        _load(kind, r, dry_run=True)
+    for kind, r in writes:
+        _load(kind, r)
+    access.audit("referral", nisn=nisn, target=vid,
+                 detail={"npsn": npsn, "status": status, "writes": [k for k, _ in writes]})
+    return next(r for r in referrals(vid) if r["nisn"] == nisn)
+
+
+@bp.post("/lowongan/<id>/rujukan")
+@access.requires(*BKK)
+def referral_form(id: str):
+    vid = id.upper()
+    try:
+        record_referral(vid, _form())
+    except ParameterError as exc:
+        return _refused(exc, url_for("work.vacancy", id=vid))
+    flash(_t("work_saved"))
+    return redirect(url_for("work.vacancy", id=vid) + "#rujukan", code=303)
+
+
+@bp.post("/api/v1/vacancies/<id>/referrals")
+@access.requires(*BKK)
+@doc('Record a referral or its outcome: {"nisn", "status", "date", "note", "start"}; status '
+     "diterima also creates the job (WORKS_AT, channel bkk) through the loader's rules.",
+     body={"type": "object", "required": ["nisn"], "properties": {
+         "nisn": {"type": "string"}, "status": {"enum": list(REFERRAL_STATUSES)},
+         "date": {"type": "string", "format": "date"}, "note": {"type": "string"},
+         "start": {"type": "string", "format": "date"}}})
+def api_referral(id: str):
+    vid = id.upper()
+    return jsonify({"ok": True, "referral": record_referral(vid, _form())}), 201
+
+
+# -- BKK: the placement report -----------------------------------------------------------
+
+PLACEMENT_HEADERS = (
+    ("year", "Tahun lulus"), ("program", "Program keahlian"), ("graduates", "Jumlah lulusan"),
+    ("placed", "Bekerja"), ("bkk", "Melalui BKK"), ("alumni", "Rujukan alumni"),
+    ("prakerin", "Tempat prakerin"), ("mandiri", "Usaha sendiri"), ("placed_pct", "Keterserapan (%)"),
+)
+
+
+def _placement(npsn: str) -> dict:
+    params = {"npsn": npsn}
+    for key in ("program", "year"):
+        if (request.args.get(key) or "").strip():
+            params[key] = request.args[key]
+    result = run_registered("placement_report", params)
+    for r in result["rows"]:
+        r["placed_pct"] = None if r["placed_rate"] is None else round(100 * r["placed_rate"], 1)
+    return {"npsn": npsn, "rows": result["rows"], "totals": result["meta"]["totals"],
+            "filters": {k: params.get(k) for k in ("program", "year")}}
+
+
+@_twin("/laporan-penempatan", "placement", ("bkk", "humas", "admin", "viewer"))
+def placement():
+    schools, npsn = _school()
+    data = {"schools": schools, "programs": _programs(schools, npsn), **_placement(npsn)}
+    return _render("work/placement.html", data, "work.placement_json")
+
+
+def _placement_tables(data: dict) -> tuple[list[str], list[dict], list[str], list[dict]]:
+    head = [h for _, h in PLACEMENT_HEADERS]
+    summary = [{h: r.get(k) for k, h in PLACEMENT_HEADERS} for r in data["rows"]]
+    detail_head = ["Tahun lulus", "Program keahlian", "Kode DU/DI", "Nama DU/DI", "Jalur", "Jumlah"]
+    detail = [{"Tahun lulus": r["year"], "Program keahlian": r["program"], "Kode DU/DI": e["code"],
+               "Nama DU/DI": e["name"], "Jalur": e["channel"], "Jumlah": e["count"]}
+              for r in data["rows"] for e in r["employers"]]
+    return head, summary, detail_head, detail
+
+
+@bp.get("/laporan-penempatan.<fmt>")
+@access.requires("bkk", "humas", "admin", "viewer")
+def placement_export(fmt: str):
+    """The annual-report layout: one row per graduation year and programme
+    (CSV), plus the employers sheet (XLSX). Aggregates only: no names."""
+    if fmt not in ("csv", "xlsx"):
+        raise NotFound("csv or xlsx", [{"param": "fmt", "message": "csv or xlsx"}])
+    _, npsn = _school()
+    data = _placement(npsn)
+    head, summary, detail_head, detail = _placement_tables(data)
+    name = f"laporan-penempatan-{npsn}-{_today()}"
+    if fmt == "csv":
+        body, mime = to_csv(head, summary), CSV_MIME
+    else:
+        body, mime = _placement_xlsx(head, summary, detail_head, detail), XLSX_MIME
+    access.audit("export", target="laporan-penempatan", detail={"format": fmt, "rows": len(summary)})
+    return Response(body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+def _placement_xlsx(head, summary, detail_head, detail) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    from web.exports import cell
+
+    wb = Workbook(write_only=True)
+    for title, columns, rows in (("Rekap", head, summary), ("DU-DI", detail_head, detail)):
+        ws = wb.create_sheet(title)
+        ws.append([cell(c) for c in columns])
+        for row in rows:
+            ws.append([cell(row.get(c)) for c in columns])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
