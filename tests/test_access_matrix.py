@@ -22,13 +22,14 @@ EXPECTED_PUBLIC = {"auth.login", "auth.health", "static", "pages.vendor", "trace
 #: Downloads, each classified: personal data (never for viewers) or aggregates only.
 #: A new download route must be added to one of the two (the test fails otherwise).
 PERSONAL_EXPORTS = {"pages.partners_csv", "pages.partners_xlsx", "pages.upload_report",
-                    "api.subject_export", "tracer.send_csv"}
-AGGREGATE_EXPORTS = {"analyses.tracer_csv", "analyses.tracer_xlsx",
+                    "api.subject_export", "tracer.send_csv", "work.vacancy_candidates_csv"}
+AGGREGATE_EXPORTS = {"analyses.tracer_csv", "analyses.tracer_xlsx", "work.placement_export",
                      # empty templates: headers and explanations, no data
                      "pages.import_template_xlsx", "pages.import_template_csv"}
 SAMPLES = {"name": "tracer_summary", "nisn": "0051000001", "code": "E-001",
            "npsn": fx.NPSN, "type": "employer", "key": "E-001", "token": "0" * 32,
-           "filename": "app.css", "round_id": 1, "link_id": 1, "response_id": 1, "kind": "siswa"}
+           "filename": "app.css", "round_id": 1, "link_id": 1, "response_id": 1, "kind": "siswa",
+           "fmt": "csv"}
 
 
 def _app(store, data_dir):
@@ -182,7 +183,10 @@ def test_each_query_has_its_roles_and_the_api_keeps_to_them(matrix_app):
     from web import access
 
     assert set(access.QUERY_ROLES) == set(REGISTRY)
-    params = {"npsn": fx.NPSN, "employer": "E-001", "nisn": "0051000006"}
+    matrix_app.extensions["alumni_graph_store"].get().upsert_nodes("Vacancy", [{
+        "id": "L-WEB1", "school_npsn": fx.NPSN, "employer_code": "E-002", "title": "Teknisi",
+        "programs": ["TKJ"]}], source="test")
+    params = {"npsn": fx.NPSN, "employer": "E-001", "nisn": "0051000006", "id": "L-WEB1"}
     for name, query in REGISTRY.items():
         allowed = set(access.QUERY_ROLES[name])
         wanted = {p.name: params[p.name] for p in query.params if p.name in params}

@@ -89,7 +89,10 @@ def _load(kind: str, row: dict, *, dry_run: bool = False):
     """Write one row through the loader's rules; ParameterError naming every
     problem (column, message in the page's language) when it is refused."""
     from loaders import load_rows
+    from loaders.kinds import KINDS
 
+    # A required field left out is a row problem naming it, not a missing column.
+    row = {**{c.name: None for c in KINDS[kind].columns if c.required}, **row}
     report = load_rows(get_store(), kind, [row], source="web", dry_run=dry_run)
     if not report.ok:
         lang = g.get("lang") or i18n.DEFAULT_LANG
