@@ -565,6 +565,13 @@ def strongest_path(store, nisn: str, employer: str, as_of: str, max_hops: int = 
     return rows[0] if rows else None
 
 
+def _as_candidate(text: str, you: str, candidate: str) -> str:
+    """referral_paths calls the asking person "Anda"/"you"; here that is the candidate."""
+    import re
+
+    return re.sub(rf"\b{you}\b", candidate, text)
+
+
 def candidates_finish(store, found: list[dict], *, employer: str | None, as_of: str,
                       max_hops: int, limit: int) -> list[dict]:
     rows = []
@@ -579,8 +586,8 @@ def candidates_finish(store, found: list[dict], *, employer: str | None, as_of: 
             "nisn": p["nisn"], "name": p.get("name"), "program": p.get("program_code"),
             "graduation_year": p.get("graduation_year"), "kind": kind, "status": p.get("status"),
             "strength": path["strength"] if path else 0.0, "hops": path["hops"] if path else None,
-            "explanation_id": path["explanation_id"] if path else None,
-            "explanation_en": path["explanation_en"] if path else None,
+            "explanation_id": _as_candidate(path["explanation_id"], "Anda", "kandidat") if path else None,
+            "explanation_en": _as_candidate(path["explanation_en"], "you", "the candidate") if path else None,
             "referral_status": refs[-1].get("status") if refs else None,
         })
     rows.sort(key=lambda r: r["nisn"])

@@ -119,6 +119,8 @@ WORK_STRINGS: dict[str, tuple[str, str]] = {
     "work_person": ("Siswa/alumni", "Student/alumnus"),
     "work_job_start": ("Mulai kerja (jika diterima)", "Job start (if hired)"),
     "work_job_start_hint": ("kosong: tanggal di atas", "empty: the date above"),
+    "work_refer": ("Rujuk", "Refer"),
+    "work_record_outcome": ("Catat hasil rujukan", "Record a referral's outcome"),
     "work_candidates": ("Kandidat", "Candidates"),
     "work_candidates_rule": ("Alumni dan siswa tingkat akhir program yang dicari yang belum bekerja, diurutkan menurut jalur perkenalan terkuat ke DU/DI ini (lewat alumni yang bersedia dihubungi).",
                              "Graduates and final-year students of the wanted programmes who are not employed, ranked by the strongest introduction path to this employer (through alumni who agreed to be contacted)."),

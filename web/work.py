@@ -153,7 +153,18 @@ def _work_helpers():
             return None
         return alerts(npsn)
 
-    return {"work_alerts": work_alerts, "outreach_statuses": OUTREACH_STATUSES,
+    def outreach_status(npsn, code):
+        """The current outreach status of ``code`` (one pipeline read per request)."""
+        if npsn is None or access.current_role() not in HUMAS:
+            return None
+        cache = g.setdefault("work_pipeline", {})
+        if npsn not in cache:
+            rows = run_registered("outreach_pipeline", {"npsn": npsn})["rows"]
+            cache[npsn] = {r["code"]: r for r in rows}
+        return cache[npsn].get(code)
+
+    return {"work_alerts": work_alerts, "outreach_status": outreach_status,
+            "outreach_statuses": OUTREACH_STATUSES,
             "outreach_owners": _owners, "contact_kinds": CONTACT_KINDS}
 
 

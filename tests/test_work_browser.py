@@ -1,0 +1,226 @@
+"""Issue 14 walked as a school officer would, in Chromium through Playwright,
+on both stores (the edge-case dataset plus tests/fixtures/work, synthetic):
+
+* a Humas officer from a Calon mitra row to a scheduled visit, a recorded
+  visit, an MoU and its expiry alert on Beranda;
+* a BKK officer from a new vacancy to its candidates with paths, a referral
+  and a hire that then shows in the tracer numbers and the placement report.
+
+Then every new page at 1366×768 and 390×844 for each role that may open it,
+screenshots in ``test-artifacts/screenshots/work-*.png`` (git-ignored), each
+page clean (no console error, no request off 127.0.0.1, no dialog) and with
+nothing wider than the phone's screen but its scrollable tables.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+
+import pytest
+
+from queries_support import SCHOOL_A
+from test_browser import ARGS, ARTIFACTS, CHROMIUM, Watch
+from test_work_queries import load_work
+from web import create_app
+from web_support import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+ROLES = ("admin", "bkk", "humas", "viewer")
+TODAY = dt.date.today()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module", params=["embedded", "neo4j"])
+def live(request, tmp_path_factory):
+    from werkzeug.serving import make_server
+
+    if request.param == "neo4j":
+        from graph_service.neo4j_store import Neo4jStore
+
+        srv = request.getfixturevalue("neo4j_server")
+        store = Neo4jStore(srv["uri"], user=srv["user"], password=srv["password"],
+                           database=os.environ.get("NEO4J_DATABASE", "neo4j"))
+        store.clear()
+    else:
+        from graph_service.embedded import EmbeddedStore
+
+        store = EmbeddedStore(tmp_path_factory.mktemp("work-browser"))
+    load_work(store)
+    app = create_app({"DATA_DIR": tmp_path_factory.mktemp("work-browser-data")}, store=store)
+    for role in ROLES:
+        app.extensions["alumni_graph_accounts"].add_user(f"uji-{role}", role, PASSWORD)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{server.server_port}", "store": request.param, "app": app,
+           "graph": store}
+    server.shutdown()
+    store.close()
+
+
+def open_page(browser, live, role: str, width=1366, height=768):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    p = context.new_page()
+    p.set_default_timeout(15_000)
+    p.watch = Watch(p, live["url"])
+    p.goto(live["url"] + "/masuk")
+    p.fill("#login-username", f"uji-{role}")
+    p.fill("#login-password", PASSWORD)
+    with p.expect_navigation():
+        p.click("#login-submit")
+    return context, p
+
+
+def test_humas_from_a_prospect_to_a_visit_an_mou_and_its_alert(browser, live):
+    base = live["url"]
+    context, p = open_page(browser, live, "humas")
+    try:
+        visit_day = (TODAY + dt.timedelta(days=2)).isoformat()
+        # 1. Calon mitra: the first prospect's row, its status form.
+        p.goto(f"{base}/calon-mitra?npsn={SCHOOL_A}")
+        row = p.locator("tbody.partner").first
+        firm = row.locator("td a").first.inner_text()
+        row.locator("details.evidence summary").click()
+        form = row.locator("form.outreach-form")
+        form.locator("select[name=status]").select_option("kunjungan_dijadwalkan")
+        form.locator("input[name=next_action]").fill("Kunjungan ke HRD")
+        form.locator("input[name=next_action_date]").fill(visit_day)
+        with p.expect_navigation():
+            form.locator("button[type=submit]").click()
+        assert "/calon-mitra" in p.url
+        # The row now shows the firm's outreach status and the visit's date.
+        pill = p.locator("tbody.partner", has_text=firm).first.locator("a.pill")
+        assert pill.inner_text() == f"Kunjungan dijadwalkan · {visit_day}"
+        # 2. Rencana kunjungan: the firm is due this week; its call sheet lists it.
+        p.goto(f"{base}/rencana-kunjungan?npsn={SCHOOL_A}")
+        week = p.locator("#plan-week")
+        assert firm in week.inner_text()
+        p.goto(f"{base}/rencana-kunjungan/lembar?npsn={SCHOOL_A}&tanggal={visit_day}")
+        assert firm in p.locator("#call-sheet").inner_text()
+        # 3. The visit is made: recorded on the firm's outreach page.
+        p.goto(f"{base}/rencana-kunjungan?npsn={SCHOOL_A}")
+        with p.expect_navigation():
+            p.locator("#plan-week a.plan-firm", has_text=firm).first.click()
+        out = p.locator("form.outreach-form")
+        out.locator("select[name=status]").select_option("penjajakan_mou")
+        out.locator("select[name=kind]").select_option("kunjungan")
+        out.locator("input[name=note]").fill("Bertemu HRD, tertarik prakerin")
+        with p.expect_navigation():
+            out.locator("button[type=submit]").click()
+        history = p.locator("#outreach-history").inner_text()
+        assert "Bertemu HRD" in history and "Kunjungan" in history
+        assert "Penjajakan MoU" in p.locator("#outreach-status").inner_text()
+        # 4. The MoU, ending in 45 days.
+        with p.expect_navigation():
+            p.click("#mou-link")
+        mou = p.locator("#mou-form")
+        mou.locator("input[name=nomor_mou]").fill("421/UJI/2026")
+        mou.locator("input[name=mulai]").fill((TODAY - dt.timedelta(days=320)).isoformat())
+        mou.locator("input[name=selesai]").fill((TODAY + dt.timedelta(days=45)).isoformat())
+        with p.expect_navigation():
+            mou.locator("button[type=submit]").click()
+        table = p.locator("#mou-table").inner_text()
+        assert "421/UJI/2026" in table and "berakhir dalam 45 hari" in table
+        # 5. Beranda warns of it.
+        p.goto(f"{base}/?npsn={SCHOOL_A}")
+        alerts = p.locator("#home-alerts").inner_text()
+        assert "MoU segera berakhir" in alerts and firm in alerts
+        p.watch.assert_clean(p)
+    finally:
+        context.close()
+
+
+def test_bkk_from_a_vacancy_to_candidates_a_referral_and_a_hire(browser, live):
+    from queries import run_query
+
+    base = live["url"]
+    context, p = open_page(browser, live, "bkk")
+    try:
+        p.goto(f"{base}/lowongan?npsn={SCHOOL_A}")
+        f = p.locator("#vacancy-form")
+        f.locator("select[name=kode_dudi]").select_option("E08")
+        f.locator("input[name=posisi]").fill("Teknisi servis")
+        f.locator("input[name=program][value=TKR]").check()
+        f.locator("input[name=jumlah]").fill("3")
+        f.locator("input[name=batas_waktu]").fill((TODAY + dt.timedelta(days=30)).isoformat())
+        with p.expect_navigation():
+            f.locator("button[type=submit]").click()
+        assert "/lowongan/L-" in p.url
+        cands = p.locator("#candidate-table")
+        first = cands.locator("tbody tr").first
+        assert "Tono Cari" in first.inner_text()
+        assert "PT Tujuan Rujukan" in first.inner_text()  # the path explained
+        # Referred from the candidate's row, then hired through the outcome form.
+        with p.expect_navigation():
+            cands.locator("tr[data-nisn='0000000118'] form.refer-one button").click()
+        assert "Dirujuk" in p.locator("#referral-table").inner_text()
+        r = p.locator("#referral-form")
+        r.locator("select[name=nisn]").select_option("0000000118")
+        r.locator("select[name=status]").select_option("diterima")
+        with p.expect_navigation():
+            r.locator("button[type=submit]").click()
+        assert "Diterima" in p.locator("#referral-table").inner_text()
+        # The placement report counts it as a BKK placement ...
+        p.goto(f"{base}/laporan-penempatan?npsn={SCHOOL_A}&year=2024&program=TKR")
+        row = p.locator("#placement-table tbody tr[data-year='2024']").first
+        cells = row.locator("td").all_inner_texts()
+        assert cells[2:5] == ["1", "1", "1"]  # graduates, placed, through BKK
+        # ... and the tracer numbers count the graduate as employed.
+        p.goto(f"{base}/analisis/penelusuran?npsn={SCHOOL_A}&program=TKR")
+        tracer = run_query(live["graph"], "tracer_summary", {"npsn": SCHOOL_A, "program": "TKR"}).rows
+        [y2024] = [t for t in tracer if t["graduation_year"] == 2024]
+        assert y2024["bekerja"] == 1 and y2024["employed"] == 1
+        p.watch.assert_clean(p)
+    finally:
+        context.close()
+
+
+NEW_PAGES = {
+    # name: (path, roles)
+    "rencana-kunjungan": (f"/rencana-kunjungan?npsn={SCHOOL_A}", ("humas", "admin")),
+    "lembar-kunjungan": (f"/rencana-kunjungan/lembar?npsn={SCHOOL_A}&tanggal=2025-07-03", ("humas", "admin")),
+    "penjajakan": (f"/dudi/E01/penjajakan?npsn={SCHOOL_A}", ("humas", "admin")),
+    "kemitraan": (f"/kemitraan?npsn={SCHOOL_A}", ("humas", "admin")),
+    "konversi": (f"/konversi?npsn={SCHOOL_A}", ROLES),
+    "lowongan": (f"/lowongan?npsn={SCHOOL_A}", ("bkk", "humas", "admin")),
+    "lowongan-detail": ("/lowongan/L-TEST1", ("bkk", "admin")),
+    "laporan-penempatan": (f"/laporan-penempatan?npsn={SCHOOL_A}", ROLES),
+    "beranda": (f"/?npsn={SCHOOL_A}", ROLES),
+}
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (390, 844)], ids=["desktop", "phone"])
+def test_new_pages_per_role_and_screen(browser, live, size):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for role in ROLES:
+        context, p = open_page(browser, live, role, *size)
+        try:
+            for name, (path, roles) in NEW_PAGES.items():
+                if role not in roles:
+                    continue
+                p.goto(live["url"] + path)
+                p.wait_for_load_state("load")
+                p.screenshot(path=str(ARTIFACTS / f"work-{live['store']}-{name}-{role}-{size[0]}.png"),
+                             full_page=True)
+                # Nothing but a scrollable table may be wider than the screen.
+                wide = p.evaluate("""w => [...document.querySelectorAll('main *')]
+                    .filter(e => e.getBoundingClientRect().right > w + 1
+                                 && !(e.parentElement && e.parentElement.closest('.table-scroll')))
+                    .map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 5)""", size[0])
+                assert wide == [], (name, role, size, wide)
+            p.watch.assert_clean(p)
+        finally:
+            context.close()
