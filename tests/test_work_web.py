@@ -165,13 +165,13 @@ def test_vacancy_candidates_referral_and_hire(app, store):
     bkk = login(app, "bkk")
     r = bkk.post("/api/v1/vacancies", json={"npsn": SCHOOL_A, "employer": "E08", "title": "Teknisi AC",
                                             "programs": ["TKR"], "openings": 2, "deadline": "2030-01-31"})
-    vid = ok_json(r, 201)["id"]
+    vid = ok_json(r)["id"]
     cands = ok_json(bkk.get(f"/api/v1/vacancies/{vid}/candidates"))["rows"]
     assert [c["nisn"] for c in cands] == ["0000000118", "0000000101"]
     assert cands[0]["contact"]["shown"] is True and cands[0]["contact"]["phone"] == "081200000118"
     assert cands[0]["explanation_id"]
     hire = ok_json(bkk.post(f"/api/v1/vacancies/{vid}/referrals", json={
-        "nisn": "0000000118", "status": "diterima", "date": "2026-01-05"}), 201)["referral"]
+        "nisn": "0000000118", "status": "diterima", "date": "2026-01-05"}))["referral"]
     assert hire["status"] == "diterima"
     jobs = [r for r in store.relationships_of("Person", ("0000000118",)) if r["type"] == "WORKS_AT"]
     assert [(j["other"][1][0], j["props"]["start"], j["props"]["channel"], j["props"]["title"])

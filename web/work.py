@@ -27,9 +27,20 @@ from queries import explore
 from web import access, get_store, i18n, wants_json
 from web.api import run_registered
 from web.exports import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
-from web.openapi import doc
+from web.openapi import COMPONENTS, _envelope, doc
 
 bp = Blueprint("work", __name__)
+
+# The JSON contract's answers, for the OpenAPI document (web.openapi).
+_ROWS = {"type": "array", "items": {"type": "object"}}
+COMPONENTS.update({
+    "Alerts": _envelope(npsn={"type": "string"}, count={"type": "integer"}, rows=_ROWS),
+    "Outreach": _envelope(employer={"type": "object"}, npsn={"type": "string"},
+                          status={"enum": list(OUTREACH_STATUSES)}, history=_ROWS),
+    "VacancyCreated": _envelope(id={"type": "string"}),
+    "Candidates": _envelope(id={"type": "string"}, count={"type": "integer"}, rows=_ROWS),
+    "Referral": _envelope(referral={"type": "object"}),
+})
 
 HUMAS = ("humas", "admin")
 BKK = ("bkk", "admin")
@@ -361,7 +372,7 @@ def mou_create():
     access.audit("mou_create", target=(row["kode_dudi"] or "").upper(),
                  detail={"npsn": npsn, "fields": sorted(k for k, v in row.items() if v)})
     if wants_json():
-        return jsonify({"ok": True, "rows": partnerships(npsn)}), 201
+        return jsonify({"ok": True, "rows": partnerships(npsn)})
     flash(_t("work_saved"))
     return _back(url_for("work.mous", npsn=npsn))
 
@@ -407,7 +418,8 @@ def alerts(npsn: str) -> list[dict]:
 @access.requires("humas", "bkk", "admin")
 @doc("Alerts: MoUs ending within 90 days (mou_expiring), ended and not renewed (mou_ended), "
      "partners with no intern, hire or visit in 12 months (partner_dormant), overdue next actions "
-     "(action_overdue).", params=(("npsn", "string", False, "the school (default: the first)"),))
+     "(action_overdue).", params=(("npsn", "string", False, "the school (default: the first)"),),
+     response="Alerts")
 def api_alerts():
     _, npsn = _school()
     rows = alerts(npsn)
@@ -429,7 +441,7 @@ def conversion():
 @doc("An employer's outreach: GET the current status and history; POST "
      '{"status", "note", "next_action", "next_action_date", "owner", "kind", "date"} records a contact '
      "carrying the new status (the kunjungan record, source web).",
-     params=(("npsn", "string", False, "the school (default: the first)"),),
+     params=(("npsn", "string", False, "the school (default: the first)"),), response="Outreach",
      body={"type": "object", "properties": {
          "status": {"enum": list(OUTREACH_STATUSES)}, "note": {"type": "string"},
          "next_action": {"type": "string"}, "next_action_date": {"type": "string", "format": "date"},
@@ -502,7 +514,7 @@ def vacancy_create():
 @bp.post("/api/v1/vacancies")
 @access.requires(*BKK)
 @doc('Create a vacancy: {"employer", "title", "programs", "openings", "deadline", "origin", "notes"} '
-     '-> {"id"} (the lowongan row rules).',
+     '-> {"id"} (the lowongan row rules).', response="VacancyCreated",
      body={"type": "object", "required": ["employer", "title"], "properties": {
          "employer": {"type": "string"}, "title": {"type": "string"},
          "programs": {"type": "array", "items": {"type": "string"}},
@@ -512,7 +524,7 @@ def vacancy_create():
 def api_vacancy_create():
     _, npsn = _school()
     vid = create_vacancy(npsn, _form())
-    return jsonify({"ok": True, "id": vid}), 201
+    return jsonify({"ok": True, "id": vid})
 
 
 def _vacancy_row(npsn: str, vid: str) -> dict:
@@ -583,7 +595,7 @@ def vacancy_candidates_csv(id: str):
 @bp.get("/api/v1/vacancies/<id>/candidates")
 @access.requires(*BKK)
 @doc("The ranked candidates for a vacancy, each with the strongest referral path and, for bkk "
-     "and admin, the contact the person consented to.")
+     "and admin, the contact the person consented to.", response="Candidates")
 def api_candidates(id: str):
     vid = id.upper()
     _vacancy_school(vid)
@@ -641,13 +653,13 @@ def referral_form(id: str):
 @access.requires(*BKK)
 @doc('Record a referral or its outcome: {"nisn", "status", "date", "note", "start"}; status '
      "diterima also creates the job (WORKS_AT, channel bkk) through the loader's rules.",
-     body={"type": "object", "required": ["nisn"], "properties": {
+     response="Referral", body={"type": "object", "required": ["nisn"], "properties": {
          "nisn": {"type": "string"}, "status": {"enum": list(REFERRAL_STATUSES)},
          "date": {"type": "string", "format": "date"}, "note": {"type": "string"},
          "start": {"type": "string", "format": "date"}}})
 def api_referral(id: str):
     vid = id.upper()
-    return jsonify({"ok": True, "referral": record_referral(vid, _form())}), 201
+    return jsonify({"ok": True, "referral": record_referral(vid, _form())})
 
 
 # -- BKK: the placement report -----------------------------------------------------------
