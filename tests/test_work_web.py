@@ -168,7 +168,7 @@ def test_vacancy_candidates_referral_and_hire(app, store):
     vid = ok_json(r)["id"]
     cands = ok_json(bkk.get(f"/api/v1/vacancies/{vid}/candidates"))["rows"]
     assert [c["nisn"] for c in cands] == ["0000000118", "0000000101"]
-    assert cands[0]["contact"]["shown"] is True and cands[0]["contact"]["phone"] == "081200000118"
+    assert cands[0]["contact"]["shown"] is True and cands[0]["contact"]["phone"] == "+6281200000118"
     assert cands[0]["explanation_id"]
     hire = ok_json(bkk.post(f"/api/v1/vacancies/{vid}/referrals", json={
         "nisn": "0000000118", "status": "diterima", "date": "2026-01-05"}))["referral"]
@@ -239,3 +239,56 @@ def test_openapi_documents_the_contract(app):
     assert "get" in paths["/api/v1/alerts"]
     for name in ("outreach_pipeline", "work_alerts", "vacancy_candidates", "placement_report"):
         assert f"/api/v1/query/{name}" in paths
+
+
+def test_edit_a_person_shows_the_change_then_saves_and_audits_field_names(app, store):
+    bkk = login(app, "bkk")
+    page = bkk.get("/siswa/0000000118/ubah")
+    assert page.status_code == 200
+    import re
+    version = re.search(r'name="version" value="([0-9a-f]+)"', page.get_data(as_text=True)).group(1)
+    form = {"version": version, "phone": "0813 5555 0118", "email": "", "status": "mencari_kerja",
+            "consent_contact": "ya", "consent_source": "formulir BKK", "consent_date": "2026-01-02"}
+    preview = bkk.post("/siswa/0000000118/ubah", data=form)
+    assert preview.status_code == 200 and 'id="edit-preview"' in preview.get_data(as_text=True)
+    assert store.get_node("Person", ("0000000118",))["phone"] == "+6281200000118"  # nothing yet
+    saved = bkk.post("/siswa/0000000118/ubah", data={**form, "confirm": "1"})
+    assert saved.status_code == 303
+    p = store.get_node("Person", ("0000000118",))
+    # The loader's phone rule normalised it; consent source and date written.
+    assert (p["phone"], p["consent_source"], p["consent_date"]) == ("+6281355550118", "formulir BKK", "2026-01-02")
+    entry = next(e for e in app.extensions["alumni_graph_audit"].entries() if e["action"] == "edit_record")
+    assert "consent_date" in entry["detail"] and "0813" not in str(entry)
+
+
+def test_the_second_saver_gets_a_conflict_and_loses_nothing(app, store):
+    import re
+    a, b = login(app, "bkk", "bkk-satu"), login(app, "admin")
+    page = a.get("/dudi/E01/ubah").get_data(as_text=True)
+    version = re.search(r'name="version" value="([0-9a-f]+)"', page).group(1)
+    first = {"version": version, "name": "PT Maju Motor", "sector": "G", "city": "Kota Contoh Baru",
+             "address": "Jl. Industri 1", "contact": "Bagian HRD", "confirm": "1"}
+    assert b.post("/dudi/E01/ubah", data=first).status_code == 303
+    second = {**first, "city": "Kota Contoh", "address": "Jl. Lain 2"}
+    r = a.post("/dudi/E01/ubah", data=second)
+    assert r.status_code == 409
+    html = r.get_data(as_text=True)
+    assert "Jl. Lain 2" in html and "Jl. Industri 1" in html  # both: nothing lost
+    assert store.get_node("Employer", ("E01",))["address"] == "Jl. Industri 1"
+    # JSON callers get the same 409 with the current version to retry with.
+    j = a.post("/dudi/E01/ubah", json={**second, "version": version})
+    assert j.status_code == 409 and j.get_json()["version"] != version
+    retry = a.post("/dudi/E01/ubah", json={**second, "version": j.get_json()["version"]})
+    assert retry.status_code == 200 and store.get_node("Employer", ("E01",))["address"] == "Jl. Lain 2"
+
+
+def test_edit_refuses_what_the_loader_refuses(app, store):
+    import re
+    bkk = login(app, "bkk")
+    version = re.search(r'name="version" value="([0-9a-f]+)"',
+                        bkk.get("/siswa/0000000118/ubah").get_data(as_text=True)).group(1)
+    r = bkk.post("/siswa/0000000118/ubah", data={"version": version, "phone": "12", "confirm": "1"})
+    assert r.status_code == 400 and "no_hp" in r.get_data(as_text=True)
+    assert store.get_node("Person", ("0000000118",))["phone"] == "+6281200000118"
+    assert login(app, "humas").get("/siswa/0000000118/ubah").status_code == 403
+    assert login(app, "viewer").get("/dudi/E01/ubah").status_code == 403

@@ -4,6 +4,17 @@ from __future__ import annotations
 
 WORK_STRINGS: dict[str, tuple[str, str]] = {
     "type_Vacancy": ("Lowongan", "Vacancy"),
+    "work_edit": ("Ubah data", "Edit"),
+    "work_not_found": ("data tidak ditemukan", "no such record"),
+    "work_conflict": ("Data ini diubah orang lain sejak Anda membukanya.", "Someone else changed this record since you opened it."),
+    "work_conflict_help": ("Isian Anda belum disimpan dan masih ada di formulir; periksa nilai yang tersimpan, lalu simpan lagi.",
+                           "Your values are not saved and are still in the form; check the saved values, then save again."),
+    "work_saved_meanwhile": ("Tersimpan sekarang", "Saved now"),
+    "work_your_values": ("Isian Anda", "Your values"),
+    "work_check_changes": ("Periksa perubahan sebelum disimpan:", "Check the changes before they are saved:"),
+    "work_check": ("Periksa perubahan", "Check the changes"),
+    "work_save_confirm": ("Ya, simpan perubahan", "Yes, save the changes"),
+    "work_cleared": ("(dikosongkan)", "(cleared)"),
     "nav_work": ("Rencana kerja", "Work plan"),
     "work_nav": ("Kerja Humas dan BKK", "Humas and BKK work"),
     "work_plan_title": ("Rencana kunjungan", "Visit plan"),

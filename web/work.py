@@ -75,6 +75,11 @@ def _school() -> tuple[list[dict], str]:
     return schools, npsn
 
 
+def _json() -> bool:
+    """A JSON caller: a JSON body, a ``.json`` URL or ``Accept: application/json``."""
+    return request.is_json or wants_json()
+
+
 def _render(template: str, data: dict, json_endpoint: str, **url_args):
     """The page, or for a JSON caller (``.json`` twin, ``Accept``) the same dict."""
     if wants_json():
@@ -149,7 +154,7 @@ def _back(default: str):
 
 def _refused(exc: ParameterError, default: str):
     """A refused form: back to the page with the problem shown (nothing was written)."""
-    if wants_json():
+    if _json():
         raise exc
     flash(_t("work_not_saved") + " " + exc.message)
     return _back(default)
@@ -371,7 +376,7 @@ def mou_create():
         return _refused(exc, url_for("work.mous", npsn=npsn))
     access.audit("mou_create", target=(row["kode_dudi"] or "").upper(),
                  detail={"npsn": npsn, "fields": sorted(k for k, v in row.items() if v)})
-    if wants_json():
+    if _json():
         return jsonify({"ok": True, "rows": partnerships(npsn)})
     flash(_t("work_saved"))
     return _back(url_for("work.mous", npsn=npsn))
@@ -392,7 +397,7 @@ def mou_end():
     end = _text(form, "selesai") or _today()
     if not form.get("confirm"):
         data = {"npsn": npsn, "mou": found, "end": end}
-        if wants_json():
+        if _json():
             return jsonify({"ok": True, "preview": {"old_end": found["end"], "new_end": end}, **data})
         return render_template("work/mou_end.html", d=data)
     row = {"npsn": npsn, "kode_program": program, "kode_dudi": code, "jenis": "; ".join(found["kinds"]),
@@ -402,7 +407,7 @@ def mou_end():
     except ParameterError as exc:
         return _refused(exc, url_for("work.mous", npsn=npsn))
     access.audit("mou_end", target=code, detail={"npsn": npsn, "fields": ["selesai"]})
-    if wants_json():
+    if _json():
         return jsonify({"ok": True, "rows": partnerships(npsn)})
     flash(_t("work_saved"))
     return redirect(url_for("work.mous", npsn=npsn), code=303)
@@ -735,3 +740,147 @@ def _placement_xlsx(head, summary, detail_head, detail) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+# -- edit one record ----------------------------------------------------------------------
+
+#: What each record's edit form changes: (form field, stored property, loader column).
+PERSON_FIELDS = (
+    ("phone", "phone", "no_hp"), ("email", "email", "email"), ("status", "status", "status"),
+    ("consent_contact", "consent_contact", "bersedia_dihubungi"),
+    ("consent_display", "consent_display", "boleh_ditampilkan"),
+    ("consent_source", "consent_source", "sumber_persetujuan"),
+    ("consent_date", "consent_date", "tanggal_persetujuan"),
+    ("guardian_consent_ref", "guardian_consent_ref", "ref_persetujuan_wali"),
+)
+EMPLOYER_FIELDS = (
+    ("name", "name", "nama"), ("sector", "sector", "bidang_usaha"), ("city", "city", "kota"),
+    ("address", "address", "alamat"), ("contact", "contact", "kontak"),
+)
+BOOLEAN_FIELDS = ("consent_contact", "consent_display")
+
+
+def record_version(props: dict) -> str:
+    """A record's version for the edit forms: a digest of its stored values
+    (provenance excluded), so a save over someone else's newer save is caught."""
+    import hashlib
+    import json
+
+    values = {k: v for k, v in props.items() if k not in ("source", "loaded_at")}
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _shown(value):
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _edit(label: str, key: tuple, fields: tuple, kind: str, base_row: dict, back: str, title: str):
+    """The edit flow of one record: the form (GET), the change shown before
+    it is saved (POST), the save (POST with ``confirm``). A save whose
+    ``version`` is not the record's current one is refused with 409 and the
+    entered values kept on the page, next to the values saved meanwhile."""
+    store = get_store()
+    props = store.get_node(label, key)
+    if props is None:
+        raise NotFound(_t("work_not_found"), [{"param": "key", "message": "no such record"}])
+    current = {f: _shown(props.get(p)) for f, p, _ in fields}
+    version = record_version(props)
+    data = {"title": title, "label": label, "key": "/".join(key), "fields": [f for f, _, _ in fields],
+            "current": current, "entered": current, "version": version, "changes": [], "conflict": False,
+            "back": back, "statuses": ["bekerja", "melanjutkan", "wirausaha", "mencari_kerja", "tidak_terdata"]}
+    if request.method == "GET":
+        return _edit_answer(data)
+    form = _form()
+    entered = {f: _text(form, f) or "" for f, _, _ in fields}
+    for f in BOOLEAN_FIELDS:
+        if f in entered:
+            entered[f] = "ya" if str(form.get(f, "")).lower() in ("ya", "1", "true", "on") else "tidak"
+    data["entered"] = entered
+    data["changes"] = [{"field": f, "old": current[f], "new": entered[f]} for f, _, _ in fields
+                       if entered[f] != current[f]]
+    if _text(form, "version") != version:
+        data["conflict"] = True
+        access.audit("edit_conflict", target=f"{label}:{data['key']}" if label != "Person" else None,
+                     nisn=key[0] if label == "Person" else None, detail={"fields": [c["field"] for c in data["changes"]]})
+        return _edit_answer(data, 409)
+    if not data["changes"]:
+        return _edit_answer(data)
+    cols = {f: col for f, _, col in fields}
+    row = dict(base_row)
+    cleared = []
+    for c in data["changes"]:
+        if c["new"] == "":
+            cleared.append(next(p for f, p, _ in fields if f == c["field"]))
+        else:
+            row[cols[c["field"]]] = c["new"]
+    try:
+        _load(kind, row, dry_run=True)  # the loader's rules, nothing written yet
+    except ParameterError as exc:
+        if _json():
+            raise
+        data["error"] = exc.message
+        return _edit_answer(data, 400)
+    if not form.get("confirm"):
+        data["preview"] = True
+        return _edit_answer(data)
+    _load(kind, row)
+    if cleared:
+        store.upsert_nodes(label, [{**dict(zip(_key_props(label), key)), **{p: None for p in cleared}}],
+                           source="web")
+    fields_changed = sorted(c["field"] for c in data["changes"])
+    access.audit("edit_record", nisn=key[0] if label == "Person" else None,
+                 target=None if label == "Person" else f"{label}:{data['key']}",
+                 detail={"label": label, "fields": fields_changed})
+    if _json():
+        fresh = store.get_node(label, key)
+        return jsonify({"ok": True, "changed": fields_changed, "version": record_version(fresh)})
+    flash(_t("work_saved"))
+    return redirect(back, code=303)
+
+
+def _key_props(label: str) -> tuple:
+    from graph_service.schema import NODE_TYPES
+
+    return NODE_TYPES[label].key
+
+
+def _edit_answer(data: dict, status: int = 200):
+    if _json():
+        if status == 409:
+            return jsonify({"ok": False, "status": 409, "error": _t("work_conflict"),
+                            "errors": [{"param": "version", "message": "the record changed meanwhile"}],
+                            "current": data["current"], "version": data["version"]}), 409
+        return jsonify({"ok": True, **data}), status
+    return render_template("work/edit.html", d=data, notices=get_flashed_messages()), status
+
+
+@bp.route("/siswa/<nisn>/ubah", methods=["GET", "POST"])
+@access.requires(*BKK)
+def person_edit(nisn: str):
+    """Correct a person's contact, status and consent (the ``siswa`` rules)."""
+    props = get_store().get_node("Person", (nisn,))
+    if props is None:
+        raise NotFound(_t("work_not_found"), [{"param": "nisn", "message": "no such person"}])
+    base = {"nisn": nisn, "nama": props.get("name"), "npsn": props.get("school_npsn"),
+            "kode_program": props.get("program_code"), "tahun_lulus": props.get("graduation_year")}
+    fields = PERSON_FIELDS if props.get("graduation_year") is not None else \
+        tuple(f for f in PERSON_FIELDS if f[0] != "status")
+    return _edit("Person", (nisn,), fields, "siswa", {k: v for k, v in base.items() if v is not None},
+                 url_for("pages.person", nisn=nisn), props.get("name") or nisn)
+
+
+@bp.route("/dudi/<code>/ubah", methods=["GET", "POST"])
+@access.requires("humas", "bkk", "admin")
+def employer_edit(code: str):
+    """Correct an employer's name, sector, city, address and contact (the ``dudi`` rules)."""
+    code = code.upper()
+    props = get_store().get_node("Employer", (code,))
+    if props is None:
+        raise NotFound(_t("work_not_found"), [{"param": "code", "message": "no such employer"}])
+    base = {"kode": code, "nama": props.get("name")}
+    return _edit("Employer", (code,), EMPLOYER_FIELDS, "dudi", base, url_for("pages.employer", code=code),
+                 props.get("name") or code)
