@@ -1,0 +1,93 @@
+"""Time issue 14's pages at the demo school (not a test; run by hand):
+
+    .venv/bin/python -m bench.work_pages [--runs 10]
+
+Generates the one-school demo (seed 2026), loads it into an embedded store,
+records some work through the app itself (20 outreach updates as Humas, a
+vacancy and a referral as BKK), then times each new page's HTML and JSON
+server-side through Flask's test client (p50/p95 in ms over ``--runs``).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=10)
+    args = ap.parse_args(argv)
+
+    from graph_service.embedded import EmbeddedStore
+    from loaders import load_paths
+    from loaders.demo import generate_demo
+    from queries import run_query
+    from web import create_app
+    from web_support import login, user
+
+    work = Path(tempfile.mkdtemp(prefix="work-bench-"))
+    files = generate_demo(work / "demo-input", seed=2026, schools=1)
+    store = EmbeddedStore(work / "data")
+    assert load_paths(store, list(files.values())).ok
+    app = create_app({"TESTING": True, "DATA_DIR": work / "data"}, store=store)
+    for role in ("humas", "bkk"):
+        user(app, role)
+    humas, bkk = login(app, "humas"), login(app, "bkk")
+    npsn = next(iter(store.iter_nodes("School")))["npsn"]
+    prospects = run_query(store, "prospective_partners", {"npsn": npsn, "limit": 20}).rows
+    soon = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    for r in prospects:
+        code = r.get("employer_code") or r.get("code")
+        humas.post(f"/api/v1/outreach/{code}?npsn={npsn}", json={
+            "status": "kunjungan_dijadwalkan", "next_action": "Kunjungan", "next_action_date": soon,
+            "owner": "uji-humas"})
+    program = next(iter(store.iter_nodes("Program")))["code"]
+    target = prospects[0].get("employer_code") or prospects[0].get("code")
+    vid = bkk.post("/api/v1/vacancies", json={"npsn": npsn, "employer": target, "title": "Teknisi",
+                                              "programs": [program], "openings": 3}).get_json()["id"]
+    pages = {
+        "rencana-kunjungan": (humas, f"/rencana-kunjungan?npsn={npsn}"),
+        "lembar-kunjungan": (humas, f"/rencana-kunjungan/lembar?npsn={npsn}&tanggal={soon}"),
+        "penjajakan (firm)": (humas, f"/dudi/{target}/penjajakan?npsn={npsn}"),
+        "kemitraan": (humas, f"/kemitraan?npsn={npsn}"),
+        "konversi": (humas, f"/konversi?npsn={npsn}"),
+        "beranda (with alerts)": (humas, f"/?npsn={npsn}"),
+        "calon-mitra (with status)": (humas, f"/calon-mitra?npsn={npsn}"),
+        "api alerts": (humas, f"/api/v1/alerts?npsn={npsn}"),
+        "lowongan": (bkk, f"/lowongan?npsn={npsn}"),
+        "lowongan detail + candidates": (bkk, f"/lowongan/{vid}"),
+        "api candidates": (bkk, f"/api/v1/vacancies/{vid}/candidates"),
+        "laporan-penempatan": (bkk, f"/laporan-penempatan?npsn={npsn}"),
+        "laporan-penempatan.xlsx": (bkk, f"/laporan-penempatan.xlsx?npsn={npsn}"),
+    }
+    out = {"people": store.count_nodes("Person"), "employers": store.count_nodes("Employer"),
+           "runs": args.runs, "pages": {}}
+    for name, (client, url) in pages.items():
+        client.get(url)  # warm
+        samples = []
+        for _ in range(args.runs):
+            t = time.perf_counter()
+            r = client.get(url)
+            samples.append((time.perf_counter() - t) * 1000)
+            assert r.status_code == 200, (url, r.status_code)
+        samples.sort()
+        out["pages"][name] = {"p50_ms": round(statistics.median(samples), 1),
+                              "p95_ms": round(samples[min(len(samples) - 1, int(len(samples) * .95))], 1)}
+    cands = bkk.get(f"/api/v1/vacancies/{vid}/candidates").get_json()
+    out["candidates"] = cands["count"]
+    print(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
