@@ -26,6 +26,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--docs", action="store_true",
+                    help="also write the README screenshots to docs/screenshots/work-*.png")
     args = ap.parse_args(argv)
 
     from graph_service.embedded import EmbeddedStore
@@ -86,7 +88,51 @@ def main(argv=None) -> int:
     cands = bkk.get(f"/api/v1/vacancies/{vid}/candidates").get_json()
     out["candidates"] = cands["count"]
     print(json.dumps(out, indent=2))
+    if args.docs:
+        docs_screenshots(app, npsn, vid, soon)
     return 0
+
+
+def docs_screenshots(app, npsn: str, vid: str, day: str) -> None:
+    """Chromium screenshots of the new pages (1366x768; two at 390x844)."""
+    import threading
+
+    from playwright.sync_api import sync_playwright
+    from werkzeug.serving import make_server
+
+    from web_support import PASSWORD
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    out = ROOT / "docs" / "screenshots"
+    shots = [
+        ("humas", "work-rencana-kunjungan", f"/rencana-kunjungan?npsn={npsn}", (1366, 768)),
+        ("humas", "work-lembar-kunjungan", f"/rencana-kunjungan/lembar?npsn={npsn}&tanggal={day}", (1366, 768)),
+        ("humas", "work-kemitraan", f"/kemitraan?npsn={npsn}", (1366, 768)),
+        ("humas", "work-beranda-peringatan", f"/?npsn={npsn}", (1366, 768)),
+        ("bkk", "work-lowongan-kandidat", f"/lowongan/{vid}", (1366, 768)),
+        ("bkk", "work-laporan-penempatan", f"/laporan-penempatan?npsn={npsn}", (1366, 768)),
+        ("humas", "work-rencana-kunjungan-hp", f"/rencana-kunjungan?npsn={npsn}", (390, 844)),
+        ("bkk", "work-lowongan-kandidat-hp", f"/lowongan/{vid}", (390, 844)),
+    ]
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                               args=["--headless", "--no-sandbox", "--disable-gpu"])
+        for role, name, path, (w, h) in shots:
+            ctx = b.new_context(viewport={"width": w, "height": h})
+            p = ctx.new_page()
+            p.goto(base + "/masuk")
+            p.fill("#login-username", f"uji-{role}")
+            p.fill("#login-password", PASSWORD)
+            with p.expect_navigation():
+                p.click("#login-submit")
+            p.goto(base + path)
+            p.wait_for_load_state("load")
+            p.screenshot(path=str(out / f"{name}.png"))
+            ctx.close()
+        b.close()
+    server.shutdown()
 
 
 if __name__ == "__main__":

@@ -208,7 +208,7 @@ def test_rules_of_the_relationship_files(store, tmp_path):
     put(d, "kunjungan.csv", "npsn,kode_dudi,tanggal,jenis\n"
         "20300001,A1,2024-01-05,\n"  # 2 valid (jenis defaults to kunjungan)
         "20300009,A1,2024-01-05,rapat\n"  # 3 unknown school
-        "20300001,A1,2024-13-05,telepon\n"  # 4 date, jenis
+        "20300001,A1,2024-13-05,faks\n"  # 4 date, jenis
         "2030001,A1,2024-01-05,rapat\n")  # 5 NPSN of 7 digits
     report = load_paths(store, [d])
     assert problems(report, "prakerin.csv") == {

@@ -683,11 +683,13 @@ def sector_name(lang: str, letter) -> str:
 
 def _merge_work_strings() -> None:
     """Issue 14's pages keep their strings in web/i18n_work.py (one block, easy rebases)."""
-    from web.i18n_work import WORK_STRINGS
+    from web.i18n_work import WORK_PROPERTY_LABELS, WORK_STRINGS
 
     for key, (text_id, text_en) in WORK_STRINGS.items():
         STRINGS["id"].setdefault(key, text_id)
         STRINGS["en"].setdefault(key, text_en)
+    for key, labels in WORK_PROPERTY_LABELS.items():
+        PROPERTY_LABELS.setdefault(key, labels)
 
 
 _merge_work_strings()

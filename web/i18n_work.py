@@ -4,6 +4,7 @@ from __future__ import annotations
 
 WORK_STRINGS: dict[str, tuple[str, str]] = {
     "type_Vacancy": ("Lowongan", "Vacancy"),
+    "work_since": ("tanpa kegiatan sejak {date}", "no activity since {date}"),
     "work_edit": ("Ubah data", "Edit"),
     "work_not_found": ("data tidak ditemukan", "no such record"),
     "work_conflict": ("Data ini diubah orang lain sejak Anda membukanya.", "Someone else changed this record since you opened it."),
@@ -176,4 +177,16 @@ WORK_STRINGS: dict[str, tuple[str, str]] = {
     "pkind_sinkronisasi_kurikulum": ("Sinkronisasi kurikulum", "Curriculum alignment"),
     "pkind_guru_tamu": ("Guru tamu", "Guest teachers"),
     "pkind_kelas_industri": ("Kelas industri", "Industry class"),
+}
+
+
+#: Labels of the schema properties issue 14 added (merged into web.i18n.PROPERTY_LABELS).
+WORK_PROPERTY_LABELS: dict[str, tuple[str, str]] = {
+    "id": ("Kode", "Code"), "employer_code": ("Kode DU/DI", "Employer code"),
+    "programs": ("Program yang dicari", "Programmes wanted"), "openings": ("Jumlah lowongan", "Openings"),
+    "deadline": ("Batas waktu", "Deadline"), "origin": ("Asal lowongan", "Origin"),
+    "created_by": ("Dicatat oleh", "Recorded by"), "created_on": ("Tanggal dicatat", "Recorded on"),
+    "owner": ("Penanggung jawab", "Owner"), "next_action": ("Tindakan berikut", "Next action"),
+    "next_action_date": ("Tanggal tindakan", "Action date"), "referred_on": ("Tanggal rujuk", "Referred on"),
+    "scope": ("Ruang lingkup", "Scope"), "address": ("Alamat", "Address"),
 }
