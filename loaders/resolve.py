@@ -244,7 +244,7 @@ def _plan_row(k: str, i: int, r: dict, cleared: set, emp: str | None, plan: _Pla
         plan.rows[i] = (target, {"start": start, "end": (emp,), "props": props})
     elif k == "kunjungan":
         props = {"date": r["tanggal"], "kind": r.get("jenis") or "kunjungan"} | _present(
-            r, {"oleh": "by", "catatan": "notes", "status": "status", "penanggung_jawab": "owner",
+            r, cleared, {"oleh": "by", "catatan": "notes", "status": "status", "penanggung_jawab": "owner",
                 "tindakan_berikut": "next_action", "tanggal_tindakan": "next_action_date"})
         plan.rows[i] = (("rel", "CONTACTED", "School", "Employer"),
                         {"start": (r["npsn"],), "end": (emp,), "props": props})

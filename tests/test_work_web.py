@@ -257,6 +257,7 @@ def test_edit_a_person_shows_the_change_then_saves_and_audits_field_names(app, s
     p = store.get_node("Person", ("0000000118",))
     # The loader's phone rule normalised it; consent source and date written.
     assert (p["phone"], p["consent_source"], p["consent_date"]) == ("+6281355550118", "formulir BKK", "2026-01-02")
+    assert "email" not in p  # emptied: cleared through the loader's clear marker
     entry = next(e for e in app.extensions["alumni_graph_audit"].entries() if e["action"] == "edit_record")
     assert "consent_date" in entry["detail"] and "0813" not in str(entry)
 

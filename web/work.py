@@ -809,14 +809,13 @@ def _edit(label: str, key: tuple, fields: tuple, kind: str, base_row: dict, back
         return _edit_answer(data, 409)
     if not data["changes"]:
         return _edit_answer(data)
+    from loaders.validate import CLEAR_MARKER
+
     cols = {f: col for f, _, col in fields}
     row = dict(base_row)
-    cleared = []
     for c in data["changes"]:
-        if c["new"] == "":
-            cleared.append(next(p for f, p, _ in fields if f == c["field"]))
-        else:
-            row[cols[c["field"]]] = c["new"]
+        # An emptied field clears the stored value: the loader's own clear marker.
+        row[cols[c["field"]]] = c["new"] if c["new"] != "" else CLEAR_MARKER
     try:
         _load(kind, row, dry_run=True)  # the loader's rules, nothing written yet
     except ParameterError as exc:
@@ -828,9 +827,6 @@ def _edit(label: str, key: tuple, fields: tuple, kind: str, base_row: dict, back
         data["preview"] = True
         return _edit_answer(data)
     _load(kind, row)
-    if cleared:
-        store.upsert_nodes(label, [{**dict(zip(_key_props(label), key)), **{p: None for p in cleared}}],
-                           source="web")
     fields_changed = sorted(c["field"] for c in data["changes"])
     access.audit("edit_record", nisn=key[0] if label == "Person" else None,
                  target=None if label == "Person" else f"{label}:{data['key']}",
@@ -840,12 +836,6 @@ def _edit(label: str, key: tuple, fields: tuple, kind: str, base_row: dict, back
         return jsonify({"ok": True, "changed": fields_changed, "version": record_version(fresh)})
     flash(_t("work_saved"))
     return redirect(back, code=303)
-
-
-def _key_props(label: str) -> tuple:
-    from graph_service.schema import NODE_TYPES
-
-    return NODE_TYPES[label].key
 
 
 def _edit_answer(data: dict, status: int = 200):
