@@ -124,6 +124,12 @@ def test_every_web_setting_is_in_the_readme():
             "TRUST_PROXY", "SECRET_KEY"} <= set(names)
     missing = [n for n in names if f"| `ALUMNI_GRAPH_{n}` |" not in readme]
     assert not missing, f"add these to the README's configuration table: {missing}"
+    for name, default in names.items():  # and the default the table shows is the code's
+        if default is None:
+            continue
+        shown = str(int(default)) if isinstance(default, bool) else str(default)
+        row = next(line for line in readme.splitlines() if line.startswith(f"| `ALUMNI_GRAPH_{name}` |"))
+        assert row.split("|")[2].strip() == f"`{shown}`", (name, row)
 
 
 def test_web_settings_reach_the_app_through_config(tmp_path):
