@@ -146,6 +146,69 @@ def merge_employers(ctx, keep, drop) -> None:
     click.echo(f"merged {drop} into {keep}: {moved} relationships moved")
 
 
+@cli.group()
+def employers() -> None:
+    """DU/DI perlu dicek: uncertain employer matches for staff to decide."""
+
+
+@employers.command("review")
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@click.pass_context
+def employers_review(ctx, as_json) -> None:
+    """List the open review items: typed name, candidate, score, reason, rows."""
+    from loaders.employers import review_items
+
+    with open_store(_config(ctx)) as store:
+        items = review_items(store)
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    if not items:
+        click.echo("Tidak ada DU/DI yang perlu dicek. / Nothing to review.")
+        return
+    for i in items:
+        c = i["candidate"]
+        click.echo(f"{i['code']}: {i['name']}{', ' + i['city'] if i['city'] else ''}  ~  "
+                   f"{c['code']}: {c['name'] or '?'}{', ' + c['city'] if c.get('city') else ''}"
+                   f"{' (terverifikasi)' if c['verified'] else ''}  skor {i['score']}  [{i['reason_text']}]")
+        if i["rows"]:
+            click.echo(f"    {'; '.join(i['rows'][:5])}{' ...' if len(i['rows']) > 5 else ''}")
+    click.echo("\nPutuskan / decide: alumni-graph employers decide CODE same|different")
+
+
+@employers.command("decide")
+@click.argument("code")
+@click.argument("decision", type=click.Choice(["same", "different", "sama", "beda"]))
+@click.pass_context
+def employers_decide(ctx, code, decision) -> None:
+    """Same: merge CODE into its candidate and keep its name as an alias. Different: keep it apart."""
+    from loaders.employers import decide_review
+
+    with open_store(_config(ctx)) as store:
+        result = decide_review(store, code, decision in ("same", "sama"), source="cli:employers-decide")
+    _audit(ctx, "employer_review", target=result["code"],
+           detail={"candidate": result["candidate"], "decision": result["decision"]})
+    if result["decision"] == "same":
+        click.echo(f"{result['code']} merged into {result['candidate']} ({result['moved']} relationships moved); "
+                   "its name is kept as an alias")
+    else:
+        click.echo(f"{result['code']} kept apart from {result['candidate']}")
+
+
+@employers.command("alias")
+@click.argument("code")
+@click.argument("alias")
+@click.pass_context
+def employers_alias(ctx, code, alias) -> None:
+    """Record ALIAS (a name, or "name | city") as another name of employer CODE."""
+    from loaders.employers import add_alias
+
+    with open_store(_config(ctx)) as store:
+        aliases = add_alias(store, code, alias, source="cli:employers-alias")
+    _audit(ctx, "employer_alias", target=code.upper())
+    click.echo(f"aliases of {code.upper()}: {', '.join(aliases)}")
+
+
 @cli.command("export-admin-import")
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Write into a non-empty directory (files are replaced).")

@@ -79,6 +79,8 @@ NODE_TYPES: dict[str, NodeType] = {
             (
                 "name", "name_normalized", "sector", "kbli", "city", "province",
                 "scale", "contact", "verified", "address",
+                # confirmed other names (lists of text); an open "DU/DI perlu dicek" item
+                "aliases", "review_candidate", "review_score", "review_reason", "review_rows",
             ),
             "DU/DI",
             "Employer",

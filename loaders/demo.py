@@ -24,6 +24,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from loaders.employers import normalize_name
 
 from faker import Faker
 
@@ -223,18 +224,9 @@ CATATAN = {
                    "Monitoring PKL, {n} siswa perlu pembinaan", "Penjemputan siswa PKL {prog}"],
 }
 
-_LEGAL_TOKENS = {"pt", "cv", "ud", "pd", "perum", "tbk", "persero"}
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
-def normalize_company_name(name: str) -> str:
-    """Name key used to keep employer names unique (and suggested for the loader).
-
-    Lower-case, punctuation to spaces, legal-form tokens (PT, CV, UD, PD, Perum,
-    Tbk, Persero; also dotted ``P.T.``) dropped, whitespace collapsed.
-    """
-    s = _NON_ALNUM.sub(" ", name.lower().replace("p.t.", "pt ").replace("p.t", "pt"))
-    return " ".join(t for t in s.split() if t not in _LEGAL_TOKENS)
+# One rule for employer names, the loader's (legal forms, "P.T", "(Persero)",
+# abbreviations): the demo keeps its firms' names unique by the same key.
+normalize_company_name = normalize_name
 
 
 # --------------------------------------------------------------------------- helpers

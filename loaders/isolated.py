@@ -96,13 +96,14 @@ def load_isolated(config, files: list[tuple[str, Path]], *, dry_run: bool,
     Raises :class:`UploadRefused` when the child runs out of memory or time
     or fails, and StoreUnavailable when it cannot open the store.
     """
-    names = [name for name, _ in files]
+    names = [f[0] for f in files]
     request = {
         "config": {"backend": config.backend, "data_dir": str(config.data_dir),
                    "neo4j_uri": config.neo4j_uri, "neo4j_user": config.neo4j_user,
                    "neo4j_password": config.neo4j_password,
                    "neo4j_database": config.neo4j_database, "batch_size": config.batch_size},
-        "files": [[name, str(path)] for name, path in files],
+        # (name, path) or (name, path, kind picked for the file)
+        "files": [[f[0], str(f[1]), f[2] if len(f) > 2 else None] for f in files],
         "dry_run": dry_run, "skip_invalid": skip_invalid,
         "memory_bytes": memory_for(config, limits), "cpu_seconds": limits.seconds,
         "max_problems": max_problems,
@@ -271,15 +272,15 @@ def _child() -> None:
             store = open_store(config)
         except AlumniGraphError as exc:
             _answer({"ok": False, "refused": "store", "message": exc.message}, 4)
-        handles = [(name, open(path, "rb")) for name, path in request["files"]]
+        handles = [(f[0], open(f[1], "rb"), f[2] if len(f) > 2 else None) for f in request["files"]]
         try:
             with store:
                 report = load_files(store, handles, dry_run=bool(request["dry_run"]),
                                     skip_invalid=bool(request["skip_invalid"]),
                                     data_dir=config.data_dir).as_dict()  # the stored rombel map
         finally:
-            for _, h in handles:
-                h.close()
+            for h in handles:
+                h[1].close()
         report = bounded(report, int(request["max_problems"]))
     except MemoryError:
         os.write(1, memory_reply)

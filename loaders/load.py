@@ -234,9 +234,12 @@ def load_files(
     (False, 'npsn', 'harus 8 digit angka; nol di depan mungkin hilang karena Excel (format kolom sebagai Teks)')
     """
     sources = []
-    for name, fobj in files:
+    for entry in files:
+        # (name, file) or (name, file, kind): a kind picked for this one file wins
+        name, fobj = entry[0], entry[1]
+        own = (entry[2] if len(entry) > 2 else None) or kind
         name = Path(str(name).replace("\\", "/")).name  # a browser may send a full path
-        sources.append(_Source(name, kind or kind_of_name(name), None, kind_override=kind,
+        sources.append(_Source(name, own or kind_of_name(name), None, kind_override=own,
                                data=lambda fobj=fobj: read_source(fobj, max_bytes=max_bytes)))
     sources = _expand(store, sources, data_dir)
     return _run(store, sources, skip_invalid=skip_invalid, dry_run=dry_run, progress=progress,
@@ -336,7 +339,6 @@ def _run_one(store: Store, src: _Source, fr: FileReport, ctx: _Context, skip_inv
         plan = _plan(kind, rows, ctx, fr)
         _decide(kind, rows, plan, ctx, fr, skip_invalid)
         if fr.status in ("loaded", "partial"):
-            describe_changes(kind.name, rows, plan, store, fr)
             if dry_run:
                 fr.created, fr.updated, fr.unchanged = (fr.expected[k] for k in ("created", "updated", "unchanged"))
         if fr.status in ("loaded", "partial") and not dry_run:

@@ -235,6 +235,15 @@ class LoadReport:
                 city = f", {e['city']}" if e.get("city") else ""
                 lines.append(f"  {e['code']}: {e['name']}{city} ({e['file']} baris {e['row']})" if id_
                              else f"  {e['code']}: {e['name']}{city} ({e['file']} row {e['row']})")
+                review = e.get("review")
+                if review:
+                    lines.append(f"    perlu dicek: mirip {review['candidate']} (skor {review['score']}, {review['reason']})"
+                                 if id_ else
+                                 f"    to check: like {review['candidate']} (score {review['score']}, {review['reason']})")
+            if any(e.get("review") for e in new):
+                lines.append("  DU/DI perlu dicek: `alumni-graph employers review`, atau halaman DU/DI perlu dicek"
+                             if id_ else
+                             "  Employers to check: `alumni-graph employers review`, or the Employers to check page")
         problems = self.problems
         if problems:
             lines.append("")
@@ -261,8 +270,13 @@ class LoadReport:
         for f in self.files:
             if f.changes:
                 lines.append("")
-                lines.append(f"Perubahan di {f.name} ({len(f.changes)} data diperbarui):" if id_
-                             else f"Changes in {f.name} ({len(f.changes)} records updated):")
+                if f.status == "rejected":
+                    lines.append(f"Perubahan di {f.name} jika baris tidak valid dilewati ({len(f.changes)} data):"
+                                 if id_ else
+                                 f"Changes in {f.name} if its invalid rows were skipped ({len(f.changes)} records):")
+                else:
+                    lines.append(f"Perubahan di {f.name} ({len(f.changes)} data diperbarui):" if id_
+                                 else f"Changes in {f.name} ({len(f.changes)} records updated):")
                 for c in f.changes[:limit]:
                     fields = "; ".join(f"{x['column']}: {show_value(x['old'], id_)} -> {show_value(x['new'], id_)}"
                                        for x in c["fields"])

@@ -75,6 +75,8 @@ class _Plan:
     deletes: dict[int, list] = field(default_factory=dict)  # row index -> [(target, write row)]
     new_employers: dict[str, tuple[Employer, int]] = field(default_factory=dict)  # code -> (emp, row n)
     employer_of: dict[int, str] = field(default_factory=dict)  # row index -> employer code
+    review_rows: dict[str, list] = field(default_factory=dict)  # new employer code -> ["file baris n"]
+    reviews: dict = field(default_factory=dict)  # new employer code -> employers.Review
 
 
 def _present(rec: dict, cleared: set, names: dict[str, str]) -> dict:
@@ -156,6 +158,8 @@ def _plan(kind: Kind, rows: list[_Row], ctx: _Context, fr: FileReport) -> _Plan:
                 row.bad.add(col)
             elif new is not None:
                 plan.new_employers[new.code] = (new, row.n)
+            if emp and emp in plan.new_employers and emp in employers.reviews:
+                plan.review_rows.setdefault(emp, []).append(f"{fr.name} baris {row.n}")
             if emp:
                 plan.employer_of[i] = emp
         if row.errors:
@@ -319,6 +323,10 @@ def _decide(kind: Kind, rows: list[_Row], plan: _Plan, ctx: _Context, fr: FileRe
         plan.rows.pop(i, None)
     fr.repeated = len(repeats)
     fr.rejected = len(invalid)
+    if rows and ctx.store is not None:
+        # What the valid rows change (for a refused file: if its invalid rows were skipped).
+        describe_changes(kind.name, rows, _Plan(kind.name, rows={i: plan.rows[i] for i in plan.rows
+                                                                 if i not in repeats}), ctx.store, fr)
     if invalid and not skip_invalid:
         fr.status = "rejected"
         keep: set[int] = set()
@@ -345,8 +353,11 @@ def _decide(kind: Kind, rows: list[_Row], plan: _Plan, ctx: _Context, fr: FileRe
         for i in list(d):
             if i not in keep:
                 del d[i]
+    plan.reviews = {c: ctx.employers.reviews[c] for c in plan.new_employers if c in ctx.employers.reviews}
     fr.new_employers = [
         {"code": e.code, "name": e.name, "city": e.city or None, "file": fr.name, "row": n}
+        | ({"review": {"candidate": plan.reviews[e.code].candidate, "score": plan.reviews[e.code].score,
+                       "reason": plan.reviews[e.code].reason}} if e.code in plan.reviews else {})
         for e, n in plan.new_employers.values()
     ]
 

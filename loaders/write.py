@@ -47,6 +47,7 @@ def _write(store: Store, kind: Kind, plan: _Plan, fr: FileReport, progress: bool
                 store.upsert_nodes("Employer", [
                     {"code": e.code, "name": e.name, "name_normalized": e.name_normalized,
                      "verified": False} | ({"city": e.city} if e.city else {})
+                    | _review_props(plan, e.code)
                     for e, _ in plan.new_employers.values()
                 ], source=source)
             for target, rows in _group(w for ws in plan.deletes.values() for w in ws).items():
@@ -77,3 +78,12 @@ def _missing(fr: FileReport, n: int) -> None:
                "muat ulang file ini",
                f"{n} relationships were not written because an endpoint vanished from the database "
                "during the load; load this file again")
+
+
+def _review_props(plan: _Plan, code: str) -> dict:
+    """An uncertain match's review item ("DU/DI perlu dicek") on the new employer."""
+    review = plan.reviews.get(code)
+    if review is None:
+        return {}
+    return {"review_candidate": review.candidate, "review_score": review.score,
+            "review_reason": review.reason, "review_rows": plan.review_rows.get(code, [])[:50]}

@@ -62,7 +62,28 @@ def run_query(store, name: str, params: dict | None = None, *,
     if query is None:
         raise NotFound(f"unknown query / query tidak dikenal; known: {', '.join(REGISTRY)}",
                        [{"param": "name", "message": "unknown query"}])
+    if params and isinstance(params.get("employer"), str) and any(p.name == "employer" for p in query.params):
+        params = dict(params, employer=_employer_code(store, params["employer"]))
     return query.run(store, params, weights=weights, names_all=names_all)
+
+
+def _employer_code(store, text: str) -> str:
+    """An employer given by code, name or alias, as its code (one resolver:
+    :func:`loaders.employers.resolve_employer`). Several matches are an error
+    listing them; no match leaves the text for the query's own check."""
+    from loaders.employers import resolve_employer
+
+    found = resolve_employer(store, text)
+    if len(found) == 1:
+        return found[0]["code"]
+    if len(found) > 1:
+        from graph_service.errors import ParameterError
+
+        codes = ", ".join(e["code"] for e in found[:10])
+        raise ParameterError(
+            f"employer: several employers match / beberapa DU/DI cocok: {codes}",
+            [{"param": "employer", "message": f"several employers match: {codes}"}])
+    return text
 
 
 __all__ = ["REGISTRY", "Param", "Query", "QueryResult", "format_result", "run_query"]

@@ -166,6 +166,7 @@ def test_no_get_changes_state(matrix_app):
     takes POST only."""
     app = matrix_app
     writers = {"pages.upload_confirm", "pages.upload_confirm_json", "api.subject_correct",
+               "pages.employer_review_decide", "pages.employer_review_decide_json",
                "api.subject_delete", "auth.logout", "users.disable", "users.enable",
                "users.reset_password", "tracer.close", "tracer.revoke", "tracer.reissue",
                "tracer.approve", "tracer.reject"}

@@ -669,6 +669,16 @@ class _Uploads:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(meta, f, ensure_ascii=False)
 
+    def set_kinds(self, token: str, kinds: list) -> None:
+        """The kind picked for each staged file (None: from its name or header)."""
+        target = self._dir(token)
+        with self._lock:
+            if target is None or not (target / "meta.json").is_file():
+                return
+            meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
+            meta["kinds"] = kinds
+            self._write_meta(target, meta)
+
     def set_report(self, token: str, report: dict) -> None:
         """Keep the (bounded) check report beside the staged files."""
         target = self._dir(token)
@@ -692,7 +702,8 @@ class _Uploads:
                 return None
             meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
             files = [(name, target / f"{i}.upload") for i, name in enumerate(meta["names"])]
-        return {"files": files, "report": meta.get("report"), "at": meta.get("at")}
+        return {"files": files, "report": meta.get("report"), "at": meta.get("at"),
+                "kinds": meta.get("kinds") or []}
 
     def pop(self, token: str) -> None:
         target = self._dir(token)
@@ -717,33 +728,96 @@ def _uploads() -> _Uploads:
     return current_app.extensions.setdefault("alumni_graph_uploads", _Uploads(root))
 
 
-def _load_isolated(files: list[tuple[str, Path]], *, dry_run: bool, skip_invalid: bool = False) -> dict:
+def _load_isolated(files: list[tuple[str, Path]], *, dry_run: bool, skip_invalid: bool = False,
+                   kinds: list | None = None) -> dict:
     """Check or load staged files in a child process with a memory and a time
     limit (``loaders.isolated``): no uploaded file can degrade the server."""
     from loaders.isolated import Limits, config_of, load_isolated
 
     cfg = current_app.config
     seconds = cfg["UPLOAD_CHECK_SECONDS"] if dry_run else cfg["UPLOAD_LOAD_SECONDS"]
+    kinds = list(kinds or [])
+    kinds += [None] * (len(files) - len(kinds))
+    files = [(name, path, kind) for (name, path), kind in zip(files, kinds)]
     return load_isolated(config_of(get_store()), files, dry_run=dry_run, skip_invalid=skip_invalid,
                          limits=Limits(memory_mb=cfg["UPLOAD_MEMORY_MB"], seconds=seconds))
+
+
+def _kinds_from_form(n: int) -> list:
+    """The kind picked for each file (``kind_0``...; empty = from its name or header)."""
+    from loaders.kinds import KINDS
+
+    picked = [request.form.get(f"kind_{i}") or None for i in range(n)]
+    return [k if k in KINDS else None for k in picked]
+
+
+def _outcome(report: dict, loaded: bool) -> dict:
+    """One truthful sentence about a load or its preview: what was (or would
+    be) written, or that nothing was and why. Never "loaded" when nothing was."""
+    files = report.get("files") or []
+    kinds = report.get("kinds") or {}
+    created = sum(c["created"] for c in kinds.values())
+    updated = sum(c["updated"] for c in kinds.values())
+    unchanged = sum(c["unchanged"] for c in kinds.values())
+    rejected = sum(c["rejected"] for c in kinds.values())
+    counted = [f for f in files if f.get("kind")]
+    refused = [f["file"] for f in counted if f["status"] not in ("loaded", "partial")]
+    written = [f for f in counted if f["status"] in ("loaded", "partial")]
+    lang = g.lang
+    tr = i18n.translate
+    if not written:
+        if rejected:
+            why = tr(lang, "result_none_invalid", n=rejected)
+        elif counted or files:
+            why = tr(lang, "result_none_files")
+        else:
+            why = tr(lang, "result_none_empty")
+        return {"level": "error", "text": tr(lang, "result_none" if loaded else "preview_nothing", why=why),
+                "written": False}
+    if not loaded:
+        text = tr(lang, "preview_will", created=created, updated=updated, unchanged=unchanged)
+        if refused:
+            text += " " + tr(lang, "result_refused", files=", ".join(refused), created=created, updated=updated)
+        return {"level": "error" if refused or rejected else "ok", "text": text, "written": False}
+    if refused:
+        return {"level": "error", "written": True,
+                "text": tr(lang, "result_refused", files=", ".join(refused), created=created, updated=updated)}
+    if rejected:
+        return {"level": "warn", "written": True,
+                "text": tr(lang, "result_partial", created=created, updated=updated, rejected=rejected)}
+    return {"level": "ok", "written": True,
+            "text": tr(lang, "result_done", created=created, updated=updated, unchanged=unchanged)}
+
+
+def _import_page(**data) -> dict:
+    from loaders.employers import review_items
+    from loaders.kinds import ORDER
+
+    mib = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+    out = {"max_mib": mib, "token": None, "report": None, "loaded": False, "kinds": list(ORDER),
+           "picked": [], "outcome": None, "reviews": len(review_items(get_store()))}
+    out.update(data)
+    if out["report"] is not None:
+        out["outcome"] = _outcome(out["report"], out["loaded"])
+    return out
 
 
 @page("/impor", "import.html", methods=("GET", "POST"))
 @access.requires("admin")
 def upload():
-    mib = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-    data = {"max_mib": mib, "token": None, "report": None}
     if request.method == "GET":
-        return data
+        return _import_page()
     files = [(Path(f.filename or "").name, f.read())
              for f in request.files.getlist("files") if f and f.filename]
     if not files:
         raise param_error("files", None, i18n.translate(g.lang, "no_files"))
     from loaders.isolated import UploadRefused
 
+    kinds = _kinds_from_form(len(files))
     token = _uploads().put(files, current_app.config["UPLOAD_TTL_SECONDS"])
+    _uploads().set_kinds(token, kinds)
     try:
-        report = _load_isolated(_uploads().files(token), dry_run=True)
+        report = _load_isolated(_uploads().files(token), dry_run=True, kinds=kinds)
     except UploadRefused as exc:
         _uploads().pop(token)  # nothing of a refused file stays
         access.audit("import_refused", target=exc.errors[0].get("reason") if exc.errors else None,
@@ -755,8 +829,21 @@ def upload():
     _uploads().set_report(token, report)
     access.audit("import_check", target=",".join(sorted({str(f.get("kind")) for f in report["files"]})),
                  detail={"files": len(files)})
-    data.update(token=token, report=report, files=[name for name, _ in files])
-    return data
+    return _import_page(token=token, report=report, files=[name for name, _ in files], picked=kinds)
+
+
+@page("/impor/<token>/periksa", "import.html", methods=("POST",))
+@access.requires("admin")
+def upload_recheck(token: str):
+    """The same staged files checked again with the kinds picked per file."""
+    item = _staged(token)
+    kinds = _kinds_from_form(len(item["files"]))
+    report = _load_isolated(item["files"], dry_run=True, kinds=kinds)
+    _uploads().set_kinds(token, kinds)
+    _uploads().set_report(token, report)
+    access.audit("import_check", target=",".join(sorted({str(f.get("kind")) for f in report["files"]})),
+                 detail={"files": len(item["files"]), "kinds_picked": sum(1 for k in kinds if k)})
+    return _import_page(token=token, report=report, files=[n for n, _ in item["files"]], picked=kinds)
 
 
 def _staged(token: str) -> dict:
@@ -774,14 +861,39 @@ def upload_confirm(token: str):
     item = _staged(token)
     skip = request.form.get("skip_invalid") in ("1", "on", "true")
     try:
-        report = _load_isolated(item["files"], dry_run=False, skip_invalid=skip)
+        report = _load_isolated(item["files"], dry_run=False, skip_invalid=skip, kinds=item.get("kinds"))
     finally:
         _uploads().pop(token)  # the uploaded copies go as soon as they are loaded (or refused)
     access.audit("import", target=",".join(report["kinds"]),
                  detail={k: {c: v[c] for c in ("created", "updated", "rejected")}
                          for k, v in report["kinds"].items()})
-    mib = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-    return {"max_mib": mib, "token": None, "report": report, "loaded": True}
+    return _import_page(report=report, loaded=True)
+
+
+@page("/dudi/dicek", "employer_review.html", methods=("GET",))
+@access.requires("admin", "humas")
+def employer_review():
+    """DU/DI perlu dicek: uncertain employer matches waiting for a decision."""
+    from loaders.employers import review_items
+
+    return {"items": review_items(get_store()), "done": None}
+
+
+@page("/dudi/dicek/<code>", "employer_review.html", methods=("POST",))
+@access.requires("admin", "humas")
+def employer_review_decide(code: str):
+    """Staff's decision on one item: "same" merges it (name kept as an alias), "different" keeps it apart."""
+    from loaders.employers import decide_review, review_items
+
+    decision = request.form.get("decision")
+    if decision not in ("same", "different"):
+        raise param_error("decision", decision, "same | different")
+    result = decide_review(get_store(), code, decision == "same", source="web:employer-review")
+    access.audit("employer_review", target=result["code"],
+                 detail={"candidate": result["candidate"], "decision": result["decision"]})
+    done = i18n.translate(g.lang, "review_done_" + result["decision"], code=result["code"],
+                          candidate=result["candidate"])
+    return {"items": review_items(get_store()), "done": done, "result": result}
 
 
 @bp.get("/impor/<token>/laporan.csv")

@@ -1,0 +1,77 @@
+"""The Impor data page tells the truth (issue 11), on both stores: a refused
+file says "Tidak ada yang dimuat", the preview shows each change (old -> new)
+before the confirm, a kind can be picked per file, and the employers review
+list is reachable and decides."""
+from __future__ import annotations
+
+import io
+
+import web_fixture as fx
+from web_support import app, client, login, ok_json, web_store  # noqa: F401 (fixtures)
+
+BAD = ("nisn,nama,npsn,kode_program,tahun_masuk\n"
+       "0051000099,Baru,99999999,TKR,2022\n")
+RENAME = f"nisn,nama,npsn,kode_program\n0051000006,Eko Saputra Baru,{fx.NPSN},TKJ\n"
+
+
+def _upload(client, text: str, name: str, url: str = "/impor", **form):
+    data = {"files": [(io.BytesIO(text.encode()), name)], **form}
+    return client.post(url, data=data, content_type="multipart/form-data")
+
+
+def test_a_refused_file_is_never_reported_as_loaded(client, web_store):
+    staged = ok_json(_upload(client, BAD, "siswa.csv", "/impor.json"))
+    assert staged["outcome"]["text"] == "Tidak ada yang akan dimuat: 1 baris tidak valid."
+    loaded = ok_json(client.post(f"/impor/{staged['token']}/muat.json"))
+    assert loaded["outcome"] == {"level": "error", "written": False,
+                                 "text": "Tidak ada yang dimuat: 1 baris tidak valid."}
+    staged = _upload(client, BAD, "siswa.csv")
+    token = ok_json(_upload(client, BAD, "siswa.csv", "/impor.json"))["token"]
+    html = client.post(f"/impor/{token}/muat").get_data(as_text=True)
+    assert "Tidak ada yang dimuat: 1 baris tidak valid." in html
+    assert "sudah dimuat" not in html
+    assert web_store.get_node("Person", ("0051000099",)) is None
+
+
+def test_the_preview_lists_each_change_before_the_confirm(client, web_store):
+    r = _upload(client, RENAME, "siswa.csv")
+    html = r.get_data(as_text=True)
+    assert 'id="report-changes"' in html and "Eko Saputra Baru" in html and "Eko Saputra" in html
+    body = ok_json(_upload(client, RENAME, "siswa.csv", "/impor.json"))
+    fields = body["report"]["files"][0]["changes"][0]["fields"]
+    assert {"column": "nama", "field": "name", "old": "Eko Saputra", "new": "Eko Saputra Baru"} in fields
+    assert body["report"]["kinds"]["siswa"]["updated"] == 1
+    assert web_store.get_node("Person", ("0051000006",))["name"] == "Eko Saputra"  # not yet
+    done = ok_json(client.post(f"/impor/{body['token']}/muat.json"))
+    assert done["outcome"]["text"].startswith("Dimuat: 0 baru, 1 diperbarui")
+    assert web_store.get_node("Person", ("0051000006",))["name"] == "Eko Saputra Baru"
+
+
+def test_a_kind_picked_per_file_overrides_the_name(client, web_store):
+    staged = ok_json(_upload(client, RENAME, "Data kelas XII.csv", "/impor.json", kind_0="siswa"))
+    assert staged["report"]["files"][0]["kind"] == "siswa"
+    assert staged["picked"] == ["siswa"]
+    again = ok_json(client.post(f"/impor/{staged['token']}/periksa.json", data={"kind_0": "prakerin"}))
+    assert again["report"]["files"][0]["kind"] == "prakerin" and not again["report"]["ok"]
+    back = ok_json(client.post(f"/impor/{staged['token']}/periksa.json", data={"kind_0": "siswa"}))
+    assert back["report"]["ok"]
+    done = ok_json(client.post(f"/impor/{staged['token']}/muat.json"))
+    assert done["report"]["files"][0]["kind"] == "siswa" and done["outcome"]["written"]
+
+
+def test_the_review_list_decides_in_the_browser(app, web_store):
+    c = login(app, "admin")
+    pek = f"nisn,nama_dudi,kota_dudi,mulai\n0051000001,UD {{name}},{{city}},2024-01-01\n"
+    emp = next(iter(web_store.iter_nodes("Employer")))
+    text = pek.format(name=emp["name"].replace(",", " "), city=emp.get("city") or "")
+    staged = ok_json(_upload(c, text, "pekerjaan.csv", "/impor.json"))
+    ok_json(c.post(f"/impor/{staged['token']}/muat.json"))
+    page = ok_json(c.get("/dudi/dicek.json"))
+    assert len(page["items"]) == 1 and page["items"][0]["candidate"]["code"] == emp["code"]
+    assert "DU/DI perlu dicek (1)" in c.get("/impor").get_data(as_text=True)
+    code = page["items"][0]["code"]
+    decided = ok_json(c.post(f"/dudi/dicek/{code}.json", data={"decision": "different"}))
+    assert decided["result"]["decision"] == "different" and decided["items"] == []
+    assert web_store.get_node("Employer", (code,)) is not None
+    assert login(app, "viewer").get("/dudi/dicek").status_code == 403
+    assert login(app, "bkk").post(f"/dudi/dicek/{code}", data={"decision": "same"}).status_code == 403
