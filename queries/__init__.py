@@ -15,7 +15,9 @@ See ``queries/README.md``.
 """
 from __future__ import annotations
 
-from graph_service.errors import NotFound
+from collections.abc import Mapping
+
+from graph_service.errors import NotFound, ParameterError
 from queries.framework import Param, Query, QueryResult, format_result
 from queries import alumni_at_employer, prospective_partners, referral_paths
 from queries import (alumni_register, industry_clusters, internship_monitoring, key_connectors,
@@ -62,9 +64,28 @@ def run_query(store, name: str, params: dict | None = None, *,
     if query is None:
         raise NotFound(f"unknown query / query tidak dikenal; known: {', '.join(REGISTRY)}",
                        [{"param": "name", "message": "unknown query"}])
-    if params and isinstance(params.get("employer"), str) and any(p.name == "employer" for p in query.params):
-        params = dict(params, employer=_employer_code(store, params["employer"]))
+    if isinstance(params, Mapping) and isinstance(params.get("employer"), str) \
+            and any(p.name == "employer" for p in query.params):
+        params = _with_employer_code(query, store, params)
     return query.run(store, params, weights=weights, names_all=names_all)
+
+
+def _with_employer_code(query, store, params: Mapping) -> Mapping:
+    """``employer`` given by name or alias becomes its code. Parameters are
+    checked first (no store work for a bad request); a value that is a
+    valid code but names no employer, or that is not a code at all while the
+    other parameters are fine, is looked up by name and alias."""
+    text = params["employer"]
+    try:
+        checked = query.validate(params)
+    except ParameterError as exc:
+        if not exc.errors or any(e.get("param") != "employer" for e in exc.errors) \
+                or not any(c.isalnum() for c in text):
+            raise
+    else:
+        if store.get_node("Employer", (checked["employer"],)) is not None:
+            return params
+    return dict(params, employer=_employer_code(store, text))
 
 
 def _employer_code(store, text: str) -> str:
@@ -77,8 +98,6 @@ def _employer_code(store, text: str) -> str:
     if len(found) == 1:
         return found[0]["code"]
     if len(found) > 1:
-        from graph_service.errors import ParameterError
-
         codes = ", ".join(e["code"] for e in found[:10])
         raise ParameterError(
             f"employer: several employers match / beberapa DU/DI cocok: {codes}",

@@ -58,7 +58,8 @@ def test_every_bad_parameter_is_listed():
     ("prospective_partners", {"npsn": "20300001", "program": "T K R"}, "program", "programme code"),
     ("alumni_at_employer", {"employer": "E01", "current_only": "maybe"}, "current_only", "must be true/false"),
     ("alumni_at_employer", {"employer": "E01", "current_only": 2}, "current_only", "must be true/false"),
-    ("alumni_at_employer", {"employer": "E 01"}, "employer", "employer code"),
+    # (a value with letters may be an employer's name or alias: it is looked up, see test_employers_resolution)
+    ("alumni_at_employer", {"employer": "-- !"}, "employer", "employer code"),
     ("referral_paths", {"nisn": "0000000101", "employer": "E01", "k": 0}, "k", "between 1 and 50"),
     ("referral_paths", {"nisn": ["0000000101"], "employer": "E01"}, "nisn", "must be text"),
 ])
