@@ -150,8 +150,10 @@ def load_isolated(config, files: list[tuple[str, Path]], *, dry_run: bool,
         rc = proc.returncode
         if rc in (-signal.SIGXCPU, -signal.SIGKILL) or seconds >= limits.seconds:
             refused = "time"
-        elif b"MemoryError" in err[-4000:]:
-            refused = "memory"
+        elif (rc in (-signal.SIGABRT, -signal.SIGSEGV)
+              or any(m in err[-4000:] for m in (b"MemoryError", b"memory allocation",
+                                               b"Cannot allocate memory", b"bad_alloc"))):
+            refused = "memory"  # Python's MemoryError, or a native reader's failed allocation
         else:
             refused = "failed"
     raise _refused(refused, names, limits)

@@ -820,9 +820,13 @@ def upload():
         report = _load_isolated(_uploads().files(token), dry_run=True, kinds=kinds)
     except UploadRefused as exc:
         _uploads().pop(token)  # nothing of a refused file stays
-        access.audit("import_refused", target=exc.errors[0].get("reason") if exc.errors else None,
-                     detail={"files": len(files)})
-        raise
+        info = exc.errors[0]
+        access.audit("import_refused", target=info["reason"], detail={"files": len(files)})
+        text = info["message_id"] if g.lang == "id" else info["message"]
+        from web import wants_json
+
+        raise UploadRefused(text, [{"param": "files", "value": info["value"], "reason": info["reason"],
+                                    "message": text}] if wants_json() else []) from None
     except BaseException:
         _uploads().pop(token)
         raise
