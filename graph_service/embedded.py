@@ -10,10 +10,20 @@ Concurrency: one writer at a time across processes (``flock`` on
 so readers in the same process (web threads) never see half a load, and a
 failed load leaves the previous state. Readers in other processes notice a new
 file by its stat stamp and reload it: at once by default (the next read
-waits for the new graph), or, with ``reload_in_background`` (what the web app
-sets), in a background thread while every read keeps the previous graph until
-the new one is ready, so a load by another process never blocks the web's
-readers (they see the new data a moment later).
+waits for the new graph), or, with ``reload_in_background``, in a background
+thread while reads keep the previous graph. The web app calls :meth:`sync` at
+the start of every request, which reloads at once: a deletion or any other
+commit by another process (a CLI ``subject delete``) is visible to the next
+request, never served once more (the request after a load waits for the
+reload instead).
+
+Failures: a commit that cannot be written (disk full, quota) removes its temp
+file and raises StoreUnavailable saying nothing was saved; temp files left by
+a killed writer (they hold personal data) are removed when the store is
+opened or the next commit takes the lock. A ``graph.json`` of the wrong shape
+is StoreUnavailable (a one-line error in the CLI, 503 on the web), never a
+KeyError in a query. Files are written 0600 and the directory made 0700
+(``graph_service.private``).
 """
 from __future__ import annotations
 
