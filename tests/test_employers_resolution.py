@@ -168,3 +168,13 @@ def test_review_on_the_installed_command(tmp_path):
     assert run("employers", "decide", "MJ-TGL", "maybe").returncode == 2
     assert len(json.loads(run("employers", "review", "--json").stdout)) == 3
     assert run("employers", "alias", "AHM-JKT", "Astra Motor Honda").returncode == 0
+
+
+def test_a_similar_name_goes_to_review_not_merged(store, tmp_path):
+    text = ("nisn;kode_dudi;nama_dudi;kota_dudi;mulai\n"
+            f"{PEOPLE[0]};;PT Astra Honda Motors;Jakarta Utara;2022-01-01\n")
+    _load(store, tmp_path, text)
+    assert _employer_of(store)[PEOPLE[0]] != "AHM-JKT"
+    (item,) = review_items(store)
+    assert item["name"] == "PT Astra Honda Motors" and item["candidate"]["code"] == "AHM-JKT"
+    assert item["reason"] == "similar" and 88 <= item["score"] < 100
