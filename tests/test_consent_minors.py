@@ -166,7 +166,18 @@ def test_a_minor_without_guardian_consent_is_no_intermediary(cstore):
                                                     "Tara Muda", "PT Bengkel Remaja"]
 
 
-@pytest.mark.parametrize("name", sorted(REGISTRY))
+#: The queries over school records that name or count people (the BKK/Humas
+#: work pipeline's queries have their own data and tests: tests/test_work*.py).
+SCHOOL_QUERIES = ("alumni_at_employer", "alumni_register", "industry_clusters", "internship_hosts",
+                  "internship_monitoring", "key_connectors", "program_alignment",
+                  "prospective_partners", "referral_paths", "tracer_summary", "untraced_reach")
+
+
+def test_the_school_queries_are_registered():
+    assert set(SCHOOL_QUERIES) <= set(REGISTRY)
+
+
+@pytest.mark.parametrize("name", SCHOOL_QUERIES)
 def test_every_query_agrees_on_both_stores(consent_stores, name):
     """Parity on the consent dataset (the minor rule in Python and in Cypher)."""
     params = {p.name: None for p in REGISTRY[name].params}

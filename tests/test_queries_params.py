@@ -125,19 +125,20 @@ def test_describe_is_json_ready_and_complete():
 
 def test_cypher_files_use_parameters_only():
     """Every value in the Cypher is a $parameter: the files hold no quotes
-    except the fixed kind letters, type names, label names, categories and
-    tracer statuses (a vocabulary, never a user's value). Every ``.cypher``
+    except the fixed kind letters, type names, label names, categories,
+    tracer and referral statuses (a vocabulary, never a user's value). Every ``.cypher``
     file in queries/ is read, so a new one is covered without a list."""
     import re
     from pathlib import Path
 
     import queries
+    from graph_service.schema import REFERRAL_STATUSES
     from queries.analytics import STATUSES
 
     allowed = {"'S'", "'I'", "'C'", "'P'", "'STUDIED_IN'", "'INTERNED_AT'", "'WORKS_AT'", "'Person'",
                "'Program'", "'Employer'", "'School'", "'Person:'", "'Program:'", "'Employer:'", "'/'",
                "':'", "'former_partner'", "'alumni_employer'", "'internship_host'",
-               "'past_alumni_only'"} | {f"'{s}'" for s in STATUSES}
+               "'past_alumni_only'"} | {f"'{s}'" for s in (*STATUSES, *REFERRAL_STATUSES)}
     folder = Path(queries.__file__).parent
     files = sorted(folder.glob("*.cypher"))
     assert len(files) >= 22
