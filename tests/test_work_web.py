@@ -293,3 +293,30 @@ def test_edit_refuses_what_the_loader_refuses(app, store):
     assert store.get_node("Person", ("0000000118",))["phone"] == "+6281200000118"
     assert login(app, "humas").get("/siswa/0000000118/ubah").status_code == 403
     assert login(app, "viewer").get("/dudi/E01/ubah").status_code == 403
+
+
+def test_edit_a_job_through_the_pekerjaan_rules(app, store):
+    import re
+    bkk = login(app, "bkk")
+    url = "/siswa/0000000103/pekerjaan/E01/2020-08-01/ubah"
+    version = re.search(r'name="version" value="([0-9a-f]+)"', bkk.get(url).get_data(as_text=True)).group(1)
+    # An end before the start is the loader's rule, named.
+    bad = bkk.post(url, data={"version": version, "title": "Mekanik", "end": "2019-01-01", "aligned": "ya",
+                              "confirm": "1"})
+    assert bad.status_code == 400 and "selesai" in bad.get_data(as_text=True)
+    ok = bkk.post(url, data={"version": version, "title": "Kepala mekanik", "end": "2025-12-31",
+                             "aligned": "ya", "confirm": "1"})
+    assert ok.status_code == 303
+    [job] = [r["props"] for r in store.relationships_of("Person", ("0000000103",))
+             if r["type"] == "WORKS_AT" and r["props"]["start"] == "2020-08-01"]
+    assert (job["title"], job["end"], job["aligned"]) == ("Kepala mekanik", "2025-12-31", True)
+    entry = next(e for e in app.extensions["alumni_graph_audit"].entries() if e["action"] == "edit_record")
+    assert "0000000103" not in str(entry) and "Kepala" not in str(entry)
+    assert bkk.get("/siswa/0000000103/pekerjaan/E01/1999-01-01/ubah").status_code == 404
+    assert login(app, "humas").get(url).status_code == 403
+
+
+def test_the_person_edit_page_links_each_job_and_internship(app):
+    html = login(app, "bkk").get("/siswa/0000000105/ubah").get_data(as_text=True)
+    assert "/siswa/0000000105/pekerjaan/E10/2024-06-01/ubah" in html
+    assert "/siswa/0000000105/prakerin/E08/2025-02-01/ubah" in html

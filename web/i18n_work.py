@@ -5,6 +5,9 @@ from __future__ import annotations
 WORK_STRINGS: dict[str, tuple[str, str]] = {
     "type_Vacancy": ("Lowongan", "Vacancy"),
     "work_since": ("tanpa kegiatan sejak {date}", "no activity since {date}"),
+    "work_jobs_and_internships": ("Pekerjaan dan prakerin", "Jobs and internships"),
+    "work_rel_WORKS_AT": ("Pekerjaan", "Job"),
+    "work_rel_INTERNED_AT": ("Prakerin", "Internship"),
     "work_edit": ("Ubah data", "Edit"),
     "work_not_found": ("data tidak ditemukan", "no such record"),
     "work_conflict": ("Data ini diubah orang lain sejak Anda membukanya.", "Someone else changed this record since you opened it."),

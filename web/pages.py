@@ -209,8 +209,11 @@ def _tracer_trend(npsn: str | None, as_of: str | None) -> dict | None:
 #: Beranda's links into each office's pages: (office, [(endpoint, label key)]).
 OFFICES = (
     ("office_bkk", (("pages.referral", "nav_referral"), ("analyses.untraced", "office_untraced"),
-                    ("analyses.tracer", "office_tracer"), ("analyses.register", "office_register"))),
-    ("office_humas", (("pages.partners", "nav_partners"), ("analyses.internships", "office_internships"),
+                    ("analyses.tracer", "office_tracer"), ("analyses.register", "office_register"),
+                    ("work.vacancies", "work_vacancies_title"), ("work.placement", "work_placement_title"))),
+    ("office_humas", (("pages.partners", "nav_partners"), ("work.plan", "work_plan_title"),
+                      ("work.mous", "work_mous_title"), ("work.conversion", "work_conversion_title"),
+                      ("analyses.internships", "office_internships"),
                       ("analyses.alignment", "office_alignment"), ("analyses.clusters", "office_clusters"))),
     ("office_admin", (("pages.upload", "nav_import"), ("users.index", "nav_users"))),
     ("office_everyone", (("pages.graph", "nav_graph"), ("analyses.index", "office_analyses"))),

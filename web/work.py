@@ -778,13 +778,16 @@ def _shown(value):
     return "" if value is None else str(value)
 
 
-def _edit(label: str, key: tuple, fields: tuple, kind: str, base_row: dict, back: str, title: str):
+def _edit(label: str, key: tuple, fields: tuple, kind: str, base_row: dict, back: str, title: str,
+          props: dict | None = None):
     """The edit flow of one record: the form (GET), the change shown before
     it is saved (POST), the save (POST with ``confirm``). A save whose
     ``version`` is not the record's current one is refused with 409 and the
-    entered values kept on the page, next to the values saved meanwhile."""
+    entered values kept on the page, next to the values saved meanwhile.
+    ``props``: a relationship's properties (a node's are read here)."""
     store = get_store()
-    props = store.get_node(label, key)
+    if props is None:
+        props = store.get_node(label, key)
     if props is None:
         raise NotFound(_t("work_not_found"), [{"param": "key", "message": "no such record"}])
     current = {f: _shown(props.get(p)) for f, p, _ in fields}
@@ -799,13 +802,15 @@ def _edit(label: str, key: tuple, fields: tuple, kind: str, base_row: dict, back
     for f in BOOLEAN_FIELDS:
         if f in entered:
             entered[f] = "ya" if str(form.get(f, "")).lower() in ("ya", "1", "true", "on") else "tidak"
+    if "aligned" in entered and entered["aligned"] not in ("", "ya", "tidak"):
+        entered["aligned"] = "ya" if entered["aligned"].lower() in ("1", "true", "on", "y") else "tidak"
     data["entered"] = entered
     data["changes"] = [{"field": f, "old": current[f], "new": entered[f]} for f, _, _ in fields
                        if entered[f] != current[f]]
     if _text(form, "version") != version:
         data["conflict"] = True
-        access.audit("edit_conflict", target=f"{label}:{data['key']}" if label != "Person" else None,
-                     nisn=key[0] if label == "Person" else None, detail={"fields": [c["field"] for c in data["changes"]]})
+        access.audit("edit_conflict", target=_audit_target(label, key), nisn=_audit_nisn(label, key),
+                     detail={"fields": [c["field"] for c in data["changes"]]})
         return _edit_answer(data, 409)
     if not data["changes"]:
         return _edit_answer(data)
@@ -828,14 +833,26 @@ def _edit(label: str, key: tuple, fields: tuple, kind: str, base_row: dict, back
         return _edit_answer(data)
     _load(kind, row)
     fields_changed = sorted(c["field"] for c in data["changes"])
-    access.audit("edit_record", nisn=key[0] if label == "Person" else None,
-                 target=None if label == "Person" else f"{label}:{data['key']}",
+    access.audit("edit_record", nisn=_audit_nisn(label, key), target=_audit_target(label, key),
                  detail={"label": label, "fields": fields_changed})
     if _json():
         fresh = store.get_node(label, key)
         return jsonify({"ok": True, "changed": fields_changed, "version": record_version(fresh)})
     flash(_t("work_saved"))
     return redirect(back, code=303)
+
+
+def _audit_nisn(label: str, key: tuple):
+    """A person's records are audited under the NISN (hashed by the audit log)."""
+    return key[0] if label in ("Person", "Job", "Internship") else None
+
+
+def _audit_target(label: str, key: tuple):
+    if label == "Person":
+        return None
+    if label in ("Job", "Internship"):
+        return f"{label}:{key[1]}/{key[2]}"  # never the NISN in clear
+    return f"{label}:{'/'.join(key)}"
 
 
 def _edit_answer(data: dict, status: int = 200):
@@ -845,7 +862,8 @@ def _edit_answer(data: dict, status: int = 200):
                             "errors": [{"param": "version", "message": "the record changed meanwhile"}],
                             "current": data["current"], "version": data["version"]}), 409
         return jsonify({"ok": True, **data}), status
-    return render_template("work/edit.html", d=data, notices=get_flashed_messages()), status
+    return render_template("work/edit.html", d=data, related=g.get("work_related") or [],
+                           notices=get_flashed_messages()), status
 
 
 @bp.route("/siswa/<nisn>/ubah", methods=["GET", "POST"])
@@ -859,6 +877,14 @@ def person_edit(nisn: str):
             "kode_program": props.get("program_code"), "tahun_lulus": props.get("graduation_year")}
     fields = PERSON_FIELDS if props.get("graduation_year") is not None else \
         tuple(f for f in PERSON_FIELDS if f[0] != "status")
+    if request.method == "GET":  # the person's jobs and internships, each editable
+        g.work_related = [
+            {"type": r["type"], "code": r["other"][1][0], "start": r["props"].get("start"),
+             "title": r["props"].get("title"),
+             "url": url_for("work.job_edit" if r["type"] == "WORKS_AT" else "work.internship_edit",
+                            nisn=nisn, code=r["other"][1][0], start=r["props"]["start"])}
+            for r in get_store().relationships_of("Person", (nisn,))
+            if r["type"] in ("WORKS_AT", "INTERNED_AT") and r["direction"] == "out" and r["props"].get("start")]
     return _edit("Person", (nisn,), fields, "siswa", {k: v for k, v in base.items() if v is not None},
                  url_for("pages.person", nisn=nisn), props.get("name") or nisn)
 
@@ -874,3 +900,37 @@ def employer_edit(code: str):
     base = {"kode": code, "nama": props.get("name")}
     return _edit("Employer", (code,), EMPLOYER_FIELDS, "dudi", base, url_for("pages.employer", code=code),
                  props.get("name") or code)
+
+
+JOB_FIELDS = (("title", "title", "jabatan"), ("end", "end", "selesai"), ("aligned", "aligned", "selaras"))
+INTERNSHIP_FIELDS = (("end", "end", "selesai"), ("score", "score", "nilai"),
+                     ("supervisor", "supervisor", "guru_pembimbing"))
+
+
+def _relationship(nisn: str, type_: str, code: str, start: str) -> dict:
+    for rel in get_store().relationships_of("Person", (nisn,)):
+        if (rel["type"] == type_ and rel["direction"] == "out" and rel["other"][1][0] == code
+                and rel["props"].get("start") == start):
+            return rel["props"]
+    raise NotFound(_t("work_not_found"), [{"param": "start", "message": "no such record"}])
+
+
+@bp.route("/siswa/<nisn>/pekerjaan/<code>/<start>/ubah", methods=["GET", "POST"])
+@access.requires(*BKK)
+def job_edit(nisn: str, code: str, start: str):
+    """Correct a job's title, end date and alignment (the ``pekerjaan`` rules).
+    The start date is the job's key: a wrong start is a new record."""
+    props = _relationship(nisn, "WORKS_AT", code.upper(), start)
+    base = {"nisn": nisn, "kode_dudi": code.upper(), "mulai": start}
+    return _edit("Job", (nisn, code.upper(), start), JOB_FIELDS, "pekerjaan", base,
+                 url_for("pages.person", nisn=nisn), f"{code.upper()} · {start}", props=props)
+
+
+@bp.route("/siswa/<nisn>/prakerin/<code>/<start>/ubah", methods=["GET", "POST"])
+@access.requires(*BKK)
+def internship_edit(nisn: str, code: str, start: str):
+    """Correct an internship's end date, score and supervisor (the ``prakerin`` rules)."""
+    props = _relationship(nisn, "INTERNED_AT", code.upper(), start)
+    base = {"nisn": nisn, "kode_dudi": code.upper(), "mulai": start}
+    return _edit("Internship", (nisn, code.upper(), start), INTERNSHIP_FIELDS, "prakerin", base,
+                 url_for("pages.person", nisn=nisn), f"{code.upper()} · {start}", props=props)
