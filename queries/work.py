@@ -109,7 +109,7 @@ def _edge_props(attrs: dict) -> dict:
     return {k: v for k, v in attrs.items() if k != "type"}
 
 
-def outreach_facts(G, *, npsn: str, employer: str | None = None) -> list[dict]:
+def outreach_facts(G, *, npsn: str, employer: str | None = None, as_of: str | None = None) -> list[dict]:
     """The networkx twin of ``outreach_facts.cypher``: one dict per employer
     the school contacted or partners with (``code``, ``name``, ``city``,
     ``sector``, ``address``, ``contact``, ``contacts``, ``partnerships``,
@@ -143,7 +143,7 @@ def outreach_facts(G, *, npsn: str, employer: str | None = None) -> list[dict]:
             links.append({"nisn": person.get("nisn"), "name": person.get("name"),
                           "program": person.get("program_code"),
                           "graduation_year": person.get("graduation_year"),
-                          "consented": consented(person), "type": attrs["type"],
+                          "consented": consented(person, as_of), "type": attrs["type"],
                           "start": attrs.get("start"), "end": attrs.get("end")})
         out.append({"code": node.get("code"), "name": node.get("name"), "city": node.get("city"),
                     "sector": node.get("sector"), "address": node.get("address"),
@@ -152,12 +152,13 @@ def outreach_facts(G, *, npsn: str, employer: str | None = None) -> list[dict]:
     return out
 
 
-def facts(store, npsn: str, employer: str | None = None) -> list[dict]:
-    """Outreach facts from either store, sorted by employer code."""
+def facts(store, npsn: str, employer: str | None = None, as_of: str | None = None) -> list[dict]:
+    """Outreach facts from either store, sorted by employer code; the consent
+    rule (minors) is applied as of ``as_of`` (default today)."""
     if is_neo4j(store):
-        rows = read_cypher(store, "outreach_facts", {"npsn": npsn, "employer": employer})
+        rows = read_cypher(store, "outreach_facts", {"npsn": npsn, "employer": employer, "as_of": as_of})
     else:
-        rows = outreach_facts(store.graph(), npsn=npsn, employer=employer)
+        rows = outreach_facts(store.graph(), npsn=npsn, employer=employer, as_of=as_of)
     return sorted(rows, key=lambda r: r["code"])
 
 
@@ -265,7 +266,7 @@ def pipeline_finish(found: list[dict], *, as_of: str, owner: str | None = None,
 
 def _run_pipeline(store, params, weights=None):
     _require_school(store, params["npsn"])
-    found = facts(store, params["npsn"], params.get("employer"))
+    found = facts(store, params["npsn"], params.get("employer"), params["as_of"])
     rows = pipeline_finish(found, as_of=params["as_of"], owner=params.get("owner"),
                            program=params.get("program"), status=params.get("status"),
                            employer=params.get("employer"))
@@ -339,7 +340,8 @@ def alerts_finish(found: list[dict], *, as_of: str, days: int = 90,
 
 def _run_alerts(store, params, weights=None):
     _require_school(store, params["npsn"])
-    rows = alerts_finish(facts(store, params["npsn"]), as_of=params["as_of"], days=params["days"])
+    rows = alerts_finish(facts(store, params["npsn"], as_of=params["as_of"]), as_of=params["as_of"],
+                         days=params["days"])
     return rows, {"by_kind": {k: sum(1 for r in rows if r["kind"] == k) for k in ALERT_KINDS}}
 
 
@@ -420,7 +422,7 @@ def conversion_finish(found: list[dict], *, as_of: str) -> tuple[list[dict], dic
 
 def _run_conversion(store, params, weights=None):
     _require_school(store, params["npsn"])
-    return conversion_finish(facts(store, params["npsn"]), as_of=params["as_of"])
+    return conversion_finish(facts(store, params["npsn"], as_of=params["as_of"]), as_of=params["as_of"])
 
 
 CONVERSION_QUERY = Query(
@@ -753,7 +755,7 @@ def _run_placement(store, params, weights=None):
     _require_school(store, params["npsn"])
     args = {"npsn": params["npsn"], "program": params.get("program"), "year": params.get("year"),
             "as_of": params["as_of"]}
-    found = read_cypher(store, "placement_report", args) if is_neo4j(store) \
+    found = read_cypher(store, "placement_report", {**args, "accepted": "diterima"}) if is_neo4j(store) \
         else placement_nx(store.graph(), **args)
     rows = placement_finish(found)
     totals = {k: sum(r[k] for r in rows) for k in ("graduates", "placed", *CHANNELS)}

@@ -188,6 +188,8 @@ def test_every_query_agrees_on_both_stores(consent_stores, name):
         base["employer"] = "K01"
     if "nisn" in params:
         base["nisn"] = "0050000001"
+    if "id" in params:  # a vacancy (lowongan.csv)
+        base["id"] = "L-K01"
     results = [run_query(consent_stores[s], name, base).as_dict() for s in ("embedded", "neo4j")]
     assert results[0]["rows"], "the dataset must give this query rows, or parity compares nothing"
     assert results[0] == results[1]
