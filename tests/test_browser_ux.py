@@ -107,3 +107,30 @@ def test_referral_with_typed_names(browser, live):
     assert p.locator("#employer-error").count() == 0
     watch.assert_clean(p)
     context.close()
+
+
+def test_graph_search_reaches_the_whole_graph(browser, live):
+    """A name that is not drawn yet: the search finds it in the whole graph and
+    adds it with its neighbours; a name that exists nowhere says so."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    p = context.new_page()
+    p.set_default_timeout(20_000)
+    watch = Watch(p, live["url"])
+    _login(p, live, "admin")
+    p.goto(live["url"] + "/graf")
+    p.wait_for_function("() => document.getElementById('graph')?.dataset.drawn === '1'")
+    before = int(p.get_attribute("#graph", "data-node-count"))
+    assert p.evaluate("() => window.agGraphs.graph.nodes.get('Person:0052000001')") is None
+    p.fill("#graph-search", "Fajar Nugroho")
+    p.press("#graph-search", "Enter")
+    p.wait_for_function("() => document.getElementById('graph-search').dataset.hits === '1'")
+    assert p.evaluate("() => window.agGraphs.graph.nodes.get('Person:0052000001') !== null")
+    assert int(p.get_attribute("#graph", "data-node-count")) > before
+    assert "Fajar Nugroho" in p.inner_text("#graph-search-status")
+    p.fill("#graph-search", "Tidak Ada Orang Ini")
+    p.press("#graph-search", "Enter")
+    p.wait_for_function("() => document.getElementById('graph-search-status').textContent.length > 0 &&"
+                        " document.getElementById('graph-search').dataset.hits === '0'")
+    p.screenshot(path=str(ARTIFACTS / f"ux-{live['store']}-admin-graf-cari-1366.png"))
+    watch.assert_clean(p)
+    context.close()
