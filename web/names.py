@@ -47,6 +47,13 @@ VIEW_RULE = {
     "tracer_summary": "contact",         # aggregates only
     "program_alignment": "contact",      # aggregates only
     "industry_clusters": "contact",      # employers only
+    # the outreach and placement work (issue 14): the queries' own rules, then the role's
+    "outreach_pipeline": "contact",
+    "outreach_conversion": "contact",
+    "work_alerts": "contact",
+    "vacancies": "contact",
+    "vacancy_candidates": "contact",
+    "placement_report": "contact",
 }
 #: Who carries the duty of a ``duty`` view (and so sees every name in it).
 DUTY_ROLES = ("bkk", "admin")
