@@ -14,6 +14,13 @@ from pathlib import Path
 import pytest
 
 from graph_service.embedded import EmbeddedStore
+from graph_service.private import private_umask
+
+# Every product process writes with umask 077 (graph_service.private); the test
+# process builds data directories in-process with the library, so it does the
+# same: otherwise each installed command run on such a directory warns (rightly)
+# that personal data there is readable by others.
+private_umask()
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
