@@ -202,6 +202,76 @@ class QueryResult:
         }
 
 
+#: The type of each result column, by column name, for every query (the API's
+#: row schemas come from here: web/openapi.py). A column named the same in two
+#: queries with different types is set in QUERY_COLUMN_TYPES. Types: ``str``,
+#: ``int``, ``number``, ``bool``, ``date`` (``YYYY-MM-DD`` text), ``object``,
+#: ``list[str]``, ``list[object]``; a trailing ``?`` allows null (a value the
+#: names policy withholds, or one the data lacks). tests/test_openapi_client.py
+#: checks every row of every query, on both stores, against these.
+COLUMN_TYPES: dict[str, str] = {
+    # people (a name or NISN may be withheld by the names policy)
+    "nisn": "str?", "name": "str?", "title": "str?", "status": "str?", "supervisor": "str?",
+    "school_npsn": "str", "school_name": "str?", "program": "str?", "program_name": "str?",
+    "graduation_year": "int?", "consent_contact": "bool", "featured": "bool",
+    "since": "date?", "until": "date?", "current": "bool", "tenure_months": "int?",
+    # employers
+    "code": "str", "sector": "str?", "city": "str?", "category": "str",
+    "employer_code": "str?", "employer_name": "str?", "partner": "bool",
+    "last_contact": "date?", "recommended_program": "str?", "former_partner": "bool",
+    "champions": "list[object]", "employer_list": "list[object]?", "employer_codes": "list[str]",
+    # counts and rates
+    "score": "number", "current_alumni": "int", "past_alumni": "int", "internships": "int",
+    "alumni": "int", "traced": "int", "bekerja": "int", "melanjutkan": "int", "wirausaha": "int",
+    "mencari_kerja": "int", "tidak_terdata": "int", "employed": "int", "with_first_job": "int",
+    "traced_rate": "number?", "absorption_rate": "number?", "alignment_rate": "number?",
+    "median_wait_months": "number?", "alumni_in_window": "int", "unknown_sector_alumni": "int",
+    "sync_partners": "int", "placements": "int", "under_monitored": "int",
+    "missing_visits": "int", "under_rate": "number?", "interns": "int", "eligible": "int",
+    "hired": "int", "conversion_rate": "number?", "scored": "int", "avg_score": "number?",
+    "never_hired": "bool", "low_score": "bool", "reachers_count": "int",
+    "betweenness": "number", "employers": "int", "programs_reached": "int",
+    "cluster": "int", "size": "int", "people": "int", "has_partner": "bool",
+    "curriculum_sync": "bool",
+    # nested lists
+    "program_sectors": "list[str]", "alumni_sectors": "list[object]",
+    "partner_sectors": "list[object]", "gaps_no_partner": "list[object]",
+    "gaps_no_alumni": "list[object]", "under_placements": "list[object]",
+    "reachers": "list[object]", "top_sectors": "list[object]", "top_employers": "list[object]",
+    # referral paths
+    "rank": "int", "strength": "number", "hops": "int", "explanation_id": "str",
+    "explanation_en": "str", "nodes": "list[object]", "relationships": "list[object]",
+}
+QUERY_COLUMN_TYPES: dict[tuple[str, str], str] = {
+    ("program_alignment", "partners"): "int",
+    ("industry_clusters", "partners"): "list[object]",
+    ("prospective_partners", "aligned"): "bool",
+    ("alumni_register", "aligned"): "bool",
+    ("tracer_summary", "aligned"): "int",
+}
+_COLUMN_SCHEMAS = {
+    "str": {"type": "string"}, "int": {"type": "integer"}, "number": {"type": "number"},
+    "bool": {"type": "boolean"}, "date": {"type": "string", "format": "date"},
+    "object": {"type": "object"},
+    "list[str]": {"type": "array", "items": {"type": "string"}},
+    "list[object]": {"type": "array", "items": {"type": "object"}},
+}
+
+
+def column_type(query: str, column: str) -> str:
+    """The declared type of one result column (KeyError when undeclared)."""
+    return QUERY_COLUMN_TYPES.get((query, column)) or COLUMN_TYPES[column]
+
+
+def column_schema(spec: str) -> dict:
+    """A column type as a JSON schema (OpenAPI 3.1)."""
+    nullable = spec.endswith("?")
+    schema = dict(_COLUMN_SCHEMAS[spec.rstrip("?")])
+    if nullable:
+        schema["type"] = [schema["type"], "null"]
+    return schema
+
+
 @dataclass(frozen=True)
 class Query:
     """A named query.
@@ -233,6 +303,11 @@ class Query:
             "params": [p.describe() for p in self.params],
             "columns": list(self.columns),
         }
+
+    def row_schema(self) -> dict:
+        """The JSON schema of one result row, from the declared column types."""
+        return {"type": "object", "required": list(self.columns),
+                "properties": {c: column_schema(column_type(self.name, c)) for c in self.columns}}
 
     def validate(self, raw: Mapping | None) -> dict:
         """Typed parameter values, defaults filled in; ParameterError listing

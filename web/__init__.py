@@ -135,7 +135,7 @@ def create_app(test_config: dict | None = None, *, config=None, store=None) -> F
 
     @app.before_request
     def _language_and_origin():
-        g.lang = i18n.pick_lang(request.cookies.get(i18n.COOKIE))
+        g.lang = _request_lang()
         # Besides the CSRF token (web.auth), refuse outright state-changing
         # requests another site's page makes a staff browser send.
         if request.method not in ("GET", "HEAD", "OPTIONS"):
@@ -195,7 +195,13 @@ def create_app(test_config: dict | None = None, *, config=None, store=None) -> F
         if exc.code == 413:
             mib = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
             message = i18n.translate(_lang(), "too_large", mib=mib)
-        return _error_response(exc.code or 500, message)
+        resp = _error_response(exc.code or 500, message)
+        if exc.code == 405:
+            # RFC 9110: a 405 lists the methods the resource allows.
+            for name, value in exc.get_headers():
+                if name.lower() == "allow":
+                    resp.headers["Allow"] = value
+        return resp
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
@@ -225,8 +231,16 @@ def _data_dir(app: Flask, config, store):
     return Path(config.data_dir)
 
 
+def _request_lang() -> str:
+    """The switch's cookie; for the JSON API also ``Accept-Language`` (a
+    client's way to ask; pages keep Indonesian unless switched)."""
+    api = request.path.startswith("/api/")
+    return i18n.pick_lang(request.cookies.get(i18n.COOKIE),
+                          request.accept_languages if api else None)
+
+
 def _lang() -> str:
-    return getattr(g, "lang", None) or i18n.pick_lang(request.cookies.get(i18n.COOKIE))
+    return getattr(g, "lang", None) or _request_lang()
 
 
 def wants_json() -> bool:
@@ -245,7 +259,11 @@ def _error_response(status: int, message: str | None, errors: list | None = None
     if text == f"error_{status}":
         text = i18n.translate(lang, "error_500" if status >= 500 else "error_400")
     if wants_json():
-        resp = jsonify({"ok": False, "error": text, "errors": errors or [], "status": status})
+        # Messages written in both languages ("English / Indonesian") come in the one asked for.
+        errors = [{**e, "message": i18n.one_language(e["message"], lang)}
+                  if isinstance(e, dict) and "message" in e else e for e in errors or []]
+        resp = jsonify({"ok": False, "error": i18n.one_language(text, lang), "errors": errors,
+                        "status": status})
     else:
         resp = current_app.make_response(
             render_template("error.html", status=status, message=text, errors=errors or [])

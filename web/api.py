@@ -7,14 +7,55 @@ the query registry, so it cannot drift from the routes.
 """
 from __future__ import annotations
 
+import hashlib
+import secrets
+
 from flask import Blueprint, current_app, g, jsonify, request
 
 from graph_service.errors import NotFound
 from queries import explore
-from web import access, get_store, graphview, param_error
+from web import access, get_store, graphview, i18n, param_error
 from web.openapi import doc, openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+# -- ETags: a GET answer's version is the store's version ----------------------------
+
+#: Per process: a restart (perhaps with new code) changes every ETag.
+_ETAG_SALT = secrets.token_hex(8)
+
+
+def _etag(version: str) -> str:
+    """The ETag of this GET for this user and language at store ``version``."""
+    user = g.get("user") or {}
+    key = "\x1f".join([_ETAG_SALT, version, request.full_path, str(user.get("id")),
+                        str(user.get("role")), g.get("lang") or ""])
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+@bp.before_request
+def _not_modified():
+    """``If-None-Match`` with the current ETag: 304 without running anything."""
+    g.etag_version = None
+    if request.method != "GET" or g.get("user") is None:
+        return None
+    g.etag_version = get_store().version()
+    if request.if_none_match and request.if_none_match.contains(_etag(g.etag_version)):
+        resp = current_app.response_class(status=304)
+        resp.set_etag(_etag(g.etag_version))
+        return resp
+    return None
+
+
+@bp.after_request
+def _set_etag(response):
+    version = g.get("etag_version")
+    if version and response.status_code == 200 and request.method == "GET":
+        # Only when no commit came in while the answer was made.
+        if get_store().version() == version:
+            response.set_etag(_etag(version))
+    return response
 
 
 def ok(**payload):
@@ -65,6 +106,9 @@ def graph_filters(args) -> dict:
 
 
 def run_registered(name: str, params: dict):
+    """Run a query for the API, one page of its rows: ``offset`` skips rows and
+    ``limit`` is the page size (a query's own ``limit`` parameter is that size,
+    and the query then runs up to its maximum so that ``total`` counts every row)."""
     reg, run_query = registry()
     if name not in reg:
         from graph_service.errors import NotFound
@@ -72,15 +116,44 @@ def run_registered(name: str, params: dict):
         raise NotFound("no such query", [{"param": "name", "message": f"known: {', '.join(reg)}"}])
     from web import names
 
+    query = reg[name]
+    params = dict(params)
+    offset = int_arg(params, "offset", 0, 0, 1_000_000)
+    params.pop("offset", None)
+    own = next((p for p in query.params if p.name == "limit"), None)
+    if own is None:
+        limit = int_arg(params, "limit", 1000, 1, 5000)
+        params.pop("limit", None)
+        run_params = params
+    else:
+        limit = query.validate(params)["limit"]  # the caller's page size, checked by the query
+        run_params = {**params, "limit": own.max}
     role = access.current_role()
-    result = run_query(get_store(), name, params,
+    result = run_query(get_store(), name, run_params,
                        names_all=names.names_all(name, role)).as_dict()
     # The one names policy (web/names.py): every page, JSON route and export
     # that runs a query gets its rows through it.
     names.apply(name, result, role, get_store(), as_of=result["params"].get("as_of"))
+    if own is not None:
+        result["params"]["limit"] = limit
+    rows = result["rows"]
+    page = rows[offset:offset + limit]
     # The API's envelope calls the query's name "query".
     return {"query": result["name"], "params": result["params"], "columns": result["columns"],
-            "count": result["count"], "rows": result["rows"], "meta": result["meta"]}
+            "count": len(page), "total": len(rows), "offset": offset, "limit": limit,
+            "next_offset": offset + limit if offset + limit < len(rows) else None,
+            "rows": page, "meta": result["meta"]}
+
+
+def json_body():
+    """The request's JSON body: None when there is none; a 400 that says so
+    when it is not valid JSON."""
+    if not request.get_data(cache=True):
+        return None
+    body = request.get_json(silent=True, force=True)
+    if body is None:
+        raise param_error("body", None, i18n.translate(g.lang, "api_bad_json"))
+    return body
 
 
 # -- registry -------------------------------------------------------------------
@@ -101,7 +174,7 @@ def query(name: str):
     if name in reg:  # (an unknown name is a 404 below, for every role)
         access.require_query(name)
     if request.method == "POST":
-        body = request.get_json(silent=True)
+        body = json_body()
         if body is None:
             body = {}
         if not isinstance(body, dict):
@@ -164,6 +237,9 @@ PERSON_NOT_FOUND = "no student/alumnus with that key / siswa/alumni tidak ditemu
 @doc("A student or alumnus; contact details only with consent: in full for bkk and admin "
      "(audit-logged), masked for humas.", response="Entity")
 def person(nisn: str):
+    from graph_service.subject import check_nisn
+
+    nisn = check_nisn(nisn)  # "abc" is a 400, not a lookup
     try:
         ent = entity_payload("Person", nisn)
     except NotFound:
@@ -298,7 +374,7 @@ def subject_correct(nisn: str):
     from graph_service import subject
 
     nisn = subject.check_nisn(nisn)
-    body = request.get_json(silent=True)
+    body = json_body()
     if not isinstance(body, dict) or "field" not in body:
         raise param_error("body", None, "must be a JSON object {field, value}")
     result = subject.correct_subject(get_store(), nisn, str(body.get("field")), body.get("value"))

@@ -269,6 +269,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_files": "Pilih minimal satu berkas.",
         "error_title": "Terjadi kesalahan",
         "error_400": "Permintaan tidak valid.",
+        "api_bad_json": "isi permintaan bukan JSON yang valid (periksa tanda kutip, koma dan kurung)",
         "error_404": "Tidak ditemukan.",
         "error_401": "Silakan masuk terlebih dahulu.",
         "error_403": "Peran Anda tidak diizinkan membuka halaman ini.",
@@ -598,6 +599,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_files": "Choose at least one file.",
         "error_title": "Something went wrong",
         "error_400": "Invalid request.",
+        "api_bad_json": "the request body is not valid JSON (check quotes, commas and brackets)",
         "error_404": "Not found.",
         "error_401": "Please log in first.",
         "error_403": "Your role may not open this page.",
@@ -724,8 +726,25 @@ def property_label(lang: str, name: str) -> str:
     return labels[LANGS.index(lang) if lang in LANGS else 0] if labels else name
 
 
-def pick_lang(cookie_value: str | None) -> str:
-    return cookie_value if cookie_value in LANGS else DEFAULT_LANG
+def pick_lang(cookie_value: str | None, accept_languages=None) -> str:
+    """The language chosen with the switch (cookie), else the best of the
+    request's ``Accept-Language`` (an API client's way to ask), else Indonesian."""
+    if cookie_value in LANGS:
+        return cookie_value
+    if accept_languages is not None:
+        best = accept_languages.best_match(LANGS)
+        if best:
+            return best
+    return DEFAULT_LANG
+
+
+def one_language(text: str, lang: str) -> str:
+    """The ``lang`` half of a two-language message ``"English / Indonesian"``
+    (as the queries and loaders write them); other text unchanged."""
+    if not isinstance(text, str) or " / " not in text:
+        return text
+    english, _, indonesian = text.partition(" / ")
+    return english if lang == "en" else indonesian
 
 
 def translate(lang: str, key: str, **kwargs) -> str:

@@ -58,7 +58,13 @@ COMPONENTS = {
     "Queries": _envelope(queries=_OBJECTS),
     "QueryResult": _envelope(
         query={"type": "string"}, params={"type": "object"},
-        columns={"type": "array"}, rows=_OBJECTS,
+        columns={"type": "array", "items": {"type": "string"}}, rows=_OBJECTS,
+        count={"type": "integer", "description": "rows in this page"},
+        total={"type": "integer", "description": "rows in all pages"},
+        offset={"type": "integer"}, limit={"type": "integer"},
+        next_offset={"type": ["integer", "null"],
+                     "description": "the offset of the next page; null on the last"},
+        meta={"type": "object"},
     ),
     "Search": _envelope(q={"type": "string"}, results={"type": "array", "items": _NODE}),
     "Entity": _envelope(entity={
@@ -110,18 +116,55 @@ def _param_schema(p: dict) -> dict:
                      ("minimum", "minimum"), ("maximum", "maximum")):
         if p.get(src) is not None and "enum" not in schema:
             schema[dst] = p[src]
-    if p.get("default") is not None:
+    if p.get("default") is not None and kind != "date":
+        # (A date's default is today: a fixed date in the document would go stale
+        # in every client generated from it.)
         schema["default"] = p["default"]
     return schema
 
 
+#: The generic paging parameters of every query operation (``web.api.page``):
+#: a query's own ``limit`` parameter is its page size.
+PAGE_PARAMS = [
+    {"name": "limit", "type": "int", "min": 1, "max": 5000, "default": 1000,
+     "help": "rows per page"},
+    {"name": "offset", "type": "int", "min": 0, "max": 1_000_000, "default": 0,
+     "help": "rows to skip (the envelope's next_offset gives the next page)"},
+]
+
+
+def query_params(described: dict) -> list[dict]:
+    """A query's parameters plus the paging ones it lacks."""
+    own = list(described.get("params") or [])
+    names = {p["name"] for p in own}
+    return own + [p for p in PAGE_PARAMS if p["name"] not in names]
+
+
+def query_components() -> dict:
+    """Per query: its row schema and its result envelope with typed rows."""
+    from queries import REGISTRY
+
+    out = {}
+    for name, q in REGISTRY.items():
+        row = q.row_schema()
+        out[f"{name}_row"] = row
+        # The generic envelope with typed rows (a whole schema, not allOf: generators
+        # do not merge a property's two definitions).
+        base = COMPONENTS["QueryResult"]
+        out[f"{name}_result"] = {**base, "properties": {
+            **base["properties"], "rows": {"type": "array", "items": _ref(f"{name}_row")}}}
+    return out
+
+
 def _errors(*codes: int) -> dict:
-    text = {400: "Invalid parameter (named in errors), or a missing CSRF token",
+    text = {304: "Not modified (If-None-Match matched the ETag: the store has not changed)",
+            400: "Invalid parameter (named in errors), or a missing CSRF token",
             401: "Not logged in: send Authorization: Bearer <token>",
             403: "The user's role may not use this operation", 404: "Not found",
             503: "Store unreachable"}
-    return {str(c): {"description": text[c],
-                     "content": {"application/json": {"schema": _ref("Error")}}} for c in codes}
+    return {str(c): ({"description": text[c]} if c == 304 else
+                     {"description": text[c],
+                      "content": {"application/json": {"schema": _ref("Error")}}}) for c in codes}
 
 
 def _operation(view, spec: dict, summary: str, parameters: list, response: str | None,
@@ -135,6 +178,15 @@ def _operation(view, spec: dict, summary: str, parameters: list, response: str |
     }
     if response:
         op["responses"].update(_errors(400, 404, 503))
+    if method.endswith("get") and response:
+        op["responses"]["200"]["headers"] = {"ETag": {
+            "description": "The answer's version: send it back in If-None-Match for a 304 "
+                           "while the store has not changed", "schema": {"type": "string"}}}
+        op["responses"].update(_errors(304))
+        op["parameters"] = [*parameters, {"name": "If-None-Match", "in": "header",
+                                          "required": False, "schema": {"type": "string"}}]
+    op["responses"]["405"] = {"description": "Method not allowed (the Allow header lists "
+                                             "the allowed ones)"}
     op["responses"].update(_errors(401, 403))
     if roles is None:
         roles = getattr(view, "required_roles", None)
@@ -161,7 +213,7 @@ def openapi_document(app) -> dict:
 
             for name, q in REGISTRY.items():
                 d = q.describe()
-                params = d.get("params") or []
+                params = query_params(d)
                 path = _ARG.sub(lambda m: name if m.group(1) == "name" else "{%s}" % m.group(1),
                                 rule.rule)
                 title = d.get("title_en") or d.get("title") or name
@@ -172,13 +224,13 @@ def openapi_document(app) -> dict:
                                        "required": bool(p.get("required")),
                                        "schema": _param_schema(p)} for p in params]
                         ops[method] = _operation(view, spec, title, parameters,
-                                                 spec["response"], f"{name}_get",
+                                                 f"{name}_result", f"{name}_get",
                                                  roles=QUERY_ROLES.get(name, ()))
                     else:
                         body = {"type": "object",
                                 "properties": {p["name"]: _param_schema(p) for p in params},
                                 "required": [p["name"] for p in params if p.get("required")]}
-                        ops[method] = _operation(view, spec, title, [], spec["response"],
+                        ops[method] = _operation(view, spec, title, [], f"{name}_result",
                                                  f"{name}_post", body,
                                                  roles=QUERY_ROLES.get(name, ()))
                 paths[path] = ops
@@ -206,6 +258,6 @@ def openapi_document(app) -> dict:
                                 "is an envelope with ok true or false."},
         "paths": paths,
         "security": [{"bearer": []}],
-        "components": {"schemas": COMPONENTS,
+        "components": {"schemas": {**COMPONENTS, **query_components()},
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }
