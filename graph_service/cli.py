@@ -229,6 +229,22 @@ def export_admin_import_cmd(ctx, out_dir, force, database, as_json) -> None:
         click.echo(report.render(database))
 
 
+@cli.command("export")
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Write into a non-empty folder (files are replaced).")
+@click.pass_context
+def export_cmd(ctx, out_dir, force) -> None:
+    """Write the graph as the loader's own files (sekolah.csv ... kunjungan.csv):
+    loading them into an empty store gives the same graph. Cells are written
+    unchanged (also ones starting with =): open them in a spreadsheet as Text."""
+    from graph_service.export_files import export_files
+
+    with open_store(_config(ctx)) as store:
+        report = export_files(store, out_dir, force=force)
+    _audit(ctx, "export_files", detail={"rows": sum(report.rows.values())})
+    click.echo(report.render())
+
+
 @cli.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")

@@ -68,3 +68,9 @@ class BackupError(AlumniGraphError):
 class ExportError(AlumniGraphError):
     """A value cannot be written for ``neo4j-admin database import`` (the
     message names the property, never the value)."""
+
+
+class ExportFilesError(AlumniGraphError):
+    """``alumni-graph export`` cannot write its files (e.g. a non-empty folder)."""
+
+    status = 400

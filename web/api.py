@@ -35,26 +35,29 @@ def _etag(version: str) -> str:
 
 
 @bp.before_request
-def _not_modified():
-    """``If-None-Match`` with the current ETag: 304 without running anything."""
+def _store_version():
     g.etag_version = None
-    if request.method != "GET" or g.get("user") is None:
-        return None
-    g.etag_version = get_store().version()
-    if request.if_none_match and request.if_none_match.contains(_etag(g.etag_version)):
-        resp = current_app.response_class(status=304)
-        resp.set_etag(_etag(g.etag_version))
-        return resp
-    return None
+    if request.method == "GET" and g.get("user") is not None:
+        g.etag_version = get_store().version()
 
 
 @bp.after_request
-def _set_etag(response):
+def _etag_or_not_modified(response):
+    """A 200 GET gets the ETag of the store's version; a request whose
+    ``If-None-Match`` holds it gets a 304 instead (only after the view ran:
+    its role checks and audit come first, so a 304 tells nothing a 200 would not)."""
     version = g.get("etag_version")
-    if version and response.status_code == 200 and request.method == "GET":
-        # Only when no commit came in while the answer was made.
-        if get_store().version() == version:
-            response.set_etag(_etag(version))
+    if not version or response.status_code != 200 or request.method != "GET":
+        return response
+    if get_store().version() != version:  # a commit came in while the answer was made
+        return response
+    etag = _etag(version)
+    if request.if_none_match and request.if_none_match.contains(etag) or (
+            request.if_none_match and request.if_none_match.star_tag):
+        not_modified = current_app.response_class(status=304)
+        not_modified.set_etag(etag)
+        return not_modified
+    response.set_etag(etag)
     return response
 
 
