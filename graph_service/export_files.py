@@ -112,6 +112,8 @@ def graph_rows(dump: dict) -> tuple[dict[str, list[dict]], dict]:
                                 "bidang_usaha": f"{sector}{kbli}" if sector and kbli else sector,
                                 "kota": props.get("city"), "provinsi": props.get("province"),
                                 "skala": props.get("scale"), "kontak": props.get("contact")})
+        elif label != "Employer":  # (unverified employers travel as references)
+            skipped[f"{label} nodes"] = skipped.get(f"{label} nodes", 0) + 1
     for type_, (a_label, a_key), (b_label, b_key), props in dump["relationships"]:
         if type_ in ("HAS_PROGRAM", "STUDIED_IN"):
             continue  # made again from programme and student rows
