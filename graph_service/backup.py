@@ -13,8 +13,11 @@
   whatever later versions add), each copied with SQLite's online backup API,
   so a server writing meanwhile cannot tear it;
 * ``keys/<name>``: the installation's secrets (``secret_key``, ``audit.key``,
-  ``graph.key`` and any other ``*.key``): without ``audit.key`` the audit
-  log's pseudonymised targets could no longer be matched to a person.
+  ``graph.key`` and any other ``*.key``, e.g. ``tracer.key``): without
+  ``audit.key`` the audit log's pseudonymised targets could no longer be
+  matched to a person;
+* ``state/<name>``: other state kept as JSON at the top of the data
+  directory (e.g. ``rombel_program.json``, the Dapodik class mapping).
 
 ``alumni-graph restore FILE`` checks the archive first (format, version,
 every checksum) and refuses a non-empty target unless ``--force``; then it
@@ -102,6 +105,15 @@ def find_sqlite_files(data_dir: Path) -> list[Path]:
     return found
 
 
+def find_state_files(data_dir: Path) -> list[str]:
+    """Other state kept as JSON beside the store (e.g. the Dapodik rombel ->
+    programme mapping): top-level ``*.json`` except the embedded graph itself."""
+    if not data_dir.is_dir():
+        return []
+    return sorted(p.name for p in data_dir.glob("*.json")
+                  if p.is_file() and not p.name.startswith(".") and p.name != "graph.json")
+
+
 def find_key_files(data_dir: Path) -> list[str]:
     names = {n for n in KEY_FILES if (data_dir / n).is_file()}
     if data_dir.is_dir():
@@ -184,6 +196,9 @@ def backup(store, data_dir: Path, out: Path, *, force: bool = False) -> BackupRe
     keys = find_key_files(data_dir)
     for name in keys:
         members[f"keys/{name}"] = (data_dir / name).read_bytes()
+    state = find_state_files(data_dir)
+    for name in state:
+        members[f"state/{name}"] = (data_dir / name).read_bytes()
     try:
         from importlib.metadata import version as _dist_version
 
@@ -200,6 +215,7 @@ def backup(store, data_dir: Path, out: Path, *, force: bool = False) -> BackupRe
         "counts": graph_counts(dump),
         "sqlite": sqlite_meta,
         "keys": keys,
+        "state": state,
         "files": {name: {"sha256": _sha256(data), "size": len(data)}
                   for name, data in members.items()},
     }
@@ -319,7 +335,7 @@ def restore(store, data_dir: Path, archive: Path, *, force: bool = False) -> Res
     for name, data in sorted(members.items()):
         if name.startswith("sqlite/"):
             rel = Path(name[len("sqlite/"):])
-        elif name.startswith("keys/"):
+        elif name.startswith(("keys/", "state/")):
             rel = Path(Path(name).name)
         else:
             continue

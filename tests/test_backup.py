@@ -45,6 +45,7 @@ def _installation(store, data_dir: Path) -> None:
     accounts.create_token("kepala", label="backup test")
     AuditLog(data_dir).record("kepala", "admin", "view_person", nisn="0000000101")
     secret(data_dir, SECRET_FILE)  # the web sessions' key, as the server makes it
+    (data_dir / "rombel_program.json").write_text('{"X TKR 1": "TKR"}', encoding="utf-8")
     (data_dir / "decisions").mkdir(parents=True, exist_ok=True)
     with closing(sqlite3.connect(data_dir / "decisions" / "employer_review.db")) as db, db:
         db.execute("CREATE TABLE decision (a TEXT, b TEXT, verdict TEXT)")
@@ -87,6 +88,7 @@ def test_round_trip_on_each_store(store, tmp_path):
     assert m["sqlite"]["users.sqlite3"]["tokens"] == 1
     assert m["sqlite"]["decisions/employer_review.db"] == {"decision": 1}
     assert {"secret_key", "audit.key"} <= set(m["keys"])
+    assert m["state"] == ["rombel_program.json"]
 
     if store.backend == "embedded":
         target, dst_dir = EmbeddedStore(tmp_path / "dst"), tmp_path / "dst"
@@ -97,6 +99,7 @@ def test_round_trip_on_each_store(store, tmp_path):
     assert target.dump(provenance=True) == before
     assert _sqlite_rows(dst_dir / "users.sqlite3", "users") == _sqlite_rows(src_dir / "users.sqlite3", "users")
     assert _sqlite_rows(dst_dir / "decisions" / "employer_review.db", "decision") == [("E01", "E01B", "same")]
+    assert (dst_dir / "rombel_program.json").read_text(encoding="utf-8") == '{"X TKR 1": "TKR"}'
     for key in m["keys"]:
         assert (dst_dir / key).read_bytes() == (src_dir / key).read_bytes()
         assert stat.S_IMODE((dst_dir / key).stat().st_mode) == 0o600
