@@ -17,8 +17,10 @@ the web's query exports, meant for spreadsheets, stay neutralised.
 Employers: those that came from a ``dudi`` file (``verified``) go to
 ``dudi.csv``; the others were created from a reference in another file and
 are written the same way, as references (``kode_dudi``, ``nama_dudi``,
-``kota_dudi``) in the rows that use them. Relationships of types no loader
-file carries are counted in the report, not written.
+``kota_dudi``) in the rows that use them. Nodes, relationships and
+properties no loader file here carries (vacancies and referrals, an
+employer's review marks, aliases and address) are counted in the report,
+not written: for a whole copy use ``alumni-graph backup``.
 """
 from __future__ import annotations
 
@@ -42,7 +44,26 @@ HEADERS = {
                  "kunjungan_monitoring"),
     "pekerjaan": ("nisn", *_EMP, "jabatan", "mulai", "selesai", "selaras", "sumber"),
     "kemitraan": ("npsn", "kode_program", *_EMP, "jenis", "nomor_mou", "mulai", "selesai"),
-    "kunjungan": ("npsn", *_EMP, "tanggal", "jenis", "oleh", "catatan"),
+    "kunjungan": ("npsn", *_EMP, "tanggal", "jenis", "oleh", "catatan", "status",
+                  "penanggung_jawab", "tindakan_berikut", "tanggal_tindakan"),
+}
+#: The properties each label / relationship type's rows carry (the key aside);
+#: any other property present in the graph is counted in the report as not
+#: written (e.g. an employer's review marks, or what a later version adds).
+CARRIED = {
+    "School": {"name", "city", "province"},
+    "Program": {"name", "sectors"},
+    "Person": {"school_npsn", "program_code", "name", "gender", "birth_date", "entry_year",
+               "graduation_year", "status", "consent_contact", "consent_display", "consent_source",
+               "consent_date", "guardian_consent_ref", "phone", "email"},
+    "Employer": {"name", "name_normalized", "sector", "kbli", "city", "province", "scale",
+                 "contact", "verified"},
+    "HAS_PROGRAM": set(), "STUDIED_IN": set(),
+    "INTERNED_AT": {"start", "end", "score", "supervisor", "monitoring_visits"},
+    "WORKS_AT": {"start", "end", "title", "aligned", "channel"},
+    "PARTNERS_WITH": {"start", "end", "kinds", "mou_number"},
+    "CONTACTED": {"date", "kind", "by", "notes", "status", "owner", "next_action",
+                  "next_action_date"},
 }
 _PERSON = {"nama": "name", "jenis_kelamin": "gender", "tanggal_lahir": "birth_date",
            "tahun_masuk": "entry_year", "tahun_lulus": "graduation_year", "status": "status",
@@ -134,10 +155,28 @@ def graph_rows(dump: dict) -> tuple[dict[str, list[dict]], dict]:
         elif type_ == "CONTACTED":
             out["kunjungan"].append({"npsn": a_key[0], **emp_ref(b_key[0]), "tanggal": props.get("date"),
                                      "jenis": props.get("kind"), "oleh": props.get("by"),
-                                     "catatan": props.get("notes")})
+                                     "catatan": props.get("notes"), "status": props.get("status"),
+                                     "penanggung_jawab": props.get("owner"),
+                                     "tindakan_berikut": props.get("next_action"),
+                                     "tanggal_tindakan": props.get("next_action_date")})
         else:
             skipped[f"{type_} relationships"] = skipped.get(f"{type_} relationships", 0) + 1
+    # Properties no file column carries: counted, so nothing is lost unseen.
+    for label, _, props in dump["nodes"]:
+        _count_uncarried(label, props, skipped)
+    for type_, _, _, props in dump["relationships"]:
+        _count_uncarried(type_, props, skipped)
     return out, skipped
+
+
+def _count_uncarried(name: str, props: dict, skipped: dict) -> None:
+    carried = CARRIED.get(name)
+    if carried is None:
+        return  # the whole node or relationship is counted already
+    for prop in props:
+        if prop not in carried and prop not in ("source", "loaded_at"):
+            what = f"values of {name}.{prop}"
+            skipped[what] = skipped.get(what, 0) + 1
 
 
 def export_files(store, out_dir: Path, *, force: bool = False) -> FilesReport:

@@ -241,6 +241,20 @@ COLUMN_TYPES: dict[str, str] = {
     # referral paths
     "rank": "int", "strength": "number", "hops": "int", "explanation_id": "str",
     "explanation_en": "str", "nodes": "list[object]", "relationships": "list[object]",
+    # outreach, alerts, vacancies, placements (queries/work.py)
+    "address": "str?", "contact": "str?", "status_explicit": "bool", "owner": "str?",
+    "next_action": "str?", "next_action_date": "date?", "overdue": "bool", "this_week": "bool",
+    "last_contact_kind": "str?", "contacts": "int", "active_mou": "bool",
+    "programs": "list[str]", "offer": "str?", "history": "list[object]",
+    "kind": "str", "date": "date?", "detail": "str?",
+    "group": "str", "value": "str?", "contacted": "int", "converted": "int", "rate": "number?",
+    "median_days": "number?",
+    "id": "str", "employer_city": "str?", "openings": "int?", "deadline": "date?",
+    "origin": "str?", "notes": "str?", "created_by": "str?", "created_on": "date?",
+    "open": "bool", "referrals": "object", "accepted": "int",
+    "referral_status": "str?",
+    "year": "int?", "graduates": "int", "placed": "int", "bkk": "int", "prakerin": "int",
+    "mandiri": "int", "placed_rate": "number?",
 }
 QUERY_COLUMN_TYPES: dict[tuple[str, str], str] = {
     ("program_alignment", "partners"): "int",
@@ -248,6 +262,12 @@ QUERY_COLUMN_TYPES: dict[tuple[str, str], str] = {
     ("prospective_partners", "aligned"): "bool",
     ("alumni_register", "aligned"): "bool",
     ("tracer_summary", "aligned"): "int",
+    ("placement_report", "alumni"): "int",
+    ("placement_report", "employers"): "list[object]",
+    ("vacancy_candidates", "hops"): "int?",
+    ("vacancy_candidates", "explanation_id"): "str?",
+    ("vacancy_candidates", "explanation_en"): "str?",
+    ("vacancy_candidates", "name"): "str?",
 }
 _COLUMN_SCHEMAS = {
     "str": {"type": "string"}, "int": {"type": "integer"}, "number": {"type": "number"},

@@ -28,7 +28,9 @@ from graph_service.accounts import SECRET_FILE, Accounts, secret
 from graph_service.audit import AuditLog
 from graph_service.embedded import EmbeddedStore
 from graph_service.errors import BackupError
+from loaders import load_paths
 from queries import REGISTRY, run_query
+from test_work_queries import QUERIES as WORK_QUERIES, WORK
 
 BIN = Path(sys.executable).with_name("alumni-graph")
 CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("ALUMNI_GRAPH_", "NEO4J_"))}
@@ -40,6 +42,7 @@ def _installation(store, data_dir: Path) -> None:
     version keeps, e.g. stored employer decisions) in a sub-folder."""
     qs.load_edge(store)
     sup.load(store)
+    assert load_paths(store, [WORK]).ok  # outreach, vacancies and referrals
     accounts = Accounts(data_dir)
     accounts.add_user("kepala", "admin", "a-long-password-1")
     accounts.create_token("kepala", label="backup test")
@@ -63,6 +66,7 @@ QUERY_CALLS = [
        json.loads(p.read_text(encoding="utf-8"))["params"]) for p in sorted(qs.GOLDEN.glob("*.json"))],
     *[(name, {"as_of": sup.AS_OF}) for name in sup.ANALYSES],
     *[(name, {"as_of": sup.AS_OF, "npsn": sup.SCHOOL}) for name in sup.ANALYSES],
+    *[(name, {"as_of": qs.AS_OF, **params}) for name, params in WORK_QUERIES],
 ]
 
 
