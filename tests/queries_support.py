@@ -23,6 +23,24 @@ EDGE = FIXTURES / "edge"
 GOLDEN = EDGE / "golden"
 AS_OF = "2025-07-01"
 SCHOOL_A, SCHOOL_B = "20300001", "20300002"
+#: Issue 14's work records (pipeline, MoU scope, vacancies, referrals) on top of the edge dataset.
+WORK = FIXTURES / "work"
+
+#: Issue 14's queries with the work dataset's own parameters (as_of = AS_OF).
+WORK_QUERIES = (
+    ("outreach_pipeline", {"npsn": SCHOOL_A}),
+    ("outreach_pipeline", {"npsn": SCHOOL_A, "owner": "uji-humas", "program": "TKR"}),
+    ("outreach_pipeline", {"npsn": SCHOOL_A, "employer": "E03"}),
+    ("work_alerts", {"npsn": SCHOOL_A}),
+    ("work_alerts", {"npsn": SCHOOL_A, "days": 400}),
+    ("outreach_conversion", {"npsn": SCHOOL_A}),
+    ("vacancies", {"npsn": SCHOOL_A}),
+    ("vacancies", {"npsn": SCHOOL_A, "only_open": "ya"}),
+    ("vacancy_candidates", {"id": "L-TEST1"}),
+    ("vacancy_candidates", {"id": "l-test2", "max_hops": 2}),
+    ("placement_report", {"npsn": SCHOOL_A}),
+    ("placement_report", {"npsn": SCHOOL_A, "program": "TKR", "year": 2020}),
+)
 
 #: Values that must never appear in any query output.
 NO_CONSENT_NAMES = ("Dedi Rahasia", "Kiki Diam")

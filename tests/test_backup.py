@@ -42,6 +42,7 @@ def _installation(store, data_dir: Path) -> None:
     version keeps, e.g. stored employer decisions) in a sub-folder."""
     qs.load_edge(store)
     sup.load(store)
+    sup.load(store, [qs.WORK])
     assert load_paths(store, [WORK]).ok  # outreach, vacancies and referrals
     accounts = Accounts(data_dir)
     accounts.add_user("kepala", "admin", "a-long-password-1")

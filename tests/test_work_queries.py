@@ -12,24 +12,9 @@ import pytest
 
 from loaders import load_paths, load_rows
 from queries import run_query
-from queries_support import AS_OF, EDGE, FIXTURES, SCHOOL_A
+from queries_support import AS_OF, EDGE, SCHOOL_A, WORK, WORK_QUERIES
 
-WORK = FIXTURES / "work"
-
-QUERIES = (
-    ("outreach_pipeline", {"npsn": SCHOOL_A}),
-    ("outreach_pipeline", {"npsn": SCHOOL_A, "owner": "uji-humas", "program": "TKR"}),
-    ("outreach_pipeline", {"npsn": SCHOOL_A, "employer": "E03"}),
-    ("work_alerts", {"npsn": SCHOOL_A}),
-    ("work_alerts", {"npsn": SCHOOL_A, "days": 400}),
-    ("outreach_conversion", {"npsn": SCHOOL_A}),
-    ("vacancies", {"npsn": SCHOOL_A}),
-    ("vacancies", {"npsn": SCHOOL_A, "only_open": "ya"}),
-    ("vacancy_candidates", {"id": "L-TEST1"}),
-    ("vacancy_candidates", {"id": "l-test2", "max_hops": 2}),
-    ("placement_report", {"npsn": SCHOOL_A}),
-    ("placement_report", {"npsn": SCHOOL_A, "program": "TKR", "year": 2020}),
-)
+QUERIES = WORK_QUERIES
 
 
 def load_work(store):
