@@ -259,11 +259,14 @@ def _error_response(status: int, message: str | None, errors: list | None = None
     if text == f"error_{status}":
         text = i18n.translate(lang, "error_500" if status >= 500 else "error_400")
     if wants_json():
-        # Messages written in both languages ("English / Indonesian") come in the one asked for.
-        errors = [{**e, "message": i18n.one_language(e["message"], lang)}
+        # Messages written in both languages ("English / Indonesian") come in the one
+        # asked for (Accept-Language or the switch); unasked, both halves as before.
+        asked = request.path.startswith("/api/") and bool(
+            request.headers.get("Accept-Language") or request.cookies.get(i18n.COOKIE))
+        one = (lambda t: i18n.one_language(t, lang)) if asked else (lambda t: t)
+        errors = [{**e, "message": one(e["message"])}
                   if isinstance(e, dict) and "message" in e else e for e in errors or []]
-        resp = jsonify({"ok": False, "error": i18n.one_language(text, lang), "errors": errors,
-                        "status": status})
+        resp = jsonify({"ok": False, "error": one(text), "errors": errors, "status": status})
     else:
         resp = current_app.make_response(
             render_template("error.html", status=status, message=text, errors=errors or [])
