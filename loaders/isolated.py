@@ -73,17 +73,20 @@ def memory_for(config, limits: Limits) -> int:
     return limits.memory_mb * 2**20 + extra
 
 
-def config_of(store, batch_size: int | None = None):
-    """A :class:`Config` that opens the same store as ``store`` in another process."""
+def config_of(store, batch_size: int | None = None, data_dir: Path | str | None = None):
+    """A :class:`Config` that opens the same store as ``store`` in another
+    process; ``data_dir`` (the app's) holds the state beside a Neo4j store,
+    such as the stored rombel mapping (an embedded store's folder is its own)."""
     from graph_service.config import Config
 
     if store.backend == "embedded":
         return Config(backend="embedded", data_dir=Path(store.data_dir),
                       batch_size=batch_size or store.batch_size)
     user, password = store.credentials()
+    extra = {"data_dir": Path(data_dir)} if data_dir is not None else {}
     return Config(backend="neo4j", neo4j_uri=store.uri, neo4j_user=user,
                   neo4j_password=password, neo4j_database=store.database,
-                  batch_size=batch_size or store.batch_size)
+                  batch_size=batch_size or store.batch_size, **extra)
 
 
 def load_isolated(config, files: list[tuple[str, Path]], *, dry_run: bool,

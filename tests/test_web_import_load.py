@@ -75,3 +75,46 @@ def test_the_review_list_decides_in_the_browser(app, web_store):
     assert web_store.get_node("Employer", (code,)) is not None
     assert login(app, "viewer").get("/dudi/dicek").status_code == 403
     assert login(app, "bkk").post(f"/dudi/dicek/{code}", data={"decision": "same"}).status_code == 403
+
+
+def test_a_dapodik_rombel_mapping_is_confirmed_and_corrected_on_the_page(app, web_store, tmp_path):
+    """Issue 11: the rombel -> programme mapping of a Dapodik export is shown on
+    the preview; a rombel no programme fits is picked by hand, stored, used by
+    the load and by the next export."""
+    from test_loaders_school_files import dapodik_export
+
+    from loaders.dapodik import load_rombel_map
+
+    c = login(app, "admin")
+    xlsx = dapodik_export([("0071234501", "ADI PRATAMA", "XII TKJ 1", "081234500001"),
+                           ("0071234502", "BUNGA LESTARI", "XII OTO 1", "081234500002")])
+
+    def upload(url="/impor.json"):
+        return c.post(url, data={"files": [(io.BytesIO(xlsx), "daftar_pd-SMK NEGERI 1 CONTOH.xlsx")]},
+                      content_type="multipart/form-data")
+
+    html = upload("/impor").get_data(as_text=True)
+    assert 'class="data rombel-mapping"' in html and 'name="rombel::XII OTO 1"' in html
+    assert "tidak cocok: pilih programnya" in html  # OTO fits no programme: the officer is told to pick
+    staged = ok_json(upload())
+    mapping = {e["rombel"]: e["code"] for e in staged["report"]["files"][0]["rombel_mapping"]}
+    assert mapping == {"XII TKJ 1": "TKJ", "XII OTO 1": None}
+    assert not staged["report"]["ok"]  # the unmapped rombel's row is refused, nothing written yet
+    token = staged["token"]
+    # a programme that does not exist is refused with a message, not stored
+    bad = c.post(f"/impor/{token}/rombel.json", data={"rombel::XII OTO 1": f"{fx.NPSN}|XYZ"})
+    assert bad.status_code == 400
+    assert load_rombel_map(app.extensions["alumni_graph_data_dir"]) == {}
+    again = ok_json(c.post(f"/impor/{token}/rombel.json",
+                           data={"rombel::XII OTO 1": f"{fx.NPSN}|TKR", "rombel::XII TKJ 1": f"{fx.NPSN}|TKJ"}))
+    assert again["report"]["ok"], again["report"]["problems"]
+    shown = {e["rombel"]: (e["code"], e["how"]) for e in again["report"]["files"][0]["rombel_mapping"]}
+    assert shown == {"XII TKJ 1": ("TKJ", "tersimpan"), "XII OTO 1": ("TKR", "tersimpan")}
+    assert load_rombel_map(app.extensions["alumni_graph_data_dir"])["XII OTO 1"] == [fx.NPSN, "TKR"]
+    assert web_store.get_node("Person", ("0071234502",)) is None  # still only a preview
+    done = ok_json(c.post(f"/impor/{token}/muat.json"))
+    assert done["outcome"]["written"]
+    assert web_store.get_node("Person", ("0071234502",))["program_code"] == "TKR"
+    # the next export of the same school needs no correction
+    assert ok_json(upload())["report"]["ok"]
+    assert login(app, "humas").post(f"/impor/{token}/rombel", data={}).status_code == 403

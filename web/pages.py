@@ -742,7 +742,8 @@ def _load_isolated(files: list[tuple[str, Path]], *, dry_run: bool, skip_invalid
     kinds = list(kinds or [])
     kinds += [None] * (len(files) - len(kinds))
     files = [(name, path, kind) for (name, path), kind in zip(files, kinds)]
-    return load_isolated(config_of(get_store()), files, dry_run=dry_run, skip_invalid=skip_invalid,
+    config = config_of(get_store(), data_dir=current_app.extensions["alumni_graph_data_dir"])
+    return load_isolated(config, files, dry_run=dry_run, skip_invalid=skip_invalid,
                          limits=Limits(memory_mb=cfg["UPLOAD_MEMORY_MB"], seconds=seconds))
 
 
@@ -802,6 +803,12 @@ def _import_page(**data) -> dict:
     out.update(data)
     if out["report"] is not None:
         out["outcome"] = _outcome(out["report"], out["loaded"])
+        if any(f.get("rombel_mapping") for f in out["report"].get("files") or []):
+            # a Dapodik export: the school's programmes to confirm or correct each rombel with
+            out["programs"] = sorted(
+                ({"value": f"{p.get('school_npsn')}|{p.get('code')}", "code": p.get("code"),
+                  "name": p.get("name") or "", "npsn": p.get("school_npsn")}
+                 for p in get_store().iter_nodes("Program")), key=lambda p: (p["npsn"] or "", p["code"] or ""))
     return out
 
 
@@ -850,6 +857,33 @@ def upload_recheck(token: str):
     _uploads().set_report(token, report)
     access.audit("import_check", target=",".join(sorted({str(f.get("kind")) for f in report["files"]})),
                  detail={"files": len(item["files"]), "kinds_picked": sum(1 for k in kinds if k)})
+    return _import_page(token=token, report=report, files=[n for n, _ in item["files"]], picked=kinds)
+
+
+@page("/impor/<token>/rombel", "import.html", methods=("POST",))
+@access.requires("admin")
+def upload_rombel(token: str):
+    """The rombel → programme mapping of a Dapodik export, confirmed or
+    corrected on the preview: stored in the data directory (this and every
+    later export use it), then the staged files are checked again."""
+    from loaders.dapodik import save_rombel_map
+
+    item = _staged(token)
+    known = {(p.get("school_npsn"), p.get("code")) for p in get_store().iter_nodes("Program")}
+    chosen = {}
+    for key, value in request.form.items():
+        if not key.startswith("rombel::") or not value:
+            continue
+        npsn, _, code = value.partition("|")
+        if (npsn, code) not in known:
+            raise param_error(key, value, i18n.translate(g.lang, "rombel_unknown_program"))
+        chosen[key[len("rombel::"):]] = [npsn, code]
+    if chosen:
+        save_rombel_map(current_app.extensions["alumni_graph_data_dir"], chosen)
+    access.audit("rombel_mapping", detail={"rombels": len(chosen)})
+    kinds = item.get("kinds") or [None] * len(item["files"])
+    report = _load_isolated(item["files"], dry_run=True, kinds=kinds)
+    _uploads().set_report(token, report)
     return _import_page(token=token, report=report, files=[n for n, _ in item["files"]], picked=kinds)
 
 
