@@ -104,13 +104,13 @@ def test_a_dapodik_rombel_mapping_is_confirmed_and_corrected_on_the_page(app, we
     # a programme that does not exist is refused with a message, not stored
     bad = c.post(f"/impor/{token}/rombel.json", data={"rombel::XII OTO 1": f"{fx.NPSN}|XYZ"})
     assert bad.status_code == 400
-    assert load_rombel_map(app.extensions["alumni_graph_data_dir"]) == {}
+    assert load_rombel_map(_mapping_dir(app)) == {}
     again = ok_json(c.post(f"/impor/{token}/rombel.json",
                            data={"rombel::XII OTO 1": f"{fx.NPSN}|TKR", "rombel::XII TKJ 1": f"{fx.NPSN}|TKJ"}))
     assert again["report"]["ok"], again["report"]["problems"]
     shown = {e["rombel"]: (e["code"], e["how"]) for e in again["report"]["files"][0]["rombel_mapping"]}
     assert shown == {"XII TKJ 1": ("TKJ", "tersimpan"), "XII OTO 1": ("TKR", "tersimpan")}
-    assert load_rombel_map(app.extensions["alumni_graph_data_dir"])["XII OTO 1"] == [fx.NPSN, "TKR"]
+    assert load_rombel_map(_mapping_dir(app))["XII OTO 1"] == [fx.NPSN, "TKR"]
     assert web_store.get_node("Person", ("0071234502",)) is None  # still only a preview
     done = ok_json(c.post(f"/impor/{token}/muat.json"))
     assert done["outcome"]["written"]
@@ -118,3 +118,12 @@ def test_a_dapodik_rombel_mapping_is_confirmed_and_corrected_on_the_page(app, we
     # the next export of the same school needs no correction
     assert ok_json(upload())["report"]["ok"]
     assert login(app, "humas").post(f"/impor/{token}/rombel", data={}).status_code == 403
+
+
+def _mapping_dir(app):
+    """Where the upload's loader keeps the rombel mapping (the embedded store's
+    folder, or the app's data directory beside Neo4j)."""
+    with app.app_context():
+        from web.pages import _loader_config
+
+        return _loader_config().data_dir

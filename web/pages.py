@@ -735,16 +735,23 @@ def _load_isolated(files: list[tuple[str, Path]], *, dry_run: bool, skip_invalid
                    kinds: list | None = None) -> dict:
     """Check or load staged files in a child process with a memory and a time
     limit (``loaders.isolated``): no uploaded file can degrade the server."""
-    from loaders.isolated import Limits, config_of, load_isolated
+    from loaders.isolated import Limits, load_isolated
 
     cfg = current_app.config
     seconds = cfg["UPLOAD_CHECK_SECONDS"] if dry_run else cfg["UPLOAD_LOAD_SECONDS"]
     kinds = list(kinds or [])
     kinds += [None] * (len(files) - len(kinds))
     files = [(name, path, kind) for (name, path), kind in zip(files, kinds)]
-    config = config_of(get_store(), data_dir=current_app.extensions["alumni_graph_data_dir"])
-    return load_isolated(config, files, dry_run=dry_run, skip_invalid=skip_invalid,
+    return load_isolated(_loader_config(), files, dry_run=dry_run, skip_invalid=skip_invalid,
                          limits=Limits(memory_mb=cfg["UPLOAD_MEMORY_MB"], seconds=seconds))
+
+
+def _loader_config():
+    """How the upload's child process opens the store; its ``data_dir`` is
+    where the loader keeps its state (the stored rombel mapping)."""
+    from loaders.isolated import config_of
+
+    return config_of(get_store(), data_dir=current_app.extensions["alumni_graph_data_dir"])
 
 
 def _kinds_from_form(n: int) -> list:
@@ -879,7 +886,7 @@ def upload_rombel(token: str):
             raise param_error(key, value, i18n.translate(g.lang, "rombel_unknown_program"))
         chosen[key[len("rombel::"):]] = [npsn, code]
     if chosen:
-        save_rombel_map(current_app.extensions["alumni_graph_data_dir"], chosen)
+        save_rombel_map(_loader_config().data_dir, chosen)
     access.audit("rombel_mapping", detail={"rombels": len(chosen)})
     kinds = item.get("kinds") or [None] * len(item["files"])
     report = _load_isolated(item["files"], dry_run=True, kinds=kinds)
