@@ -31,7 +31,8 @@ from pathlib import Path
 
 from graph_service.errors import ExportFilesError
 
-KINDS = ("sekolah", "program", "siswa", "dudi", "prakerin", "pekerjaan", "kemitraan", "kunjungan")
+KINDS = ("sekolah", "program", "siswa", "dudi", "prakerin", "pekerjaan", "kemitraan", "kunjungan",
+         "lowongan", "rujukan")
 _EMP = ("kode_dudi", "nama_dudi", "kota_dudi")
 HEADERS = {
     "sekolah": ("npsn", "nama", "kota", "provinsi"),
@@ -39,13 +40,16 @@ HEADERS = {
     "siswa": ("nisn", "nama", "npsn", "kode_program", "jenis_kelamin", "tanggal_lahir",
               "tahun_masuk", "tahun_lulus", "status", "bersedia_dihubungi", "boleh_ditampilkan",
               "sumber_persetujuan", "tanggal_persetujuan", "ref_persetujuan_wali", "no_hp", "email"),
-    "dudi": ("kode", "nama", "bidang_usaha", "kota", "provinsi", "skala", "kontak"),
+    "dudi": ("kode", "nama", "bidang_usaha", "kota", "provinsi", "skala", "kontak", "alamat"),
     "prakerin": ("nisn", *_EMP, "mulai", "selesai", "nilai", "guru_pembimbing",
                  "kunjungan_monitoring"),
     "pekerjaan": ("nisn", *_EMP, "jabatan", "mulai", "selesai", "selaras", "sumber"),
-    "kemitraan": ("npsn", "kode_program", *_EMP, "jenis", "nomor_mou", "mulai", "selesai"),
+    "kemitraan": ("npsn", "kode_program", *_EMP, "jenis", "nomor_mou", "mulai", "selesai", "lingkup", "oleh"),
     "kunjungan": ("npsn", *_EMP, "tanggal", "jenis", "oleh", "catatan", "status",
                   "penanggung_jawab", "tindakan_berikut", "tanggal_tindakan"),
+    "lowongan": ("npsn", "kode_lowongan", *_EMP, "posisi", "program", "jumlah", "batas_waktu", "asal",
+                 "catatan", "dicatat_oleh", "tanggal_dicatat"),
+    "rujukan": ("nisn", "kode_lowongan", "status", "tanggal", "tanggal_rujuk", "oleh", "catatan"),
 }
 #: The properties each label / relationship type's rows carry (the key aside);
 #: any other property present in the graph is counted in the report as not
@@ -57,11 +61,15 @@ CARRIED = {
                "graduation_year", "status", "consent_contact", "consent_display", "consent_source",
                "consent_date", "guardian_consent_ref", "phone", "email"},
     "Employer": {"name", "name_normalized", "sector", "kbli", "city", "province", "scale",
-                 "contact", "verified"},
+                 "contact", "verified", "address"},
+    "Vacancy": {"school_npsn", "employer_code", "title", "programs", "openings", "deadline", "origin",
+                "notes", "created_by", "created_on"},
     "HAS_PROGRAM": set(), "STUDIED_IN": set(),
     "INTERNED_AT": {"start", "end", "score", "supervisor", "monitoring_visits"},
     "WORKS_AT": {"start", "end", "title", "aligned", "channel"},
-    "PARTNERS_WITH": {"start", "end", "kinds", "mou_number"},
+    "PARTNERS_WITH": {"start", "end", "kinds", "mou_number", "scope", "by"},
+    "AT": set(),  # made again from the vacancy rows
+    "REFERRED_TO": {"status", "date", "referred_on", "by", "notes"},
     "CONTACTED": {"date", "kind", "by", "notes", "status", "owner", "next_action",
                   "next_action_date"},
 }
@@ -132,12 +140,20 @@ def graph_rows(dump: dict) -> tuple[dict[str, list[dict]], dict]:
             out["dudi"].append({"kode": key[0], "nama": props.get("name"),
                                 "bidang_usaha": f"{sector}{kbli}" if sector and kbli else sector,
                                 "kota": props.get("city"), "provinsi": props.get("province"),
-                                "skala": props.get("scale"), "kontak": props.get("contact")})
+                                "skala": props.get("scale"), "kontak": props.get("contact"),
+                                "alamat": props.get("address")})
+        elif label == "Vacancy":
+            out["lowongan"].append({"npsn": props.get("school_npsn"), "kode_lowongan": key[0],
+                                    **emp_ref(props.get("employer_code")), "posisi": props.get("title"),
+                                    "program": props.get("programs"), "jumlah": props.get("openings"),
+                                    "batas_waktu": props.get("deadline"), "asal": props.get("origin"),
+                                    "catatan": props.get("notes"), "dicatat_oleh": props.get("created_by"),
+                                    "tanggal_dicatat": props.get("created_on")})
         elif label != "Employer":  # (unverified employers travel as references)
             skipped[f"{label} nodes"] = skipped.get(f"{label} nodes", 0) + 1
     for type_, (a_label, a_key), (b_label, b_key), props in dump["relationships"]:
-        if type_ in ("HAS_PROGRAM", "STUDIED_IN"):
-            continue  # made again from programme and student rows
+        if type_ in ("HAS_PROGRAM", "STUDIED_IN", "AT"):
+            continue  # made again from programme, student and vacancy rows
         if type_ == "INTERNED_AT":
             out["prakerin"].append({"nisn": a_key[0], **emp_ref(b_key[0]), "mulai": props.get("start"),
                                     "selesai": props.get("end"), "nilai": props.get("score"),
@@ -151,7 +167,12 @@ def graph_rows(dump: dict) -> tuple[dict[str, list[dict]], dict]:
             out["kemitraan"].append({"npsn": a_key[0], "kode_program": a_key[1] if a_label == "Program" else None,
                                      **emp_ref(b_key[0]), "jenis": props.get("kinds"),
                                      "nomor_mou": props.get("mou_number"), "mulai": props.get("start"),
-                                     "selesai": props.get("end")})
+                                     "selesai": props.get("end"), "lingkup": props.get("scope"),
+                                     "oleh": props.get("by")})
+        elif type_ == "REFERRED_TO":
+            out["rujukan"].append({"nisn": a_key[0], "kode_lowongan": b_key[0], "status": props.get("status"),
+                                   "tanggal": props.get("date"), "tanggal_rujuk": props.get("referred_on"),
+                                   "oleh": props.get("by"), "catatan": props.get("notes")})
         elif type_ == "CONTACTED":
             out["kunjungan"].append({"npsn": a_key[0], **emp_ref(b_key[0]), "tanggal": props.get("date"),
                                      "jenis": props.get("kind"), "oleh": props.get("by"),

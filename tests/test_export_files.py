@@ -30,9 +30,13 @@ def test_headers_are_the_loaders_own():
 def test_export_and_reload_give_the_same_graph(store, tmp_path):
     qs.load_edge(store)
     sup.load(store)
+    sup.load(store, [qs.WORK])  # issue 14's records: pipeline visits, MoU scope, vacancies, referrals
     before = store.dump()
     out = tmp_path / "ekspor"
     report = export_files(store, out)
+    assert report.rows["lowongan"] == store.count_nodes("Vacancy") > 0
+    assert report.rows["rujukan"] > 0
+    assert report.skipped == {}, report.skipped  # nothing of this graph is left out of the files
     assert {p.name for p in out.iterdir()} >= {f"{k}.csv" for k in KINDS}
     assert stat.S_IMODE(out.stat().st_mode) == 0o700
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in out.iterdir())
