@@ -35,6 +35,9 @@ def test_dapodik_rombel_mapping_is_picked_on_the_page(browser, live, tmp_path, w
         p.locator(".rombel-mapping").scroll_into_view_if_needed()
         p.screenshot(path=str(ARTIFACTS / f"{live['store']}-impor-dapodik-{width}.png"))
         assert p.evaluate("() => document.documentElement.scrollWidth") <= width
+        p.locator("#report-problems").scroll_into_view_if_needed()
+        p.screenshot(path=str(ARTIFACTS / f"{live['store']}-impor-dapodik-problems-{width}.png"))
+        assert p.locator("#report-problems tr.level-warning").count() >= 1  # notes told apart from errors
         select.select_option(f"{fx.NPSN}|TKR")
         with p.expect_navigation():
             p.click(".rombel-save")
