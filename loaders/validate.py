@@ -13,7 +13,7 @@ from itertools import chain
 
 from loaders.employers import normalize_code
 from loaders.kinds import ERROR_COLUMN, Invalid, Kind, as_text, columns_by_header, header_key, is_empty
-from loaders.readers import BadLine, FileError, Table
+from loaders.readers import BadLine, FileError, Table, column_letter
 from loaders.report import FileReport, Problem
 
 _HEADER_SEARCH_ROWS = 20
@@ -43,15 +43,6 @@ class _Row:
     errors: list[Problem] = field(default_factory=list)
     blank: set = field(default_factory=set)  # columns left blank: the stored value stays
     cleared: set = field(default_factory=set)  # columns holding CLEAR_MARKER: the stored value goes
-
-
-def _column_letter(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def _find_header(kind: Kind, rows: Iterator) -> tuple[list, list]:
@@ -124,7 +115,7 @@ def _map_header(kind: Kind, header: list, fr: FileReport) -> dict[str, int]:
         if col is None:
             unknown.append(as_text(h).strip())
         elif col in mapping:
-            a, b = _column_letter(mapping[col]), _column_letter(i)
+            a, b = column_letter(mapping[col]), column_letter(i)
             raise FileError(f"kolom {col} ada dua kali (kolom {a} dan {b}); hapus salah satu",
                             f"column {col} appears twice (columns {a} and {b}); remove one")
         else:

@@ -20,7 +20,7 @@ import threading
 import pytest
 
 from queries_support import SCHOOL_A
-from test_browser import ARGS, ARTIFACTS, CHROMIUM, Watch
+from test_browser import ARTIFACTS, Watch, browser  # noqa: F401 (the browser fixture)
 from test_work_queries import load_work
 from web import create_app
 from web_support import PASSWORD
@@ -29,18 +29,6 @@ pytestmark = pytest.mark.browser
 
 ROLES = ("admin", "bkk", "humas", "viewer")
 TODAY = dt.date.today()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module", params=["embedded", "neo4j"])
