@@ -97,7 +97,7 @@ def test_a_dapodik_rombel_mapping_is_confirmed_and_corrected_on_the_page(app, we
     assert 'class="data rombel-mapping"' in html and 'name="rombel::XII OTO 1"' in html
     assert "tidak cocok: pilih programnya" in html  # OTO fits no programme: the officer is told to pick
     # the reader's notes (title rows skipped, columns dropped) are told apart from the errors
-    assert 'class="problem level-warning"' in html and 'class="problem level-error"' in html
+    assert 'class="problem level-warning"' in html and 'class="problem"' in html
     assert 'id="report-notes-help"' in html
     staged = ok_json(upload())
     mapping = {e["rombel"]: e["code"] for e in staged["report"]["files"][0]["rombel_mapping"]}
