@@ -1,8 +1,15 @@
 """Named queries for BKK and Humas, each in Cypher (Neo4j) and networkx (embedded).
 
->>> from queries import REGISTRY, run_query, format_result   # doctest: +SKIP
->>> result = run_query(store, "prospective_partners", {"npsn": "20300001"})  # doctest: +SKIP
->>> print(format_result(result, "table"))  # doctest: +SKIP
+>>> from queries import REGISTRY, run_query, format_result
+>>> result = run_query(store, "alumni_at_employer", {"employer": "E01", "as_of": "2025-07-01"})
+>>> print(format_result(result, "table"))
+nisn        name          school_npsn  program  graduation_year  title            since       until       current  consent_contact
+----------  ------------  -----------  -------  ---------------  ---------------  ----------  ----------  -------  ---------------
+0000000108  Hadi Kontrak  20300001     TKR      2022             Mekanik kontrak  2022-08-01  2025-12-31  true     true
+0000000103  Citra Alumni  20300001     TKR      2020             Mekanik          2020-08-01              true     true
+0000000115  Nina Mesin    20300001     TKR      2020             Mekanik          2021-01-04              true     true
+0000000116  Oki Senior    20300001     TKR      2018             Kepala bengkel   2018-08-01              true     true
+(4 rows / baris)
 
 * ``prospective_partners``: calon mitra DU/DI (Humas).
 * ``referral_paths``: who can introduce a student to an employer (BKK).

@@ -76,8 +76,8 @@ def alumni_register(G, *, as_of: str, npsn: str | None = None, program: str | No
 
     Examples
     --------
-    >>> rows, meta = alumni_register(G, npsn="20400001", as_of="2025-07-01")  # doctest: +SKIP
-    >>> [(r["name"], r["tenure_months"]) for r in rows][:1], meta["hidden"]  # doctest: +SKIP
+    >>> rows, meta = alumni_register(G, npsn="20400001", as_of="2025-07-01")
+    >>> [(r["name"], r["tenure_months"]) for r in rows][:1], meta["hidden"]
     ([('Lina Kode', 46)], 1)
     """
     for node, param, what in ((None if npsn is None else f"School:{npsn}", "npsn", "school"),

@@ -104,9 +104,9 @@ def industry_clusters(people: dict, employers: dict, links: list, partners: set,
 
     Examples
     --------
-    >>> aff = affiliations(store, as_of="2025-07-01", internships=True)  # doctest: +SKIP
-    >>> rows, meta = industry_clusters(*aff, active_partners(store, as_of="2025-07-01"))  # doctest: +SKIP
-    >>> [(r["size"], r["has_partner"]) for r in rows]  # doctest: +SKIP
+    >>> aff = affiliations(store, as_of="2025-07-01", internships=True)
+    >>> rows, meta = industry_clusters(*aff, active_partners(store, as_of="2025-07-01"))
+    >>> [(r["size"], r["has_partner"]) for r in rows]
     [(4, False), (2, True)]
     """
     import networkx as nx

@@ -111,8 +111,8 @@ def internship_monitoring(G, *, as_of: str, npsn: str | None = None, program: st
 
     Examples
     --------
-    >>> rows, meta = internship_monitoring(G, npsn="20400001", as_of="2025-07-01")  # doctest: +SKIP
-    >>> [(r["supervisor"], r["under_monitored"]) for r in rows]  # doctest: +SKIP
+    >>> rows, meta = internship_monitoring(G, npsn="20400001", as_of="2025-07-01")
+    >>> [(r["supervisor"], r["under_monitored"]) for r in rows]
     [('Bu Rina', 1), ('Pak Budi <i>', 1), (None, 1)]
     """
     require_scope_in(G, npsn, program)
@@ -218,8 +218,8 @@ def internship_hosts(G, *, as_of: str, npsn: str | None = None, program: str | N
 
     Examples
     --------
-    >>> rows, _ = internship_hosts(G, npsn="20400001", years=5, as_of="2025-07-01")  # doctest: +SKIP
-    >>> rows[0]["code"], rows[0]["never_hired"], rows[0]["low_score"]  # doctest: +SKIP
+    >>> rows, _ = internship_hosts(G, npsn="20400001", years=5, as_of="2025-07-01")
+    >>> rows[0]["code"], rows[0]["never_hired"], rows[0]["low_score"]
     ('E07', True, True)
     """
     require_scope_in(G, npsn, program)

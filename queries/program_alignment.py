@@ -92,8 +92,8 @@ def program_alignment(G, *, as_of: str, npsn: str | None = None, program: str | 
 
     Examples
     --------
-    >>> rows = program_alignment(G, npsn="20400001", as_of="2025-07-01")  # doctest: +SKIP
-    >>> [g["sector"] for g in rows[2]["gaps_no_partner"]]  # doctest: +SKIP
+    >>> rows = program_alignment(G, npsn="20400001", as_of="2025-07-01")
+    >>> [g["sector"] for g in rows[2]["gaps_no_partner"]]
     ['G', 'I']
     """
     require_scope_in(G, npsn, program)

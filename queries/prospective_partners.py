@@ -115,9 +115,9 @@ def prospective_partners(G, *, npsn: str, as_of: str, program: str | None = None
 
     Examples
     --------
-    >>> rows = prospective_partners(G, npsn="20300001", as_of="2025-07-01")  # doctest: +SKIP
-    >>> rows[0]["code"], rows[0]["category"], rows[0]["score"]  # doctest: +SKIP
-    ('E01', 'alumni_employer', 14)
+    >>> rows = prospective_partners(G, npsn="20300001", as_of="2025-07-01")
+    >>> rows[0]["code"], rows[0]["category"], rows[0]["score"]
+    ('E08', 'alumni_employer', 16)
     """
     require_scope_in(G, npsn, program)
     school_id = f"School:{npsn}"

@@ -271,9 +271,11 @@ def referral_paths(G, *, nisn: str, employer: str, as_of: str, max_hops: int = 3
 
     Examples
     --------
-    >>> rows = referral_paths(G, nisn="0000000101", employer="E08", as_of="2025-07-01")  # doctest: +SKIP
-    >>> rows[0]["hops"], rows[0]["explanation_en"]  # doctest: +SKIP
-    (3, 'Budi (TKR, class of 2018) works at PT X; Budi studied in the same programme as you')
+    >>> rows = referral_paths(G, nisn="0000000101", employer="E08", as_of="2025-07-01")
+    >>> rows[0]["hops"], rows[0]["strength"], [n["key"] for n in rows[0]["nodes"]]
+    (3, 0.64, ['0000000101', '20300001/TKR', '0000000102', 'E08'])
+    >>> print(rows[1]["explanation_en"])
+    Sari `Kembar` O'Neil (TKR, class of 2018) works at PT Tujuan Rujukan; Sari `Kembar` O'Neil studied in the same programme as you
     """
     src, dst = _require(G, nisn, employer)
     w = _letters(weights)
@@ -312,8 +314,9 @@ def nearby_employers(G, *, nisn: str, employer: str, as_of: str, max_hops: int =
 
     Examples
     --------
-    >>> nearby_employers(G, nisn="0000000101", employer="E10", as_of="2025-07-01")  # doctest: +SKIP
-    [{'code': 'E04', 'name': '...', 'sector': 'G', 'strength': 0.7, 'hops': 1}, ...]
+    >>> hint = nearby_employers(G, nisn="0000000101", employer="E10", as_of="2025-07-01")
+    >>> [(e["code"], e["sector"], round(e["strength"], 2), e["hops"]) for e in hint]
+    [('E04', 'G', 0.7, 1), ('E01', 'G', 0.64, 3)]
     """
     src, dst = _require(G, nisn, employer)
     sector = G.nodes[dst].get("sector")

@@ -94,8 +94,12 @@ def tracer_summary(G, *, as_of: str, npsn: str | None = None, program: str | Non
 
     Returns
     -------
-    list of dict
-        One row per programme and graduation year, keys :data:`COLUMNS`.
+    rows : list of dict
+        One row per programme and graduation year, keys :data:`COLUMNS`
+        (a year with no alumni has rates ``None``).
+    meta : dict
+        ``totals`` (the reported years summed, rates recomputed), ``years``
+        (the first and last graduation year reported) and ``last_cohort``.
 
     Raises
     ------
@@ -104,9 +108,11 @@ def tracer_summary(G, *, as_of: str, npsn: str | None = None, program: str | Non
 
     Examples
     --------
-    >>> rows = tracer_summary(G, npsn="20400001", as_of="2025-07-01")  # doctest: +SKIP
-    >>> rows[0]["program"], rows[0]["graduation_year"], rows[0]["traced_rate"]  # doctest: +SKIP
+    >>> rows, meta = tracer_summary(G, npsn="20400001", as_of="2025-07-01")
+    >>> rows[0]["program"], rows[0]["graduation_year"], rows[0]["traced_rate"]
     ('AKL', 2010, None)
+    >>> meta["totals"]["alumni"], meta["totals"]["traced_rate"], meta["years"]
+    (14, 0.7143, [2010, 2024])
     """
     require_scope_in(G, npsn, program)
     programs = []

@@ -91,8 +91,8 @@ def untraced_reach(G, *, as_of: str, npsn: str | None = None, program: str | Non
 
     Examples
     --------
-    >>> rows, meta = untraced_reach(G, npsn="20400001", as_of="2025-07-01")  # doctest: +SKIP
-    >>> rows[0]["name"], [r["ties"] for r in rows[0]["reachers"]][:1]  # doctest: +SKIP
+    >>> rows, meta = untraced_reach(G, npsn="20400001", as_of="2025-07-01")
+    >>> rows[0]["name"], [r["ties"] for r in rows[0]["reachers"]][:1]
     (None, [['coworker', 'classmate']])
     """
     require_scope_in(G, npsn, program)
