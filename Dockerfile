@@ -8,6 +8,8 @@ COPY graph_service graph_service
 COPY loaders loaders
 COPY queries queries
 COPY web web
+COPY security security
+COPY alumni_graph alumni_graph
 RUN pip install --no-cache-dir .
 USER app
 ENV ALUMNI_GRAPH_BACKEND=neo4j ALUMNI_GRAPH_DATA_DIR=/home/app/data

@@ -40,7 +40,7 @@ def timed(fn, repeat: int) -> tuple[float, object]:
 
 
 def neo4j_store(work: Path):
-    from graph_service.neo4j_store import Neo4jStore
+    from alumni_graph.graph_service.neo4j_store import Neo4jStore
 
     uri = os.environ.get("NEO4J_URI")
     server = None
@@ -57,10 +57,10 @@ def neo4j_store(work: Path):
 
 
 def bench(schools: int, repeat: int, work: Path, neo) -> list[dict]:
-    from graph_service.embedded import EmbeddedStore
-    from loaders import load_paths
-    from loaders.demo import generate_demo
-    from queries import run_query
+    from alumni_graph.graph_service.embedded import EmbeddedStore
+    from alumni_graph.loaders import load_paths
+    from alumni_graph.loaders.demo import generate_demo
+    from alumni_graph.queries import run_query
 
     files = list(generate_demo(work / f"demo-{schools}", seed=2026, schools=schools).values())
     emb = EmbeddedStore(work / f"embedded-{schools}", batch_size=5000)

@@ -56,7 +56,7 @@ class Gunicorn:
             [sys.executable, "-m", "gunicorn", "--workers", "2", "--worker-class", "gthread",
              "--threads", "4", "--bind", f"127.0.0.1:{self.port}", "--access-logfile", "-",
              "--access-logformat", "%(s)s %(M)s", "--graceful-timeout", "5", "--timeout", "300",
-             "web:create_app()"],
+             "alumni_graph.web:create_app()"],
             cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=self.log,
             start_new_session=True)
         self.base = f"http://127.0.0.1:{self.port}"
@@ -259,7 +259,7 @@ def run(b: Bench) -> None:
 
 
 def _endpoint_vs_query(b: Bench, port: int, store, name: str, sets: list[dict]) -> dict:
-    from queries import run_query
+    from alumni_graph.queries import run_query
 
     query = name.split(" ")[0]
     runs = max(100, 20 * b.runs)
@@ -285,7 +285,7 @@ def _endpoint_vs_query(b: Bench, port: int, store, name: str, sets: list[dict]) 
 
 
 def _extra_school(b: Bench) -> list:
-    from loaders.demo import generate_demo
+    from alumni_graph.loaders.demo import generate_demo
 
     folder = b.work / f"extra-school-{SEED + 1}"
     if not (folder / ".complete").exists():
@@ -329,7 +329,7 @@ def _load_while_serving(b: Bench, port: int, env: dict, sets: dict, files: list)
     load_began = time.time()
     cli_env = {k: v for k, v in os.environ.items() if not k.startswith(("ALUMNI_GRAPH_", "NEO4J_"))}
     cli_env.update(env)
-    done = subprocess.run([sys.executable, "-m", "graph_service.cli", "load", "--json",
+    done = subprocess.run([sys.executable, "-m", "alumni_graph.cli", "load", "--json",
                            *map(str, files)], cwd=ROOT, env=cli_env, capture_output=True,
                           text=True, timeout=3600)
     load_ended = time.time()

@@ -46,7 +46,7 @@ if mode == "pure":
 import neo4j
 from neo4j._codec.packstream import v1 as packstream
 active = "rust" if getattr(packstream, "_rust_pack", None) else "pure"
-from graph_service.neo4j_store import Neo4jStore
+from alumni_graph.graph_service.neo4j_store import Neo4jStore
 from bench.driver import READ_100K
 store = Neo4jStore(uri)
 repeat = -(-100_000 // max(persons, 1))

@@ -17,7 +17,7 @@ def status(key):
             if line.startswith(key + ":"):
                 return int(line.split()[1]) / 1024
 import networkx
-from graph_service.embedded import EmbeddedStore
+from alumni_graph.graph_service.embedded import EmbeddedStore
 gc.collect()
 before = status("VmRSS")
 t = time.perf_counter()
@@ -37,8 +37,8 @@ print(json.dumps({"rss_before_mb": before, "rss_after_mb": status("VmRSS"),
 
 
 def run(b: Bench) -> None:
-    from graph_service.embedded import EmbeddedStore
-    from loaders import load_paths
+    from alumni_graph.graph_service.embedded import EmbeddedStore
+    from alumni_graph.loaders import load_paths
 
     files = list(b.files().values())
     out = b.results.setdefault("embedded", {})

@@ -42,7 +42,7 @@ def pyvis_defaults() -> dict:
 def _patch_options() -> None:
     """Let an app replace the drawing options (``BENCH_VIS_OPTIONS``): the
     naive page the cap replaced. Bench process only."""
-    import web.graphview as gv
+    import alumni_graph.web.graphview as gv
 
     if getattr(gv.build, "_bench", False):
         return
@@ -84,7 +84,7 @@ def run(b: Bench) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
-    from web import create_app
+    from alumni_graph.web import create_app
 
     out = b.results.setdefault("graph_page", {})
     emb = b.embedded()

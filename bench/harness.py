@@ -187,7 +187,7 @@ class Bench:
     def files(self) -> dict[str, Path]:
         """The generated loader files of this scale (generated once per work dir)."""
         if self._files is None:
-            from loaders.demo import KINDS, generate_demo
+            from alumni_graph.loaders.demo import KINDS, generate_demo
 
             folder = self.work / f"data-{self.scale.name}-{self.scale.schools}-{SEED}"
             marker = folder / ".complete"
@@ -208,8 +208,8 @@ class Bench:
     def embedded(self):
         """An embedded store loaded with the scale's files (loaded once)."""
         if self._embedded is None:
-            from graph_service.embedded import EmbeddedStore
-            from loaders import load_paths
+            from alumni_graph.graph_service.embedded import EmbeddedStore
+            from alumni_graph.loaders import load_paths
 
             ready = self.work / f"embedded-{self.scale.name}.ready"
             if ready.exists():  # the store an earlier run of section embedded left
@@ -230,7 +230,7 @@ class Bench:
         return self._embedded
 
     def note_counts(self, store) -> None:
-        from graph_service.schema import NODE_TYPES, REL_TYPES
+        from alumni_graph.graph_service.schema import NODE_TYPES, REL_TYPES
 
         counts = {"nodes": store.count_nodes(), "relationships": store.count_relationships()}
         counts["by_label"] = {label: store.count_nodes(label) for label in NODE_TYPES}
@@ -257,7 +257,7 @@ class Bench:
         return self._server.uri
 
     def neo4j(self, batch_size: int = 5000):
-        from graph_service.neo4j_store import Neo4jStore
+        from alumni_graph.graph_service.neo4j_store import Neo4jStore
 
         return Neo4jStore(self.uri(), batch_size=batch_size)
 
@@ -307,7 +307,7 @@ class Bench:
 
 
 def _default_batch() -> int:
-    from graph_service.config import Config
+    from alumni_graph.graph_service.config import Config
 
     return Config().batch_size
 
@@ -327,7 +327,7 @@ def web_credentials(data_dir: Path) -> str | None:
     """Create the bench's admin account in the web app's data directory and
     return an API token for it (None if this version of the app has no login)."""
     try:
-        from graph_service.accounts import Accounts
+        from alumni_graph.security.accounts import Accounts
     except ImportError:
         return None
     accounts = Accounts(data_dir)
@@ -353,7 +353,7 @@ def rel_rows(store, type_: str, start: str, end: str) -> Iterator[dict]:
 def write_all(target, source, *, only_nodes: bool = False, only_rels: bool = False) -> dict:
     """Upsert every node, then every relationship, of ``source`` into
     ``target``; return the seconds and rows per phase."""
-    from graph_service.schema import NODE_TYPES, REL_TYPES
+    from alumni_graph.graph_service.schema import NODE_TYPES, REL_TYPES
 
     out = {"node_rows": 0, "rel_rows": 0, "node_seconds": 0.0, "rel_seconds": 0.0}
     if not only_rels:

@@ -37,8 +37,8 @@ import json, os, resource, sys, time
 from pathlib import Path
 mode, data_dir, limit_mb, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 files = [(Path(p).name, Path(p)) for p in sys.argv[5:]]
-from graph_service.config import Config
-from graph_service.store import open_store
+from alumni_graph.graph_service.config import Config
+from alumni_graph.graph_service.store import open_store
 
 def rss_kb():
     for line in open("/proc/self/status"):
@@ -48,12 +48,12 @@ def rss_kb():
 config = Config(backend="embedded", data_dir=Path(data_dir))
 store = open_store(config)
 store.count_nodes()
-import loaders  # noqa: F401 (imported before the baseline)
+import alumni_graph.loaders as loaders  # noqa: F401 (imported before the baseline)
 base = rss_kb()
 t0 = time.perf_counter()
 out = {"mode": mode}
 if mode == "inprocess":
-    from loaders import load_files
+    from alumni_graph.loaders import load_files
     handles = [(n, open(p, "rb")) for n, p in files]
     try:
         report = load_files(store, handles, dry_run=True).as_dict()
@@ -63,7 +63,7 @@ if mode == "inprocess":
     except MemoryError:
         out["result"] = "MemoryError (cap)"
 else:
-    from loaders.isolated import Limits, UploadRefused, load_isolated
+    from alumni_graph.loaders.isolated import Limits, UploadRefused, load_isolated
     try:
         report = load_isolated(config, files, dry_run=True, limits=Limits(memory_mb=limit_mb, seconds=seconds))
         out["result"] = "checked"
@@ -134,11 +134,11 @@ def main(argv=None) -> None:
     data_dir = args.out / "data"
     demo = args.out / "demo-input"
     if not demo.is_dir():
-        from loaders.demo import generate_demo
+        from alumni_graph.loaders.demo import generate_demo
 
         generate_demo(demo, seed=2026, schools=1)
-        from graph_service.embedded import EmbeddedStore
-        from loaders import load_paths
+        from alumni_graph.graph_service.embedded import EmbeddedStore
+        from alumni_graph.loaders import load_paths
 
         load_paths(EmbeddedStore(data_dir), sorted(demo.iterdir()))
     cases = {

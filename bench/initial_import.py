@@ -18,8 +18,8 @@ from bench.harness import Bench, repeat, timed, write_all
 
 
 def run(b: Bench) -> None:
-    from graph_service.admin_import import ARGS_FILE, export_admin_import
-    from graph_service.neo4j_store import Neo4jStore
+    from alumni_graph.graph_service.admin_import import ARGS_FILE, export_admin_import
+    from alumni_graph.graph_service.neo4j_store import Neo4jStore
     from tools.neo4j.launcher import run_admin, start
 
     out = b.results.setdefault("admin_import", {})

@@ -24,14 +24,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph_service.embedded import EmbeddedStore  # noqa: E402
-from loaders import load_paths, load_rows  # noqa: E402
-from loaders.demo import generate_demo  # noqa: E402
+from alumni_graph.graph_service.embedded import EmbeddedStore  # noqa: E402
+from alumni_graph.loaders import load_paths, load_rows  # noqa: E402
+from alumni_graph.loaders.demo import generate_demo  # noqa: E402
 
 
 def open_store(args, batch_size: int, data_dir: Path):
     if args.backend == "neo4j":
-        from graph_service.neo4j_store import Neo4jStore
+        from alumni_graph.graph_service.neo4j_store import Neo4jStore
 
         store = Neo4jStore(args.uri, user=args.user, password=args.password, batch_size=batch_size)
         store.clear()

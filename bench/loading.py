@@ -47,7 +47,7 @@ def _empty(neo) -> None:
 
 
 def _sample(b: Bench, neo, emb, out: dict, persons: list[dict]) -> None:
-    from graph_service.config import Config
+    from alumni_graph.graph_service.config import Config
 
     default = Config().batch_size
     sample = persons[:SAMPLE]
@@ -65,7 +65,7 @@ def _sample(b: Bench, neo, emb, out: dict, persons: list[dict]) -> None:
         return go
 
     def loader_level(store):
-        from loaders import load_rows
+        from alumni_graph.loaders import load_rows
 
         def go():
             report = load_rows(store, "siswa", csv_rows, source="siswa-sample.csv")
@@ -107,7 +107,7 @@ def _sample(b: Bench, neo, emb, out: dict, persons: list[dict]) -> None:
 
 
 def _curve(b: Bench, neo, emb, out: dict, persons: list[dict]) -> None:
-    from graph_service.config import Config
+    from alumni_graph.graph_service.config import Config
 
     default = Config().batch_size
     n = min(b.scale.curve_persons, len(persons))
@@ -156,7 +156,7 @@ def _curve(b: Bench, neo, emb, out: dict, persons: list[dict]) -> None:
 
 
 def _store_level(b: Bench, neo, emb, out: dict) -> None:
-    from graph_service.config import Config
+    from alumni_graph.graph_service.config import Config
 
     default = Config().batch_size
     phases: list[dict] = []
@@ -185,7 +185,7 @@ def _store_level(b: Bench, neo, emb, out: dict) -> None:
 
 
 def _loader(b: Bench, neo, out: dict) -> None:
-    from loaders import load_paths
+    from alumni_graph.loaders import load_paths
 
     files = list(b.files().values())
     loader_runs = 3 if b.scale.name == "S" else 1
@@ -227,7 +227,7 @@ def store_on_disk(b: Bench) -> dict | None:
 
 def refusal(b: Bench, neo) -> dict:
     """Drop the constraints of an empty database and try to load."""
-    from graph_service.errors import SchemaError
+    from alumni_graph.graph_service.errors import SchemaError
 
     names = neo.constraints()
     for name in names:

@@ -71,7 +71,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def measure(store, name: str, sets: list[dict], runs: int) -> dict:
-    from queries import run_query
+    from alumni_graph.queries import run_query
 
     query = name.split(" ")[0]
     for params in sets:  # warm-up: plan caches, JIT, page cache, Python caches
@@ -122,9 +122,9 @@ def profile_sets(uri: str, sets: dict) -> dict:
     consent rule's ``adult_born_by``)."""
     import neo4j
 
-    from queries import REGISTRY, alumni_at_employer, prospective_partners, referral_paths
-    from queries.framework import cypher_text
-    from queries.rules import adult_born_by
+    from alumni_graph.queries import REGISTRY, alumni_at_employer, prospective_partners, referral_paths
+    from alumni_graph.queries.framework import cypher_text
+    from alumni_graph.queries.rules import adult_born_by
 
     referral = REGISTRY["referral_paths"].validate(dict(sets["referral_paths (max_hops=5)"][0]))
     plans = {
@@ -169,10 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 20:
         parser.error("--runs must be at least 20")
 
-    from graph_service.embedded import EmbeddedStore
-    from graph_service.neo4j_store import Neo4jStore
-    from loaders import load_paths
-    from loaders.demo import generate_demo
+    from alumni_graph.graph_service.embedded import EmbeddedStore
+    from alumni_graph.graph_service.neo4j_store import Neo4jStore
+    from alumni_graph.loaders import load_paths
+    from alumni_graph.loaders.demo import generate_demo
 
     with tempfile.TemporaryDirectory(prefix="alumni-bench-") as tmp:
         tmp = Path(tmp)

@@ -28,9 +28,9 @@ BAR_BYTES = 50 * 1024
 def measure(n_employers: int = 5000, seed: int = 16) -> dict:
     from faker import Faker
 
-    from graph_service.embedded import EmbeddedStore
-    from loaders.tracer import Tracer
-    from web import create_app
+    from alumni_graph.graph_service.embedded import EmbeddedStore
+    from alumni_graph.loaders.tracer import Tracer
+    from alumni_graph.web import create_app
 
     fake = Faker("id_ID")
     Faker.seed(seed)

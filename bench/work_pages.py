@@ -30,11 +30,11 @@ def main(argv=None) -> int:
                     help="also write the README screenshots to docs/screenshots/work-*.png")
     args = ap.parse_args(argv)
 
-    from graph_service.embedded import EmbeddedStore
-    from loaders import load_paths
-    from loaders.demo import generate_demo
-    from queries import run_query
-    from web import create_app
+    from alumni_graph.graph_service.embedded import EmbeddedStore
+    from alumni_graph.loaders import load_paths
+    from alumni_graph.loaders.demo import generate_demo
+    from alumni_graph.queries import run_query
+    from alumni_graph.web import create_app
     from web_support import login, user
 
     work = Path(tempfile.mkdtemp(prefix="work-bench-"))

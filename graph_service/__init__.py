@@ -3,8 +3,8 @@
 Nothing here imports from ``loaders``, ``queries`` or ``web`` (the CLI is the
 one place that ties them together).
 """
-from graph_service.config import Config
-from graph_service.errors import (
+from alumni_graph.graph_service.config import Config
+from alumni_graph.graph_service.errors import (
     AlumniGraphError,
     ConfigError,
     NotFound,
@@ -12,8 +12,8 @@ from graph_service.errors import (
     SchemaError,
     StoreUnavailable,
 )
-from graph_service.factory import open_store
-from graph_service.store import Store, WriteCounts
+from alumni_graph.graph_service.factory import open_store
+from alumni_graph.graph_service.store import Store, WriteCounts
 
 __all__ = [
     "AlumniGraphError",

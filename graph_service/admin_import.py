@@ -47,9 +47,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph_service.errors import ExportError
-from graph_service.schema import NODE_TYPES, PROVENANCE, REL_TYPES
-from graph_service.store import Store
+from alumni_graph.graph_service.errors import ExportError
+from alumni_graph.graph_service.schema import NODE_TYPES, PROVENANCE, REL_TYPES
+from alumni_graph.graph_service.store import Store
 
 #: Types other than text; every property not listed is a string.
 PROPERTY_TYPES: dict[tuple[str, str], str] = {

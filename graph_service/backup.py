@@ -47,8 +47,8 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph_service.errors import BackupError
-from graph_service.store import now_iso
+from alumni_graph.graph_service.errors import BackupError
+from alumni_graph.graph_service.store import now_iso
 
 FORMAT = "alumni-graph-backup"
 FORMAT_VERSION = 1

@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from graph_service.errors import ConfigError
+from alumni_graph.graph_service.errors import ConfigError
 
 BACKENDS = ("embedded", "neo4j")
 PREFIX = "ALUMNI_GRAPH_"

@@ -23,7 +23,7 @@ a killed writer (they hold personal data) are removed when the store is
 opened or the next commit takes the lock. A ``graph.json`` of the wrong shape
 is StoreUnavailable (a one-line error in the CLI, 503 on the web), never a
 KeyError in a query. Files are written 0600 and the directory made 0700
-(``graph_service.private``).
+(``security.private``).
 """
 from __future__ import annotations
 
@@ -40,10 +40,10 @@ from pathlib import Path
 
 import networkx as nx
 
-from graph_service.errors import NotFound, StoreUnavailable
-from graph_service.private import make_private_dir
-from graph_service.schema import NODE_TYPES, constraint_name, node_id, node_type
-from graph_service.store import (
+from alumni_graph.graph_service.errors import NotFound, StoreUnavailable
+from alumni_graph.security.private import make_private_dir
+from alumni_graph.graph_service.schema import NODE_TYPES, constraint_name, node_id, node_type
+from alumni_graph.graph_service.store import (
     Store,
     WriteCounts,
     canonical_dump,

@@ -29,7 +29,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph_service.errors import ExportFilesError
+from alumni_graph.graph_service.errors import ExportFilesError
 
 KINDS = ("sekolah", "program", "siswa", "dudi", "prakerin", "pekerjaan", "kemitraan", "kunjungan",
          "lowongan", "rujukan")

@@ -5,14 +5,14 @@ import, so the base module knows neither implementation.
 """
 from __future__ import annotations
 
-from graph_service.store import Store
+from alumni_graph.graph_service.store import Store
 
 
 def open_store(config) -> Store:
     """Open the store the configuration names. Raises StoreUnavailable with a
     one-line reason when it cannot be reached."""
     if config.backend == "neo4j":
-        from graph_service.neo4j_store import Neo4jStore
+        from alumni_graph.graph_service.neo4j_store import Neo4jStore
 
         return Neo4jStore(
             config.neo4j_uri,
@@ -21,6 +21,6 @@ def open_store(config) -> Store:
             database=config.neo4j_database,
             batch_size=config.batch_size,
         )
-    from graph_service.embedded import EmbeddedStore
+    from alumni_graph.graph_service.embedded import EmbeddedStore
 
     return EmbeddedStore(config.data_dir, batch_size=config.batch_size)

@@ -13,8 +13,8 @@ import neo4j
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 
-from graph_service.errors import NotFound, SchemaError, StoreUnavailable
-from graph_service.schema import (
+from alumni_graph.graph_service.errors import NotFound, SchemaError, StoreUnavailable
+from alumni_graph.graph_service.schema import (
     NODE_TYPES,
     REL_TYPES,
     constraint_name,
@@ -23,7 +23,7 @@ from graph_service.schema import (
     node_id,
     node_type,
 )
-from graph_service.store import (
+from alumni_graph.graph_service.store import (
     Store,
     WriteCounts,
     batched,

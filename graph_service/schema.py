@@ -155,7 +155,7 @@ REL_TYPES: dict[str, RelType] = {
 
 def node_type(label: str) -> NodeType:
     """Return the declared node type or raise SchemaError (never trust a caller's label)."""
-    from graph_service.errors import SchemaError
+    from alumni_graph.graph_service.errors import SchemaError
 
     try:
         return NODE_TYPES[label]
@@ -166,7 +166,7 @@ def node_type(label: str) -> NodeType:
 
 
 def rel_type(name: str) -> RelType:
-    from graph_service.errors import SchemaError
+    from alumni_graph.graph_service.errors import SchemaError
 
     try:
         return REL_TYPES[name]

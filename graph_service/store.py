@@ -27,8 +27,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 
-from graph_service.errors import SchemaError
-from graph_service.schema import NodeType, RelType, node_type, rel_type
+from alumni_graph.graph_service.errors import SchemaError
+from alumni_graph.graph_service.schema import NodeType, RelType, node_type, rel_type
 
 
 @dataclass
@@ -294,7 +294,7 @@ __all__ = [
 
 def __getattr__(name):  # ``from graph_service.store import open_store`` still works
     if name == "open_store":
-        from graph_service.factory import open_store
+        from alumni_graph.graph_service.factory import open_store
 
         return open_store
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

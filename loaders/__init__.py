@@ -18,9 +18,9 @@ Modules: :mod:`loaders.readers` (files into rows of cells),
 write plan, duplicates), :mod:`loaders.write` (store writes),
 :mod:`loaders.report` (the report).
 """
-from loaders.employers import derive_code, normalize_code, normalize_name
-from loaders.kinds import KINDS, ORDER, kind_of_name
-from loaders.load import (
+from alumni_graph.loaders.employers import derive_code, normalize_code, normalize_name
+from alumni_graph.loaders.kinds import KINDS, ORDER, kind_of_name
+from alumni_graph.loaders.load import (
     DEFAULT_MAX_BYTES, FileReport, LoadReport, Problem, load_files, load_paths, load_rows,
 )
 

@@ -31,8 +31,8 @@ import os
 import re
 from pathlib import Path
 
-from loaders.kinds import as_text, is_empty
-from loaders.readers import Note
+from alumni_graph.loaders.kinds import as_text, is_empty
+from alumni_graph.loaders.readers import Note
 
 ROMBEL_MAP_FILE = "rombel_program.json"
 

@@ -24,11 +24,11 @@ import re
 import sys
 import time
 from pathlib import Path
-from loaders.employers import normalize_name
+from alumni_graph.loaders.employers import normalize_name
 
 from faker import Faker
 
-from graph_service.schema import TRACER_STATUSES, UNTRACED_STATUS
+from alumni_graph.graph_service.schema import TRACER_STATUSES, UNTRACED_STATUS
 
 __all__ = ["COLUMNS", "KINDS", "DEFAULT_TODAY", "generate_demo", "normalize_company_name"]
 

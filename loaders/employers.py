@@ -491,7 +491,7 @@ def decide_review(store, code: str, same: bool, *, source: str) -> dict:
     the typed name (with its city) as an alias, so the next load resolves it
     there. Otherwise it stays a separate employer and leaves the list.
     Returns ``{"code", "candidate", "decision", "moved"}``."""
-    from graph_service.errors import NotFound, ParameterError
+    from alumni_graph.graph_service.errors import NotFound, ParameterError
 
     code = normalize_code(code)
     node = store.get_node("Employer", (code,))
@@ -515,7 +515,7 @@ def decide_review(store, code: str, same: bool, *, source: str) -> dict:
 def add_alias(store, code: str, alias: str, *, source: str) -> list[str]:
     """Record ``alias`` (a name, or "name | city") as another name of the
     employer ``code``; later loads and :func:`resolve_employer` use it."""
-    from graph_service.errors import NotFound, ParameterError
+    from alumni_graph.graph_service.errors import NotFound, ParameterError
 
     code = normalize_code(code)
     node = store.get_node("Employer", (code,))

@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph_service.errors import ParameterError
+from alumni_graph.graph_service.errors import ParameterError
 
 #: Problems kept per file (and overall) in a report from the child.
 MAX_PROBLEMS = 200
@@ -77,7 +77,7 @@ def config_of(store, batch_size: int | None = None, data_dir: Path | str | None 
     """A :class:`Config` that opens the same store as ``store`` in another
     process; ``data_dir`` (the app's) holds the state beside a Neo4j store,
     such as the stored rombel mapping (an embedded store's folder is its own)."""
-    from graph_service.config import Config
+    from alumni_graph.graph_service.config import Config
 
     if store.backend == "embedded":
         return Config(backend="embedded", data_dir=Path(store.data_dir),
@@ -120,7 +120,7 @@ def load_isolated(config, files: list[tuple[str, Path]], *, dry_run: bool,
     with _SLOTS:
         started = time.monotonic()
         proc = subprocess.Popen(
-            [sys.executable, "-m", "loaders.isolated"], stdin=subprocess.PIPE,
+            [sys.executable, "-m", "alumni_graph.loaders.isolated"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=root,
             start_new_session=True)
         try:
@@ -146,7 +146,7 @@ def load_isolated(config, files: list[tuple[str, Path]], *, dry_run: bool,
         return report
     refused = answer.get("refused") if isinstance(answer, dict) else None
     if refused == "store":
-        from graph_service.errors import StoreUnavailable
+        from alumni_graph.graph_service.errors import StoreUnavailable
 
         raise StoreUnavailable(answer.get("message") or "the store cannot be opened")
     if refused is None:
@@ -261,11 +261,11 @@ def _child() -> None:
     root.addHandler(Collect())
     logging.getLogger("neo4j").setLevel(logging.WARNING)
     try:
-        from graph_service.config import Config
-        from graph_service.errors import AlumniGraphError
-        from graph_service.private import private_umask
-        from graph_service.store import open_store
-        from loaders import load_files
+        from alumni_graph.graph_service.config import Config
+        from alumni_graph.graph_service.errors import AlumniGraphError
+        from alumni_graph.security.private import private_umask
+        from alumni_graph.graph_service.store import open_store
+        from alumni_graph.loaders import load_files
 
         private_umask()
         c = request["config"]

@@ -12,11 +12,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from graph_service.schema import TRACER_STATUSES
-from loaders.values import (
+from alumni_graph.graph_service.schema import TRACER_STATUSES
+from alumni_graph.loaders.values import (
     DateError, NumberError, PhoneError, canonical_phone, pad_digits, parse_date, parse_number,
 )
-from graph_service.schema import OUTREACH_STATUSES, REFERRAL_STATUSES, VACANCY_ORIGINS
+from alumni_graph.graph_service.schema import OUTREACH_STATUSES, REFERRAL_STATUSES, VACANCY_ORIGINS
 
 
 class Invalid(ValueError):

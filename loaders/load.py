@@ -26,18 +26,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from graph_service.errors import AlumniGraphError
-from graph_service.store import Store
+from alumni_graph.graph_service.errors import AlumniGraphError
+from alumni_graph.graph_service.store import Store
 
-from loaders.kinds import KINDS, ORDER, kind_of_name
-from loaders.readers import EXTENSIONS, FileError, Table, read_source
-from loaders.sheets import ReadContext, read_sheets
-from loaders.report import (  # noqa: F401  (re-exported)
+from alumni_graph.loaders.kinds import KINDS, ORDER, kind_of_name
+from alumni_graph.loaders.readers import EXTENSIONS, FileError, Table, read_source
+from alumni_graph.loaders.sheets import ReadContext, read_sheets
+from alumni_graph.loaders.report import (  # noqa: F401  (re-exported)
     OK_STATUSES, STATUS_TEXT, FileReport, LoadReport, Problem, _kind_rank,
 )
-from loaders.resolve import _accept, _Context, _decide, _Plan, _plan, describe_changes  # noqa: F401
-from loaders.validate import _parse_table, _Row  # noqa: F401
-from loaders.write import _write  # noqa: F401
+from alumni_graph.loaders.resolve import _accept, _Context, _decide, _Plan, _plan, describe_changes  # noqa: F401
+from alumni_graph.loaders.validate import _parse_table, _Row  # noqa: F401
+from alumni_graph.loaders.write import _write  # noqa: F401
 
 log = logging.getLogger("alumni_graph.loaders")
 
@@ -86,7 +86,7 @@ def load_paths(
 
     Examples
     --------
-    >>> from graph_service.embedded import EmbeddedStore
+    >>> from alumni_graph.graph_service.embedded import EmbeddedStore
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (d / "sekolah.csv").write_text("npsn;nama;kota\\n20300001;SMK Negeri 1 Contoh;Bandung\\n")
@@ -174,7 +174,7 @@ def _expand(store: Store, sources: list[_Source], data_dir: Path | None) -> list
             out.append(src)
             continue
         if context is None:
-            from loaders.dapodik import load_rombel_map
+            from alumni_graph.loaders.dapodik import load_rombel_map
 
             context = ReadContext.from_store(store, load_rombel_map(data_dir or getattr(store, "data_dir", None)))
         try:
@@ -226,7 +226,7 @@ def load_files(
     Examples
     --------
     >>> import io
-    >>> from graph_service.embedded import EmbeddedStore
+    >>> from alumni_graph.graph_service.embedded import EmbeddedStore
     >>> import tempfile
     >>> store = EmbeddedStore(tempfile.mkdtemp())
     >>> report = load_files(store, [("Sekolah.csv", io.BytesIO(b"npsn,nama\\n2030000,SMK\\n"))])
@@ -258,7 +258,7 @@ def load_rows(
     """Load rows that are already dicts (column name → value), e.g. from
     another reader or a test. Row numbers count as if row 1 were the header.
 
-    >>> from graph_service.embedded import EmbeddedStore
+    >>> from alumni_graph.graph_service.embedded import EmbeddedStore
     >>> import tempfile
     >>> store = EmbeddedStore(tempfile.mkdtemp())
     >>> load_rows(store, "sekolah", [{"NPSN": "20300001", "Nama": "SMK 1"}]).ok
@@ -347,7 +347,7 @@ def _run_one(store: Store, src: _Source, fr: FileReport, ctx: _Context, skip_inv
             _accept(plan, ctx)
         mapping = table.extra.get("rombel_mapping")
         if mapping and not dry_run and fr.status in ("loaded", "partial") and ctx.data_dir:
-            from loaders.dapodik import save_rombel_map
+            from alumni_graph.loaders.dapodik import save_rombel_map
 
             save_rombel_map(ctx.data_dir, mapping)  # reused by the next Dapodik load
     except AlumniGraphError as exc:

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from loaders.limits import DEFAULT_LIMITS, Limits
+from alumni_graph.loaders.limits import DEFAULT_LIMITS, Limits
 
 #: Uncompressed size an XLSX may expand to (zip-bomb guard); see :mod:`loaders.limits`.
 MAX_XLSX_UNZIPPED = DEFAULT_LIMITS.max_unzipped

@@ -9,7 +9,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from loaders.kinds import ERROR_COLUMN, ORDER, as_text, is_empty
+from alumni_graph.loaders.kinds import ERROR_COLUMN, ORDER, as_text, is_empty
 
 
 @dataclass

@@ -8,13 +8,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from graph_service.schema import NODE_TYPES, REL_TYPES
-from graph_service.store import Store
+from alumni_graph.graph_service.schema import NODE_TYPES, REL_TYPES
+from alumni_graph.graph_service.store import Store
 
-from loaders.employers import Employer, EmployerIndex, derive_code, normalize_code, normalize_name
-from loaders.kinds import Kind, as_text
-from loaders.report import FileReport
-from loaders.validate import _Row
+from alumni_graph.loaders.employers import Employer, EmployerIndex, derive_code, normalize_code, normalize_name
+from alumni_graph.loaders.kinds import Kind, as_text
+from alumni_graph.loaders.report import FileReport
+from alumni_graph.loaders.validate import _Row
 
 
 class _Context:

@@ -28,14 +28,14 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from loaders import dapodik
-from loaders.kinds import (
+from alumni_graph.loaders import dapodik
+from alumni_graph.loaders.kinds import (
     KINDS, Kind, as_text, columns_by_header, date as date_parser, header_key, is_empty,
     kind_of_name,
 )
-from loaders.limits import DEFAULT_LIMITS, Limits
-from loaders.readers import FileError, Grid, Note, Table, column_letter, read_grids
-from loaders import values as V
+from alumni_graph.loaders.limits import DEFAULT_LIMITS, Limits
+from alumni_graph.loaders.readers import FileError, Grid, Note, Table, column_letter, read_grids
+from alumni_graph.loaders import values as V
 
 #: Headers that are never data: the running number column.
 IGNORED_HEADERS = {"no", "no_urut", "nomor_urut", "nomor", "urut", "no_absen", "kesalahan"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 
-from loaders import kinds as K
+from alumni_graph.loaders import kinds as K
 
 _TEXT_COLUMNS = {"nisn", "npsn", "no_hp", "kode", "kode_program", "kode_dudi", "nomor_mou"}
 _ENUMS = {

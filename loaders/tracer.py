@@ -38,8 +38,8 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from graph_service.errors import AlumniGraphError, NotFound, ParameterError
-from loaders.kinds import KBLI_SECTIONS, Invalid, email as parse_email, phone as parse_phone
+from alumni_graph.graph_service.errors import AlumniGraphError, NotFound, ParameterError
+from alumni_graph.loaders.kinds import KBLI_SECTIONS, Invalid, email as parse_email, phone as parse_phone
 
 DB_FILE = "tracer.sqlite3"
 KEY_FILE = "tracer.key"
@@ -399,7 +399,7 @@ class Tracer:
         validation and per-field change report as a file import): per kind,
         the row, created/updated/unchanged, the changes old -> new, new
         employers and problems. Writes nothing."""
-        from loaders.load import load_rows
+        from alumni_graph.loaders.load import load_rows
 
         resp = self.get_response(response_id)
         person = store.get_node("Person", (resp["nisn"],))
@@ -422,7 +422,7 @@ class Tracer:
         ``tracer:<round>``); nothing is written unless every row is valid.
         Returns the reviewed answer; raises ParameterError with the loader's
         problems otherwise."""
-        from loaders.load import load_rows
+        from alumni_graph.loaders.load import load_rows
 
         resp = self.get_response(response_id)
         if resp["status"] != "menunggu":
@@ -499,7 +499,7 @@ def _response(row: dict) -> dict:
 
 def _resolved_code(store, job: dict) -> str | None:
     """The employer code a job row resolved to (for the review record)."""
-    from loaders.employers import EmployerIndex
+    from alumni_graph.loaders.employers import EmployerIndex
 
     if job.get("kode_dudi"):
         return job["kode_dudi"]
@@ -642,7 +642,7 @@ def employer_suggestions(store, name: str, city: str | None = None, limit: int =
     of the loader's normalised name first (narrowed by city), then close names."""
     import difflib
 
-    from loaders.employers import EmployerIndex, normalize_name
+    from alumni_graph.loaders.employers import EmployerIndex, normalize_name
 
     index = EmployerIndex()
     for props in store.iter_nodes("Employer"):

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
-from loaders.employers import normalize_code
-from loaders.kinds import ERROR_COLUMN, Invalid, Kind, as_text, columns_by_header, header_key, is_empty
-from loaders.readers import BadLine, FileError, Table, column_letter
-from loaders.report import FileReport, Problem
+from alumni_graph.loaders.employers import normalize_code
+from alumni_graph.loaders.kinds import ERROR_COLUMN, Invalid, Kind, as_text, columns_by_header, header_key, is_empty
+from alumni_graph.loaders.readers import BadLine, FileError, Table, column_letter
+from alumni_graph.loaders.report import FileReport, Problem
 
 _HEADER_SEARCH_ROWS = 20
 
@@ -206,5 +206,5 @@ def _row_checks(kind: str, rec: dict, bad: set) -> list[tuple[str, str, str]]:
 def check_row(kind: str, rec: dict) -> list[tuple[str, str, str]]:
     """The checks of one whole, parsed row (columns of ``kind`` -> values):
     ``(column, message, message_en)`` for each problem. Also used by subject
-    corrections (graph_service.subject), which must validate like a load."""
+    corrections (security.subject), which must validate like a load."""
     return _row_checks(kind, rec, set())

@@ -84,7 +84,7 @@ def write_csv(store, kind: str, path) -> int:
     """Write one kind as a CSV the loader reads back; the number of rows."""
     import csv
 
-    from loaders.kinds import KINDS
+    from alumni_graph.loaders.kinds import KINDS
 
     columns = [c.name for c in KINDS[kind].columns]
     n = 0

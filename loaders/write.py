@@ -6,11 +6,11 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterable
 
-from graph_service.store import Store, WriteCounts, batched
+from alumni_graph.graph_service.store import Store, WriteCounts, batched
 
-from loaders.kinds import Kind
-from loaders.report import FileReport
-from loaders.resolve import _Plan
+from alumni_graph.loaders.kinds import Kind
+from alumni_graph.loaders.report import FileReport
+from alumni_graph.loaders.resolve import _Plan
 
 
 def _group(items: Iterable[tuple[tuple, dict]]) -> dict[tuple, list[dict]]:

@@ -1,6 +1,6 @@
 """Named queries for BKK and Humas, each in Cypher (Neo4j) and networkx (embedded).
 
->>> from queries import REGISTRY, run_query, format_result
+>>> from alumni_graph.queries import REGISTRY, run_query, format_result
 >>> result = run_query(store, "alumni_at_employer", {"employer": "E01", "as_of": "2025-07-01"})
 >>> print(format_result(result, "table"))
 nisn        name          school_npsn  program  graduation_year  title            since       until       current  consent_contact
@@ -24,12 +24,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from graph_service.errors import NotFound, ParameterError
-from queries.framework import Param, Query, QueryResult, format_result
-from queries import alumni_at_employer, prospective_partners, referral_paths
-from queries import (alumni_register, industry_clusters, internship_monitoring, key_connectors,
+from alumni_graph.graph_service.errors import NotFound, ParameterError
+from alumni_graph.queries.framework import Param, Query, QueryResult, format_result
+from alumni_graph.queries import alumni_at_employer, prospective_partners, referral_paths
+from alumni_graph.queries import (alumni_register, industry_clusters, internship_monitoring, key_connectors,
                      program_alignment, tracer_summary, untraced_reach)
-from queries import work
+from alumni_graph.queries import work
 
 REGISTRY: dict[str, Query] = {
     q.name: q for q in (prospective_partners.QUERY, referral_paths.QUERY, alumni_at_employer.QUERY,
@@ -99,7 +99,7 @@ def _employer_code(store, text: str) -> str:
     """An employer given by code, name or alias, as its code (one resolver:
     :func:`loaders.employers.resolve_employer`). Several matches are an error
     listing them; no match leaves the text for the query's own check."""
-    from loaders.employers import resolve_employer
+    from alumni_graph.loaders.employers import resolve_employer
 
     found = resolve_employer(store, text)
     if len(found) == 1:

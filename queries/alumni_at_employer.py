@@ -16,8 +16,8 @@ The rules, as implemented here and in ``alumni_at_employer.cypher``:
 """
 from __future__ import annotations
 
-from queries.framework import Param, Query, is_neo4j, read_cypher, require_node, today
-from queries.rules import consented, is_alumnus, job_is_current, started
+from alumni_graph.queries.framework import Param, Query, is_neo4j, read_cypher, require_node, today
+from alumni_graph.queries.rules import consented, is_alumnus, job_is_current, started
 
 COLUMNS = ("nisn", "name", "school_npsn", "program", "graduation_year", "title", "since",
            "until", "current", "consent_contact")
@@ -71,7 +71,7 @@ def alumni_at_employer(G, *, employer: str, as_of: str, npsn: str | None = None,
     >>> [(r["program"], r["graduation_year"], r["current"]) for r in rows][:1]
     [('TKR', 2022, True)]
     """
-    from graph_service.errors import NotFound
+    from alumni_graph.graph_service.errors import NotFound
 
     e = f"Employer:{employer}"
     for nid, param, what in ((e, "employer", "employer"),

@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import re
 
-from graph_service.errors import NotFound, ParameterError
-from queries.analytics import (
+from alumni_graph.graph_service.errors import NotFound, ParameterError
+from alumni_graph.queries.analytics import (
     NPSN_PARAM, PROGRAM_PARAM, as_of_param, check_range, in_scope, last_cohort, person_nodes,
     require_scope, whole_months,
 )
-from queries.framework import Param, Query, is_neo4j, read_cypher, require_node
-from queries.rules import consented, job_is_current
+from alumni_graph.queries.framework import Param, Query, is_neo4j, read_cypher, require_node
+from alumni_graph.queries.rules import consented, job_is_current
 
 COLUMNS = ("nisn", "name", "school_npsn", "program", "graduation_year", "employer_code",
            "employer_name", "sector", "city", "title", "since", "tenure_months", "aligned",

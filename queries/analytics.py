@@ -34,12 +34,12 @@ import calendar
 import datetime as dt
 import statistics
 
-from graph_service.errors import NotFound, ParameterError
-from graph_service.schema import (
+from alumni_graph.graph_service.errors import NotFound, ParameterError
+from alumni_graph.graph_service.schema import (
     ABSORBED_STATUSES, TRACED_STATUSES, TRACER_STATUSES, UNTRACED_STATUS, node_id,
 )
-from queries.framework import Param, is_neo4j, read_cypher
-from queries.rules import consented
+from alumni_graph.queries.framework import Param, is_neo4j, read_cypher
+from alumni_graph.queries.rules import consented
 
 #: Tracer-study statuses that count as traced (status known).
 TRACED = TRACED_STATUSES  # graph_service.schema: the one vocabulary
@@ -56,7 +56,7 @@ PROGRAM_PARAM = Param("program", "str", upper=True, pattern=r"[A-Z0-9][A-Z0-9_-]
 
 
 def as_of_param():
-    from queries.framework import today
+    from alumni_graph.queries.framework import today
 
     return Param("as_of", "date", default=today,
                  help="tanggal acuan (default hari ini) / reference date (default today)")
@@ -158,7 +158,7 @@ def require_scope_in(G, npsn: str | None, program: str | None) -> None:
     >>> require_scope_in(nx.MultiDiGraph(), "20300001", None)
     Traceback (most recent call last):
     ...
-    graph_service.errors.NotFound: npsn: no school with this NPSN / npsn: sekolah tidak ditemukan
+    alumni_graph.graph_service.errors.NotFound: npsn: no school with this NPSN / npsn: sekolah tidak ditemukan
     """
     check_scope(lambda label, key: node_id(label, key) in G, npsn, program)
 
@@ -254,7 +254,7 @@ def active_partners(store, *, as_of: str, npsn: str | None = None) -> set[str]:
     if is_neo4j(store):
         return {r["code"] for r in read_cypher(store, "analyses_partners",
                                                {"as_of": as_of, "npsn": npsn})}
-    from queries.rules import partnership_is_active
+    from alumni_graph.queries.rules import partnership_is_active
 
     G = store.graph()
     found = set()

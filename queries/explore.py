@@ -39,11 +39,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from graph_service.errors import NotFound, ParameterError
-from graph_service.schema import (
+from alumni_graph.graph_service.errors import NotFound, ParameterError
+from alumni_graph.graph_service.schema import (
     NODE_TYPES, PROVENANCE, REL_TYPES, TRACED_STATUSES, node_id, node_type,
 )
-from graph_service.store import rel_edge_key
+from alumni_graph.graph_service.store import rel_edge_key
 
 HERE = Path(__file__).resolve().parent
 
@@ -111,7 +111,7 @@ class Names:
 
     def reveals(self, props: dict) -> bool:
         """May this person be named under this policy?"""
-        from queries.rules import display_consented
+        from alumni_graph.queries.rules import display_consented
 
         if self.mode == "all":
             return True
@@ -198,7 +198,7 @@ def _cypher_file(name: str) -> str:
 def _cypher(name: str, label: str | None = None) -> str:
     """A query's text with its schema-derived placeholders filled in (and the
     consent rules of queries/rules.py expanded)."""
-    from queries.rules import expand_cypher
+    from alumni_graph.queries.rules import expand_cypher
 
     text = expand_cypher(_cypher_file(name)).replace(
         "__FIELDS__", "{" + ", ".join(f".{p}" for p in _PROJECTED) + "}"
@@ -224,7 +224,7 @@ def search(store, text: str, limit: int = 10, types: list[str] | tuple | None = 
     fewer than two characters give no results (every name contains a vowel).
     People ``names`` may not name are never found (by name or by NISN).
     """
-    from queries.rules import adult_born_by
+    from alumni_graph.queries.rules import adult_born_by
 
     q = (text or "").strip().lower()
     labels = [node_type(t).label for t in (types or NODE_TYPES)]
@@ -550,7 +550,7 @@ def displayable(store, npsn: str, people: list[dict], as_of: str | None = None) 
     person of the school with that name, programme and year has
     ``consent_display`` as it counts on ``as_of`` (the minor rule,
     queries/rules.py). Unknown people: no."""
-    from queries.rules import display_consented
+    from alumni_graph.queries.rules import display_consented
 
     names = sorted({p.get("name") for p in people if p.get("name")})
     if not names:

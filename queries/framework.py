@@ -9,7 +9,7 @@ Both return the same rows, which the parity tests check.
 Parameters arrive as strings (CLI ``--param k=v``, a URL query string) or as
 JSON values (the web's JSON API). :meth:`Query.validate` turns them into typed,
 JSON-ready values and reports *every* bad parameter at once in a
-:class:`~graph_service.errors.ParameterError`.
+:class:`~alumni_graph.graph_service.errors.ParameterError`.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from graph_service.errors import AlumniGraphError, ParameterError
+from alumni_graph.graph_service.errors import AlumniGraphError, ParameterError
 
 HERE = Path(__file__).resolve().parent
 
@@ -393,7 +393,7 @@ def merge_weights(defaults: dict, overrides: Mapping | None) -> dict:
 def cypher_text(name: str) -> str:
     """The text of ``queries/<name>.cypher``, read once per process, with the
     shared rules' macros (``@consented(p)``) expanded (queries/rules.py)."""
-    from queries.rules import expand_cypher
+    from alumni_graph.queries.rules import expand_cypher
 
     return expand_cypher((HERE / f"{name}.cypher").read_text(encoding="utf-8"))
 
@@ -411,7 +411,7 @@ def read_cypher(store, name: str, params: dict) -> list[dict]:
     """
     from neo4j.exceptions import Neo4jError
 
-    from queries.rules import adult_born_by
+    from alumni_graph.queries.rules import adult_born_by
 
     # The consent rule's minor cut-off, for every query (``@consented``).
     params = {**params, "adult_born_by": adult_born_by(params.get("as_of") or today())}
@@ -423,7 +423,7 @@ def read_cypher(store, name: str, params: dict) -> list[dict]:
 
 def require_node(store, label: str, key: tuple, param: str, what: str) -> None:
     """NotFound naming the parameter (never its value) when a node is missing."""
-    from graph_service.errors import NotFound
+    from alumni_graph.graph_service.errors import NotFound
 
     if store.get_node(label, key) is None:
         raise NotFound(f"{param}: no {what} with this key / {param}: tidak ditemukan",
@@ -461,7 +461,7 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
 
 
 def _csv_cell(value) -> str:
-    from graph_service.formula import formula_safe
+    from alumni_graph.graph_service.formula import formula_safe
 
     text = _cell(value)
     return text if isinstance(value, (int, float)) else formula_safe(text)
@@ -487,7 +487,7 @@ def _plain(value) -> str:
 
 
 def _table(result: QueryResult) -> str:
-    from queries import REGISTRY
+    from alumni_graph.queries import REGISTRY
 
     query = REGISTRY.get(result.name)
     cols = list(query.table_columns or result.columns) if query else result.columns

@@ -38,11 +38,11 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from queries.analytics import (
+from alumni_graph.queries.analytics import (
     NPSN_PARAM, PROGRAM_PARAM, active_partners, affiliations, as_of_param, require_scope,
     years_before,
 )
-from queries.framework import Param, Query
+from alumni_graph.queries.framework import Param, Query
 
 COLUMNS = ("cluster", "size", "people", "top_sectors", "top_employers", "partners",
            "has_partner", "employer_codes")

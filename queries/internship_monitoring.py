@@ -43,12 +43,12 @@ they score. The rules, as implemented here and in ``internship_hosts.cypher``:
 """
 from __future__ import annotations
 
-from queries.analytics import (
+from alumni_graph.queries.analytics import (
     NPSN_PARAM, PROGRAM_PARAM, add_months, as_of_param, in_scope, last_cohort, person_nodes, rate,
     require_scope, require_scope_in, years_before,
 )
-from queries.framework import Param, Query, is_neo4j, read_cypher
-from queries.rules import consented, partnership_is_active
+from alumni_graph.queries.framework import Param, Query, is_neo4j, read_cypher
+from alumni_graph.queries.rules import consented, partnership_is_active
 
 MAX_LISTED = 50
 

@@ -32,11 +32,11 @@ same code for both stores. The rules:
 """
 from __future__ import annotations
 
-from queries.analytics import (
+from alumni_graph.queries.analytics import (
     NPSN_PARAM, PROGRAM_PARAM, affiliations, as_of_param, require_scope,
 )
-from queries.framework import Param, Query
-from queries.rules import consented
+from alumni_graph.queries.framework import Param, Query
+from alumni_graph.queries.rules import consented
 
 COLUMNS = ("nisn", "name", "school_npsn", "program", "graduation_year", "betweenness",
            "employers", "programs_reached", "employer_list")

@@ -31,12 +31,12 @@ partners. The rules, as implemented here and in ``program_alignment.cypher``:
 """
 from __future__ import annotations
 
-from queries.analytics import (
+from alumni_graph.queries.analytics import (
     NPSN_PARAM, PROGRAM_PARAM, as_of_param, last_cohort, person_nodes, require_scope, require_scope_in,
     years_before,
 )
-from queries.framework import Param, Query, is_neo4j, read_cypher
-from queries.rules import partnership_is_active, started
+from alumni_graph.queries.framework import Param, Query, is_neo4j, read_cypher
+from alumni_graph.queries.rules import partnership_is_active, started
 
 SYNC_KIND = "sinkronisasi_kurikulum"
 

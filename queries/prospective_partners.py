@@ -37,11 +37,11 @@ implemented here and in ``prospective_partners.cypher``:
 """
 from __future__ import annotations
 
-from queries.analytics import person_nodes, require_scope, require_scope_in
-from queries.framework import (
+from alumni_graph.queries.analytics import person_nodes, require_scope, require_scope_in
+from alumni_graph.queries.framework import (
     Param, Query, is_neo4j, merge_weights, read_cypher, today,
 )
-from queries.rules import (
+from alumni_graph.queries.rules import (
     consented,
     is_alumnus,
     job_is_current,

@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import bisect
 
-from queries.framework import (
+from alumni_graph.queries.framework import (
     Param, Query, is_neo4j, merge_weights, read_cypher, require_node, today,
 )
-from queries.rules import consented, is_alumnus, job_is_current, shown_name, started
+from alumni_graph.queries.rules import consented, is_alumnus, job_is_current, shown_name, started
 
 #: Default relationship weights; ``run_query(..., weights={...})`` overrides.
 WEIGHTS = {"works_at_current": 1.0, "works_at_past": 0.6, "interned_at": 0.7, "studied_in": 0.8}
@@ -223,7 +223,7 @@ def _raw_node(G, nid: str, as_of: str) -> dict:
 
 
 def _require(G, nisn: str, employer: str) -> tuple[str, str]:
-    from graph_service.errors import NotFound
+    from alumni_graph.graph_service.errors import NotFound
 
     src, dst = f"Person:{nisn}", f"Employer:{employer}"
     for nid, param, what in ((src, "nisn", "person"), (dst, "employer", "employer")):

@@ -34,12 +34,12 @@ Contact details and names never appear: the rows are counts.
 """
 from __future__ import annotations
 
-from queries.analytics import (
+from alumni_graph.queries.analytics import (
     ABSORBED, NPSN_PARAM, PROGRAM_PARAM, TRACED, UNTRACED, as_of_param, check_range, in_scope,
     last_cohort, median, person_nodes, rate, require_scope, require_scope_in, waiting_months,
 )
-from queries.framework import Param, Query, is_neo4j, read_cypher
-from queries.rules import job_is_current, started
+from alumni_graph.queries.framework import Param, Query, is_neo4j, read_cypher
+from alumni_graph.queries.rules import job_is_current, started
 
 COUNTS = ("alumni", "traced", "bekerja", "melanjutkan", "wirausaha", "mencari_kerja",
           "tidak_terdata", "employed", "aligned", "with_first_job")

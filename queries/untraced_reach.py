@@ -32,12 +32,12 @@ as implemented here and in ``untraced_reach.cypher``:
 """
 from __future__ import annotations
 
-from queries.analytics import (
+from alumni_graph.queries.analytics import (
     NPSN_PARAM, PROGRAM_PARAM, TRACED, as_of_param, in_scope, last_cohort, person_nodes,
     require_scope, require_scope_in,
 )
-from queries.framework import Param, Query, is_neo4j, read_cypher
-from queries.rules import consented
+from alumni_graph.queries.framework import Param, Query, is_neo4j, read_cypher
+from alumni_graph.queries.rules import consented
 
 #: Default tie weights; ``run_query(..., weights={...})`` overrides some or all.
 WEIGHTS = {"coworker": 3, "intern_peer": 2, "classmate": 1}

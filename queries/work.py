@@ -74,11 +74,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from graph_service.errors import NotFound
-from graph_service.schema import OUTREACH_CLOSED, OUTREACH_STATUSES, REFERRAL_STATUSES
-from queries.analytics import NPSN_PARAM, PROGRAM_PARAM, add_months, as_of_param, rate, years_before
-from queries.framework import Param, Query, is_neo4j, read_cypher
-from queries.rules import consented, job_is_current, partnership_is_active
+from alumni_graph.graph_service.errors import NotFound
+from alumni_graph.graph_service.schema import OUTREACH_CLOSED, OUTREACH_STATUSES, REFERRAL_STATUSES
+from alumni_graph.queries.analytics import NPSN_PARAM, PROGRAM_PARAM, add_months, as_of_param, rate, years_before
+from alumni_graph.queries.framework import Param, Query, is_neo4j, read_cypher
+from alumni_graph.queries.rules import consented, job_is_current, partnership_is_active
 
 CHANNELS = ("bkk", "alumni", "prakerin", "mandiri")
 ALERT_KINDS = ("mou_expiring", "mou_ended", "partner_dormant", "action_overdue")
@@ -366,7 +366,7 @@ CONVERSION_COLUMNS = ("group", "value", "contacted", "converted", "rate", "media
 
 
 def conversion_finish(found: list[dict], *, as_of: str) -> tuple[list[dict], dict]:
-    from queries.analytics import median
+    from alumni_graph.queries.analytics import median
 
     groups: dict[tuple, dict] = {}
 
@@ -518,7 +518,7 @@ def vacancy_candidates_nx(G, *, id: str) -> list[dict]:
         return []
     v = G.nodes[vid]
     npsn, programs = v.get("school_npsn"), v.get("programs") or []
-    from queries.analytics import person_nodes
+    from alumni_graph.queries.analytics import person_nodes
 
     out = []
     for pid, p in person_nodes(G, npsn):
@@ -556,7 +556,7 @@ def eligible(person: dict, jobs: list[dict], as_of: str) -> str | None:
 
 def strongest_path(store, nisn: str, employer: str, as_of: str, max_hops: int = 3) -> dict | None:
     """The strongest ``referral_paths`` answer (k = 1) or None, on either store."""
-    from queries import referral_paths as rp
+    from alumni_graph.queries import referral_paths as rp
 
     params = {"nisn": nisn, "employer": employer, "as_of": as_of, "max_hops": max_hops, "k": 1}
     if is_neo4j(store):
@@ -581,7 +581,7 @@ class _SharedPaths:
     are read once, not once per candidate."""
 
     def __init__(self, G, employer: str, as_of: str, max_hops: int):
-        from queries import referral_paths as rp
+        from alumni_graph.queries import referral_paths as rp
 
         self.rp, self.G, self.as_of, self.max_hops = rp, G, as_of, max_hops
         self.w = rp._letters(None)
@@ -689,7 +689,7 @@ PLACEMENT_COLUMNS = ("year", "program", "graduates", "placed", "bkk", "alumni", 
 
 def placement_nx(G, *, npsn: str, program: str | None, year: int | None, as_of: str) -> list[dict]:
     """The networkx twin of ``placement_report.cypher``."""
-    from queries.analytics import person_nodes
+    from alumni_graph.queries.analytics import person_nodes
 
     out = []
     for pid, p in person_nodes(G, npsn):

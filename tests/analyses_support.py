@@ -35,7 +35,7 @@ ANALYSES = ("tracer_summary", "program_alignment", "internship_monitoring", "int
 
 
 def load(store, paths=(DATA,)) -> None:
-    from loaders import load_paths
+    from alumni_graph.loaders import load_paths
 
     store.init_schema()
     report = load_paths(store, list(paths))
@@ -43,7 +43,7 @@ def load(store, paths=(DATA,)) -> None:
 
 
 def open_neo4j(neo4j_server):
-    from graph_service.neo4j_store import Neo4jStore
+    from alumni_graph.graph_service.neo4j_store import Neo4jStore
 
     return Neo4jStore(neo4j_server["uri"], user=neo4j_server["user"],
                       password=neo4j_server["password"],
@@ -52,7 +52,7 @@ def open_neo4j(neo4j_server):
 
 def both_stores(tmp_path_factory, neo4j_server, paths=(DATA,)):
     """(embedded, neo4j), each loaded with ``paths`` through the loader."""
-    from graph_service.embedded import EmbeddedStore
+    from alumni_graph.graph_service.embedded import EmbeddedStore
 
     emb = EmbeddedStore(tmp_path_factory.mktemp("analyses") / "data", batch_size=5000)
     load(emb, paths)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from graph_service.embedded import EmbeddedStore
-from graph_service.private import private_umask
+from alumni_graph.graph_service.embedded import EmbeddedStore
+from alumni_graph.security.private import private_umask
 
-# Every product process writes with umask 077 (graph_service.private); the test
+# Every product process writes with umask 077 (security.private); the test
 # process builds data directories in-process with the library, so it does the
 # same: otherwise each installed command run on such a directory warns (rightly)
 # that personal data there is readable by others.
@@ -46,7 +46,7 @@ def _cheap_password_hashing():
     defaults): logins in hundreds of tests would otherwise take minutes."""
     from argon2 import PasswordHasher
 
-    import graph_service.accounts as accounts
+    import alumni_graph.security.accounts as accounts
 
     saved = accounts.HASHER
     accounts.HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -74,7 +74,7 @@ def neo4j_server(tmp_path_factory):
 
 @pytest.fixture
 def neo4j_store(neo4j_server):
-    from graph_service.neo4j_store import Neo4jStore
+    from alumni_graph.graph_service.neo4j_store import Neo4jStore
 
     store = Neo4jStore(neo4j_server["uri"], user=neo4j_server["user"],
                        password=neo4j_server["password"],

@@ -30,14 +30,14 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 
 
 def open_demo_store(backend: str, work: Path):
-    from graph_service.embedded import EmbeddedStore
-    from loaders import load_paths
-    from loaders.demo import generate_demo
+    from alumni_graph.graph_service.embedded import EmbeddedStore
+    from alumni_graph.loaders import load_paths
+    from alumni_graph.loaders.demo import generate_demo
 
     files = generate_demo(work / "demo-input", seed=2026, schools=1)
     server = None
     if backend == "neo4j":
-        from graph_service.neo4j_store import Neo4jStore
+        from alumni_graph.graph_service.neo4j_store import Neo4jStore
         from tools.neo4j.launcher import fetch_jars, start
 
         fetch_jars()
@@ -90,8 +90,8 @@ def main() -> None:
     import waitress.server
     from playwright.sync_api import sync_playwright
 
-    from queries import explore, run_query
-    from web import create_app
+    from alumni_graph.queries import explore, run_query
+    from alumni_graph.web import create_app
 
     work = Path(tempfile.mkdtemp(prefix="measure-web-"))
     store, neo = open_demo_store(args.backend, work)

@@ -48,7 +48,7 @@ NO_CONSENT_NISN = ("0000000104", "0000000111")
 
 
 def load_edge(store) -> None:
-    from loaders import load_paths
+    from alumni_graph.loaders import load_paths
 
     store.init_schema()
     report = load_paths(store, [EDGE])
@@ -56,7 +56,7 @@ def load_edge(store) -> None:
 
 
 def open_neo4j(neo4j_server, batch_size: int = 5000):
-    from graph_service.neo4j_store import Neo4jStore
+    from alumni_graph.graph_service.neo4j_store import Neo4jStore
 
     return Neo4jStore(neo4j_server["uri"], user=neo4j_server["user"],
                       password=neo4j_server["password"],

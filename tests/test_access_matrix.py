@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 import web_fixture as fx
-from web import create_app
-from web.auth import PUBLIC_ENDPOINTS
+from alumni_graph.web import create_app
+from alumni_graph.web.auth import PUBLIC_ENDPOINTS
 from web_support import ROLES, login, web_store  # noqa: F401 (fixtures)
 
 #: The whole public allow-list: the login form, the health check, static files
@@ -180,8 +180,8 @@ def test_each_query_has_its_roles_and_the_api_keeps_to_them(matrix_app):
     """/api/v1/query/<name> answers a role only for the queries of its pages:
     a viewer gets aggregates, never a list of people; Humas' prospects are not
     BKK's, BKK's referral paths not Humas'."""
-    from queries import REGISTRY
-    from web import access
+    from alumni_graph.queries import REGISTRY
+    from alumni_graph.web import access
 
     assert set(access.QUERY_ROLES) == set(REGISTRY)
     matrix_app.extensions["alumni_graph_store"].get().upsert_nodes("Vacancy", [{
@@ -209,8 +209,8 @@ def test_each_query_has_its_roles_and_the_api_keeps_to_them(matrix_app):
 
 
 def test_pages_and_their_queries_share_roles(matrix_app):
-    from web import access
-    from web.analyses import PAGES
+    from alumni_graph.web import access
+    from alumni_graph.web.analyses import PAGES
 
     views = matrix_app.view_functions
     for _, view, names in PAGES:

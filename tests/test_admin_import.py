@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graph_service.admin_import import ARGS_FILE, ExportError, export_admin_import
-from graph_service.cli import cli
-from graph_service.embedded import EmbeddedStore
-from graph_service.errors import SchemaError
-from graph_service.schema import NODE_TYPES, constraint_name
-from loaders import load_paths
+from alumni_graph.graph_service.admin_import import ARGS_FILE, ExportError, export_admin_import
+from alumni_graph.cli import cli
+from alumni_graph.graph_service.embedded import EmbeddedStore
+from alumni_graph.graph_service.errors import SchemaError
+from alumni_graph.graph_service.schema import NODE_TYPES, constraint_name
+from alumni_graph.loaders import load_paths
 
 EDGE = Path(__file__).resolve().parent / "fixtures" / "edge"
 
@@ -141,7 +141,7 @@ def test_export_reads_the_same_from_neo4j(neo4j_store, tmp_path):
 def test_round_trip_through_the_real_importer(neo4j_server, tmp_path):
     if "server" not in neo4j_server:
         pytest.skip("NEO4J_URI given: the importer needs the test run's own Neo4j jars")
-    from graph_service.neo4j_store import Neo4jStore
+    from alumni_graph.graph_service.neo4j_store import Neo4jStore
     from tools.neo4j.launcher import run_admin, start
 
     emb = _loader_built(tmp_path / "data")
@@ -175,7 +175,7 @@ def test_round_trip_through_the_real_importer(neo4j_server, tmp_path):
 @pytest.mark.neo4j
 def test_loads_refuse_without_the_uniqueness_constraints(neo4j_store):
     """Without them every MERGE would scan its whole label: refuse, write nothing."""
-    from graph_service.neo4j_store import Neo4jStore
+    from alumni_graph.graph_service.neo4j_store import Neo4jStore
 
     dropped = neo4j_store.constraints()
     for name in dropped:

@@ -24,7 +24,7 @@ import pytest
 from networkx.algorithms import bipartite
 
 import analyses_support as sup
-from queries import run_query
+from alumni_graph.queries import run_query
 
 NPSN = "20900001"
 AS_OF = "2025-07-01"

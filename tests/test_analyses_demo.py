@@ -7,14 +7,14 @@ from __future__ import annotations
 import pytest
 
 import analyses_support as sup
-from queries import run_query
+from alumni_graph.queries import run_query
 
 DEMO_TODAY = "2026-11-01"  # loaders.demo.DEFAULT_TODAY
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory, neo4j_server):
-    from loaders.demo import generate_demo
+    from alumni_graph.loaders.demo import generate_demo
 
     folder = tmp_path_factory.mktemp("demo-analyses")
     generate_demo(folder, seed=2026, schools=1)
@@ -48,8 +48,8 @@ def test_demo_parity(demo, name, params):
 
 
 def test_sampled_betweenness_is_reproducible_and_close_to_exact(demo):
-    from queries.analytics import affiliations
-    from queries.key_connectors import betweenness
+    from alumni_graph.queries.analytics import affiliations
+    from alumni_graph.queries.key_connectors import betweenness
 
     emb, _, npsn = demo
     params = {"npsn": npsn, "as_of": DEMO_TODAY, "limit": 20}

@@ -14,8 +14,8 @@ import networkx as nx
 import pytest
 
 import analyses_support as sup
-from graph_service.errors import NotFound, ParameterError
-from queries import REGISTRY, format_result, run_query
+from alumni_graph.graph_service.errors import NotFound, ParameterError
+from alumni_graph.queries import REGISTRY, format_result, run_query
 
 AS_OF = sup.AS_OF
 
@@ -140,7 +140,7 @@ def test_tracer_year_range_must_not_be_reversed(st):
 
 
 def test_tracer_report_layout():
-    from queries.tracer_summary import report_rows
+    from alumni_graph.queries.tracer_summary import report_rows
 
     headers, rows = report_rows([{"school_npsn": "1", "school_name": "S", "program": "TKR",
                                   "program_name": "T", "graduation_year": 2022, "alumni": 5,
@@ -155,7 +155,7 @@ def test_tracer_report_layout():
 
 
 def test_month_rules():
-    from queries.analytics import add_months, last_cohort, waiting_months, whole_months
+    from alumni_graph.queries.analytics import add_months, last_cohort, waiting_months, whole_months
 
     assert waiting_months(2022, "2022-06-01") == 0 and waiting_months(2022, "2022-07-31") == 1
     assert waiting_months(2023, "2023-05-20") == 0  # before graduation: 0, never negative
@@ -351,8 +351,8 @@ def test_register_rows_order_and_hidden(st):
 
 
 def test_set_featured_puts_the_alumnus_first_and_survives_a_reload(st):
-    from loaders import load_paths
-    from queries.alumni_register import set_featured
+    from alumni_graph.loaders import load_paths
+    from alumni_graph.queries.alumni_register import set_featured
 
     try:
         assert set_featured(st, "0040001007", True) == {"nisn": "0040001007", "featured": True}

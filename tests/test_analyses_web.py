@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import analyses_support as sup
-from queries import run_query
+from alumni_graph.queries import run_query
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates" / "analyses"
 PAGES = {
@@ -34,8 +34,8 @@ PASSWORD = "Kata-sandi-uji-analisis-2025!"
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    from graph_service.embedded import EmbeddedStore
-    from web import create_app
+    from alumni_graph.graph_service.embedded import EmbeddedStore
+    from alumni_graph.web import create_app
 
     store = EmbeddedStore(tmp_path_factory.mktemp("analyses-web") / "data")
     sup.load(store)
@@ -80,7 +80,7 @@ def test_page_chart_and_json_twin(app, client, name, path):
     twin = client.get(url).get_json()
     assert twin["ok"] is True and twin["query"] == name
     store = app.extensions["alumni_graph_store"].get()
-    from web import names
+    from alumni_graph.web import names
 
     expected = run_query(store, name, {"npsn": sup.SCHOOL, "as_of": sup.AS_OF},
                          names_all=names.names_all(name, "admin"))
@@ -89,7 +89,7 @@ def test_page_chart_and_json_twin(app, client, name, path):
 
 
 def test_a_page_defaults_to_the_first_school(client):
-    from queries import explore
+    from alumni_graph.queries import explore
 
     page = client.get(f"/analisis/penelusuran?as_of={sup.AS_OF}").get_data(as_text=True)
     first = explore.schools(client.application.extensions["alumni_graph_store"].get())[0]["npsn"]
@@ -119,7 +119,7 @@ def test_pages_escape_hostile_names_and_hide_non_consenting(client):
 
 
 def test_register_counts_hidden_and_marks_featured(app, client):
-    from queries.alumni_register import set_featured
+    from alumni_graph.queries.alumni_register import set_featured
 
     store = app.extensions["alumni_graph_store"].get()
     set_featured(store, "0040001101", True)

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 import web_fixture as fx
-from graph_service.accounts import Accounts
-from graph_service.cli import cli
-from web import create_app
+from alumni_graph.security.accounts import Accounts
+from alumni_graph.cli import cli
+from alumni_graph.web import create_app
 from web_support import PASSWORD, csrf_from, form_login, login, token, user
 
 API = f"/api/v1/overview?npsn={fx.NPSN}"
@@ -256,8 +256,8 @@ def test_cli_users_and_tokens(embedded_store, data_dir):
 
 
 def test_demo_prints_a_one_time_admin_password_once(data_dir, capsys):
-    from graph_service.cli import _demo_admin
-    from graph_service.config import Config
+    from alumni_graph.cli import _demo_admin
+    from alumni_graph.graph_service.config import Config
 
     config = Config(data_dir=data_dir)
     # _demo_admin returns the one-time password for `demo` to print last (80e09fc: quiet demo)

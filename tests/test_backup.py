@@ -23,13 +23,13 @@ import pytest
 
 import analyses_support as sup
 import queries_support as qs
-from graph_service import backup as bk
-from graph_service.accounts import SECRET_FILE, Accounts, secret
-from graph_service.audit import AuditLog
-from graph_service.embedded import EmbeddedStore
-from graph_service.errors import BackupError
-from loaders import load_paths
-from queries import REGISTRY, run_query
+from alumni_graph.graph_service import backup as bk
+from alumni_graph.security.accounts import SECRET_FILE, Accounts, secret
+from alumni_graph.security.audit import AuditLog
+from alumni_graph.graph_service.embedded import EmbeddedStore
+from alumni_graph.graph_service.errors import BackupError
+from alumni_graph.loaders import load_paths
+from alumni_graph.queries import REGISTRY, run_query
 from test_work_queries import QUERIES as WORK_QUERIES, WORK
 
 BIN = Path(sys.executable).with_name("alumni-graph")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import web_fixture as fx
-from web import create_app
+from alumni_graph.web import create_app
 from web_support import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -44,14 +44,14 @@ def live(request, tmp_path_factory):
     from werkzeug.serving import make_server
 
     if request.param == "neo4j":
-        from graph_service.neo4j_store import Neo4jStore
+        from alumni_graph.graph_service.neo4j_store import Neo4jStore
 
         srv = request.getfixturevalue("neo4j_server")
         store = Neo4jStore(srv["uri"], user=srv["user"], password=srv["password"],
                            database=os.environ.get("NEO4J_DATABASE", "neo4j"))
         store.clear()
     else:
-        from graph_service.embedded import EmbeddedStore
+        from alumni_graph.graph_service.embedded import EmbeddedStore
 
         store = EmbeddedStore(tmp_path_factory.mktemp("browser"))
     fx.build(store)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from graph_service.config import Config
-from graph_service.errors import ConfigError, StoreUnavailable
-from graph_service.factory import open_store
+from alumni_graph.graph_service.config import Config
+from alumni_graph.graph_service.errors import ConfigError, StoreUnavailable
+from alumni_graph.graph_service.factory import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,7 +22,7 @@ def _cli(*args, env=None):
 
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("ALUMNI_GRAPH_", "NEO4J_"))}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "graph_service.cli", *args],
+    return subprocess.run([sys.executable, "-m", "alumni_graph.cli", *args],
                           capture_output=True, text=True, env=full_env, cwd=ROOT, timeout=120)
 
 
@@ -116,7 +116,7 @@ def test_docker_compose_config_parses(tmp_path):
 # -- the web app's operator settings (web.settings) ---------------------------------------
 
 def test_every_web_setting_is_in_the_readme():
-    from web import settings
+    from alumni_graph.web import settings
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     names = settings.defaults()
@@ -135,7 +135,7 @@ def test_every_web_setting_is_in_the_readme():
 def test_web_settings_reach_the_app_through_config(tmp_path):
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from web import create_app
+    from alumni_graph.web import create_app
 
     env = {"ALUMNI_GRAPH_DATA_DIR": str(tmp_path), "ALUMNI_GRAPH_CONTACT_DETAILS": "Hidden",
            "ALUMNI_GRAPH_GRAPH_MAX_NODES": " 42 ", "ALUMNI_GRAPH_SESSION_IDLE_MINUTES": "5",
@@ -162,7 +162,7 @@ def test_web_settings_reach_the_app_through_config(tmp_path):
     ("SECRET_KEY", " ", "ALUMNI_GRAPH_SECRET_KEY must not be empty"),
 ])
 def test_bad_web_settings_are_one_line_errors(tmp_path, name, value, message):
-    from web import create_app
+    from alumni_graph.web import create_app
 
     config = Config.from_env({"ALUMNI_GRAPH_DATA_DIR": str(tmp_path), f"ALUMNI_GRAPH_{name}": value})
     with pytest.raises(ConfigError) as err:
@@ -171,7 +171,7 @@ def test_bad_web_settings_are_one_line_errors(tmp_path, name, value, message):
 
 
 def test_an_unknown_setting_is_a_warning(tmp_path, caplog):
-    from web import create_app
+    from alumni_graph.web import create_app
 
     app = create_app(config=Config.from_env({"ALUMNI_GRAPH_DATA_DIR": str(tmp_path),
                                              "ALUMNI_GRAPH_CONTACT_DETAIL": "hidden"}))
@@ -184,7 +184,7 @@ def test_serve_passes_the_settings_to_the_app(tmp_path, monkeypatch):
     import waitress
     from click.testing import CliRunner
 
-    from graph_service.cli import cli
+    from alumni_graph.cli import cli
 
     served = {}
     monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.update(app=app, **kw))

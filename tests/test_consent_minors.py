@@ -25,8 +25,8 @@ import json
 
 import pytest
 
-from queries import REGISTRY, run_query
-from queries.rules import (
+from alumni_graph.queries import REGISTRY, run_query
+from alumni_graph.queries.rules import (
     CONSENTED_CYPHER, adult_born_by, consented, display_consented, expand_cypher, is_minor,
 )
 
@@ -40,8 +40,8 @@ AS_OF = "2025-07-01"
 @pytest.fixture(scope="module")
 def consent_stores(tmp_path_factory, neo4j_server):
     import queries_support as qs
-    from graph_service.embedded import EmbeddedStore
-    from loaders import load_paths
+    from alumni_graph.graph_service.embedded import EmbeddedStore
+    from alumni_graph.loaders import load_paths
 
     emb = EmbeddedStore(tmp_path_factory.mktemp("consent") / "data")
     neo = qs.open_neo4j(neo4j_server)
@@ -93,7 +93,7 @@ def test_display_consent_has_the_same_minor_rule():
 
 
 def test_every_cypher_file_uses_the_shared_rule():
-    from queries.framework import HERE, cypher_text
+    from alumni_graph.queries.framework import HERE, cypher_text
 
     for path in HERE.glob("*.cypher"):
         raw = path.read_text(encoding="utf-8")
@@ -116,7 +116,7 @@ def test_loader_maps_the_consent_columns(cstore):
 
 
 def test_consent_defaults_to_no(embedded_store):
-    from loaders import load_paths, load_rows
+    from alumni_graph.loaders import load_paths, load_rows
 
     embedded_store.init_schema()
     assert load_paths(embedded_store, [DATA / "sekolah.csv", DATA / "program.csv"]).ok

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from loaders.demo import COLUMNS, generate_demo
+from alumni_graph.loaders.demo import COLUMNS, generate_demo
 
 # resolve name-only references the way the loader does (never the generator's own copy)
-from loaders.employers import normalize_name as normalize_company_name
+from alumni_graph.loaders.employers import normalize_name as normalize_company_name
 
 TODAY = dt.date(2026, 11, 1)
 

@@ -18,6 +18,6 @@ def test_demo_is_quiet_and_ends_with_the_password(tmp_path):
     assert len(out) <= 4, r.stdout
     assert "INFO" not in r.stdout + r.stderr and "Warning" not in r.stderr
     assert out[-2].startswith("Masuk / log in:  admin") and "sekali pakai" in out[-1]
-    from graph_service.accounts import Accounts
+    from alumni_graph.security.accounts import Accounts
 
     assert Accounts(tmp_path / "data").get_user("admin")["must_change"] == 1

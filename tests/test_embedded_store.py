@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from graph_service.embedded import EmbeddedStore
-from graph_service.errors import StoreUnavailable
+from alumni_graph.graph_service.embedded import EmbeddedStore
+from alumni_graph.graph_service.errors import StoreUnavailable
 
 
 def _people(n, version):
@@ -54,7 +54,7 @@ def test_unreadable_file_is_a_clear_error(tmp_path):
 
 WRITER = """
 import sys
-from graph_service.embedded import EmbeddedStore
+from alumni_graph.graph_service.embedded import EmbeddedStore
 s = EmbeddedStore(sys.argv[1])
 n = int(sys.argv[2])
 version = 0
@@ -125,7 +125,7 @@ def test_a_large_graph_is_kept_off_the_garbage_collector_and_replaced_ones_are_f
     import gc
     import weakref
 
-    from graph_service import embedded
+    from alumni_graph.graph_service import embedded
 
     monkeypatch.setattr(embedded, "GC_FREEZE_NODES", 1)
     try:

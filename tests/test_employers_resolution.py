@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from graph_service.errors import ParameterError
-from loaders import load_paths
-from loaders.employers import (
+from alumni_graph.graph_service.errors import ParameterError
+from alumni_graph.loaders import load_paths
+from alumni_graph.loaders.employers import (
     add_alias, city_match, decide_review, legal_form, normalize_name, resolve_employer, review_items,
 )
-from queries import run_query
+from alumni_graph.queries import run_query
 
 SEKOLAH = "npsn;nama;kota\n20300001;SMK Negeri 1 Contoh;Kota Tegal\n"
 PROGRAM = "npsn;kode;nama\n20300001;TKR;Teknik Kendaraan Ringan\n"
@@ -135,7 +135,7 @@ def test_rules_in_one_place():
     assert city_match("Kab. Tegal", "Kota Tegal") == "unsure"
     assert city_match("Kabupaten Tegal", "Kab. Tegal") == "same"
     assert city_match("Jakarta", "Jakarta Utara") == "within"
-    from loaders.demo import normalize_company_name
+    from alumni_graph.loaders.demo import normalize_company_name
     assert normalize_company_name is normalize_name  # the demo uses the loader's rule
 
 

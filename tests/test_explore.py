@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph_service.errors import NotFound, ParameterError
-from queries import explore
+from alumni_graph.graph_service.errors import NotFound, ParameterError
+from alumni_graph.queries import explore
 import web_fixture as fx
 
 ALL = explore.ALL_NAMES
@@ -25,8 +25,8 @@ def both(tmp_path_factory, neo4j_server):
     """The fixture graph in an embedded store and in Neo4j, for parity checks."""
     import os
 
-    from graph_service.embedded import EmbeddedStore
-    from graph_service.neo4j_store import Neo4jStore
+    from alumni_graph.graph_service.embedded import EmbeddedStore
+    from alumni_graph.graph_service.neo4j_store import Neo4jStore
 
     emb = EmbeddedStore(tmp_path_factory.mktemp("parity"))
     neo = Neo4jStore(neo4j_server["uri"], user=neo4j_server["user"],

@@ -13,11 +13,11 @@ import pytest
 
 import analyses_support as sup
 import queries_support as qs
-from graph_service.embedded import EmbeddedStore
-from graph_service.errors import ExportFilesError
-from graph_service.export_files import HEADERS, KINDS, export_files
-from loaders import load_paths
-from loaders.kinds import KINDS as LOADER_KINDS
+from alumni_graph.graph_service.embedded import EmbeddedStore
+from alumni_graph.graph_service.errors import ExportFilesError
+from alumni_graph.graph_service.export_files import HEADERS, KINDS, export_files
+from alumni_graph.loaders import load_paths
+from alumni_graph.loaders.kinds import KINDS as LOADER_KINDS
 
 BIN = Path(sys.executable).with_name("alumni-graph")
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from neo4j.exceptions import ServiceUnavailable
 
-from graph_service.embedded import EmbeddedStore
-from loaders import load_paths
+from alumni_graph.graph_service.embedded import EmbeddedStore
+from alumni_graph.loaders import load_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,7 +26,7 @@ PEOPLE = 1200  # with their internships and jobs: a load of a few seconds at bat
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory) -> Path:
     """The demo school, cut to PEOPLE students and alumni (and their rows)."""
-    from loaders.demo import generate_demo
+    from alumni_graph.loaders.demo import generate_demo
 
     full = tmp_path_factory.mktemp("demo-full")
     out = tmp_path_factory.mktemp("demo")
@@ -54,7 +54,7 @@ def _start_load(demo_dir: Path, env: dict) -> subprocess.Popen:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("ALUMNI_GRAPH_", "NEO4J_"))}
     full_env.update(env)
     return subprocess.Popen(
-        [sys.executable, "-m", "graph_service.cli", "load", str(demo_dir)],
+        [sys.executable, "-m", "alumni_graph.cli", "load", str(demo_dir)],
         cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
 

@@ -1,7 +1,7 @@
 """A folder load lists every file it saw: loaded, refused (why) or ignored (why)."""
 from __future__ import annotations
 
-from loaders import load_paths
+from alumni_graph.loaders import load_paths
 
 SEKOLAH = "npsn;nama;kota\n20300001;SMK Negeri 1 Contoh;Bandung\n"
 

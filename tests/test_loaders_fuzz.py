@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loaders import load_files
+from alumni_graph.loaders import load_files
 
 SCHOOLS = b"npsn,nama\n20300001,SMK Satu\n"
 PROGRAMS = b"npsn,kode,nama\n20300001,TKR,Teknik Kendaraan Ringan\n20300001,TKJ,TKJ\n"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from loaders import load_paths
+from alumni_graph.loaders import load_paths
 
 SEKOLAH = "npsn,nama,kota\n20300001,SMK Negeri 1 Contoh,Kota Bandung\n"
 PROGRAM = "npsn,kode,nama\n20300001,TKR,Teknik Kendaraan Ringan\n"

@@ -11,12 +11,12 @@ import zipfile
 import openpyxl
 import pytest
 
-from loaders.employers import EmployerIndex, derive_code, normalize_code, normalize_name
-from loaders.kinds import (
+from alumni_graph.loaders.employers import EmployerIndex, derive_code, normalize_code, normalize_name
+from alumni_graph.loaders.kinds import (
     Invalid, boolean, date, digits, enum, gender, header_key, integer, kind_of_name, phone,
     sector, sections,
 )
-from loaders.readers import FileError, decode, read_source, read_table, sniff_delimiter
+from alumni_graph.loaders.readers import FileError, decode, read_source, read_table, sniff_delimiter
 
 
 def rows(table):
@@ -105,7 +105,7 @@ def test_zip_that_is_not_a_workbook():
 
 
 def test_zip_bomb_is_refused_before_parsing(monkeypatch):
-    import loaders.readers as readers
+    import alumni_graph.loaders.readers as readers
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:

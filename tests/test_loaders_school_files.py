@@ -20,10 +20,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from loaders import load_files, load_paths
-from loaders.dapodik import ROMBEL_MAP_FILE, load_rombel_map
-from loaders.readers import FileError, read_grids
-from loaders.sheets import read_sheets
+from alumni_graph.loaders import load_files, load_paths
+from alumni_graph.loaders.dapodik import ROMBEL_MAP_FILE, load_rombel_map
+from alumni_graph.loaders.readers import FileError, read_grids
+from alumni_graph.loaders.sheets import read_sheets
 from web_support import make_client, web_store  # noqa: F401 (fixtures)
 
 SEKOLAH = "npsn,nama,kota\n20300001,SMK Negeri 1 Contoh,Kota Tegal\n"
@@ -473,7 +473,7 @@ def test_ods_with_content_far_right_is_refused_before_it_is_built():
 
 
 def test_limits_are_configurable_in_one_place():
-    from loaders.limits import Limits
+    from alumni_graph.loaders.limits import Limits
 
     data = "nisn,nama,npsn,kode_program\n" + "".join(f"00123456{i:02d},A,20300001,TKJ\n" for i in range(20))
     with pytest.raises(FileError, match="limit 10"):
@@ -484,7 +484,7 @@ def test_limits_are_configurable_in_one_place():
 # -- templates ----------------------------------------------------------------------------------
 
 def test_xlsx_template_keeps_zeros_has_dates_dropdowns_and_explains_columns():
-    from loaders.templates import csv_header, xlsx_template
+    from alumni_graph.loaders.templates import csv_header, xlsx_template
 
     wb = openpyxl.load_workbook(io.BytesIO(xlsx_template("siswa")))
     ws = wb["Data"]
@@ -532,7 +532,7 @@ def test_cli_kind_option_through_the_installed_command(tmp_path):
 
 
 def test_file_format_doc_lists_every_accepted_header():
-    from loaders.kinds import KINDS
+    from alumni_graph.loaders.kinds import KINDS
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "file-format.md").read_text(encoding="utf-8")
     for kind in KINDS.values():

@@ -16,8 +16,8 @@ from pathlib import Path
 import openpyxl
 from click.testing import CliRunner
 
-from graph_service.cli import cli
-from loaders import load_files, load_paths, load_rows
+from alumni_graph.cli import cli
+from alumni_graph.loaders import load_files, load_paths, load_rows
 
 LOADER = Path(__file__).resolve().parent / "fixtures" / "loader"
 GOOD = LOADER / "good"

@@ -55,7 +55,7 @@ def allowed(props: dict, role: str, duty: bool) -> set[str]:
     """The policy, written out again independently of web/names.py."""
     import datetime as dt
 
-    from queries.rules import consented, display_consented
+    from alumni_graph.queries.rules import consented, display_consented
 
     today = dt.date.today().isoformat()
     if role == "viewer":
@@ -89,7 +89,7 @@ CASES = {
 @pytest.mark.parametrize("role", ["admin", "bkk", "humas", "viewer"])
 @pytest.mark.parametrize("query", sorted(CASES))
 def test_query_names_by_role(app, people, query, role):
-    from web.access import QUERY_ROLES
+    from alumni_graph.web.access import QUERY_ROLES
 
     params, duty, must = CASES[query]
     response = login(app, role).get(f"/api/v1/query/{query}", query_string=params)
@@ -145,8 +145,8 @@ def test_no_nisn_existence_oracle(app, people):
 
 
 def test_policy_table_covers_every_query():
-    from queries import REGISTRY
-    from web import names
+    from alumni_graph.queries import REGISTRY
+    from alumni_graph.web import names
 
     assert set(names.VIEW_RULE) == set(REGISTRY)
     assert names.describe("untraced_reach", "bkk") == "all"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from graph_service.config import Config
-from loaders import load_paths
+from alumni_graph.graph_service.config import Config
+from alumni_graph.loaders import load_paths
 
 EDGE = Path(__file__).resolve().parent / "fixtures" / "edge"
 
@@ -71,8 +71,8 @@ def test_a_routing_uri_loads_and_reads(neo4j_server, neo4j_store):
     import neo4j
     from neo4j.exceptions import ClientError
 
-    from graph_service.neo4j_store import Neo4jStore
-    from queries import run_query
+    from alumni_graph.graph_service.neo4j_store import Neo4jStore
+    from alumni_graph.queries import run_query
 
     uri = neo4j_server["uri"]
     if not uri.startswith("bolt://"):

@@ -12,9 +12,9 @@ from schemathesis.checks import (
 )
 
 import web_fixture as fx
-from graph_service.embedded import EmbeddedStore
-from queries import REGISTRY
-from web import create_app
+from alumni_graph.graph_service.embedded import EmbeddedStore
+from alumni_graph.queries import REGISTRY
+from alumni_graph.web import create_app
 from web_support import ROLES, login, token
 
 
@@ -53,7 +53,7 @@ def test_an_undocumented_route_breaks_the_document(api_app):
     extra.add_url_rule("/sneaky", "sneaky", lambda: "")
     app.register_blueprint(extra)
     with pytest.raises(RuntimeError, match="sneaky"):
-        from web.openapi import openapi_document
+        from alumni_graph.web.openapi import openapi_document
 
         openapi_document(app)
 
@@ -63,7 +63,7 @@ def _operation_labels() -> list[tuple[str, str]]:
     over an empty store (the document does not depend on the data)."""
     import tempfile
 
-    from web.openapi import openapi_document
+    from alumni_graph.web.openapi import openapi_document
 
     app = create_app({"TESTING": True}, store=EmbeddedStore(tempfile.mkdtemp(prefix="openapi-")))
     doc = openapi_document(app)

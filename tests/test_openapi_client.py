@@ -27,13 +27,13 @@ from werkzeug.serving import make_server
 
 import analyses_support as sup
 import queries_support as qs
-from graph_service.accounts import Accounts
-from graph_service.embedded import EmbeddedStore
-from loaders import load_paths
-from queries import REGISTRY
+from alumni_graph.security.accounts import Accounts
+from alumni_graph.graph_service.embedded import EmbeddedStore
+from alumni_graph.loaders import load_paths
+from alumni_graph.queries import REGISTRY
 from test_work_queries import QUERIES as WORK_QUERIES, WORK
-from web import create_app
-from web.openapi import openapi_document
+from alumni_graph.web import create_app
+from alumni_graph.web.openapi import openapi_document
 
 def _golden_calls() -> dict:
     """Per query, the parameters of its golden file with the most rows."""

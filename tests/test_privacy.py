@@ -115,7 +115,7 @@ def test_exports_name_only_people_who_may_be_shown(app, web_store):
 
 @pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
 def test_export_cells_neutralise_formula_starts(prefix):
-    from web.exports import cell, to_csv, to_xlsx
+    from alumni_graph.web.exports import cell, to_csv, to_xlsx
 
     assert cell(prefix + "1+1") == "'" + prefix + "1+1"
     assert cell(-5) == -5  # numbers are data
@@ -188,7 +188,7 @@ def _seed_data_dir(data_dir, store, values):
     """Copies of the person in every kind of file the data directory collects."""
     from openpyxl import Workbook
 
-    from graph_service.admin_import import export_admin_import
+    from alumni_graph.graph_service.admin_import import export_admin_import
 
     nisn, name, phone, email = values
     other = fx.person_row("0051000006")
@@ -320,7 +320,7 @@ def test_subject_delete_spares_namesakes(client, web_store, data_dir):
     assert lines == ["nisn,nama,no_hp", f"0051000007,{citra['name']},081299999999",
                      ",[dihapus] (tanpa NISN),"]
     if web_store.backend == "embedded":  # the graph file, read afresh: namesake whole, Citra gone
-        from graph_service.embedded import EmbeddedStore
+        from alumni_graph.graph_service.embedded import EmbeddedStore
 
         saved = EmbeddedStore(data_dir)
         assert saved.get_node("Person", ("0051000007",)) == web_store.get_node("Person", ("0051000007",))
@@ -348,7 +348,7 @@ def test_subject_delete_spares_a_shared_family_phone(client, web_store, data_dir
 
 
 def test_subject_cli_twins(web_store, data_dir, tmp_path):
-    from graph_service.cli import cli
+    from alumni_graph.cli import cli
 
     nisn = "0051000006"
     person = web_store.get_node("Person", (nisn,))
@@ -530,7 +530,7 @@ def test_unnamed_people_are_counted_not_named_or_expandable(app):
 
 
 def test_english_neutral_labels(app):
-    from web import i18n
+    from alumni_graph.web import i18n
 
     c = login(app, "viewer")
     c.set_cookie(i18n.COOKIE, "en")

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 import queries_support as qs
-from graph_service.cli import cli
-from graph_service.errors import NotFound, ParameterError
+from alumni_graph.cli import cli
+from alumni_graph.graph_service.errors import NotFound, ParameterError
 
 ROOT = qs.FIXTURES.parent.parent
 #: Unset every variable that could point the CLI elsewhere.
@@ -22,7 +22,7 @@ CLEAN_ENV = {k: None for k in os.environ if k.startswith(("ALUMNI_GRAPH_", "NEO4
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory):
-    from graph_service.embedded import EmbeddedStore
+    from alumni_graph.graph_service.embedded import EmbeddedStore
 
     path = tmp_path_factory.mktemp("cli") / "data"
     qs.load_edge(EmbeddedStore(path))
@@ -93,7 +93,7 @@ def test_errors_reach_the_cli_as_project_errors(data_dir):
 def test_the_command_prints_errors_without_a_traceback(data_dir):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ALUMNI_GRAPH_", "NEO4J_"))}
     proc = subprocess.run(
-        [sys.executable, "-m", "graph_service.cli", "--data-dir", str(data_dir), "query",
+        [sys.executable, "-m", "alumni_graph.cli", "--data-dir", str(data_dir), "query",
          "referral_paths", "-p", "nisn=0000000101", "-p", "max_hops=9"],
         capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
     assert proc.returncode == 1

@@ -11,14 +11,14 @@ import pytest
 
 import queries_support as qs
 from bench.cases import DEMO_TODAY, demo_index, referral_pair
-from queries import run_query
+from alumni_graph.queries import run_query
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory, neo4j_server):
-    from graph_service.embedded import EmbeddedStore
-    from loaders import load_paths
-    from loaders.demo import generate_demo
+    from alumni_graph.graph_service.embedded import EmbeddedStore
+    from alumni_graph.loaders import load_paths
+    from alumni_graph.loaders.demo import generate_demo
 
     files = list(generate_demo(tmp_path_factory.mktemp("demo-input"), seed=2026, schools=1).values())
     emb = EmbeddedStore(tmp_path_factory.mktemp("demo") / "data")
@@ -119,9 +119,9 @@ def test_cypher_plans_seek_indexes_at_the_anchors(demo, neo4j_server):
     PROFILE output is printed by bench/query_latency.py --profile."""
     import neo4j
 
-    from queries import REGISTRY, alumni_at_employer, prospective_partners, referral_paths
-    from queries.framework import cypher_text
-    from queries.rules import adult_born_by
+    from alumni_graph.queries import REGISTRY, alumni_at_employer, prospective_partners, referral_paths
+    from alumni_graph.queries.framework import cypher_text
+    from alumni_graph.queries.rules import adult_born_by
 
     emb, _ = demo
     cases = {name: params for name, params in reversed(sample_cases(emb.graph()))}

@@ -15,8 +15,8 @@ import json
 import pytest
 
 import queries_support as qs
-from graph_service.errors import NotFound
-from queries import REGISTRY, format_result, run_query
+from alumni_graph.graph_service.errors import NotFound
+from alumni_graph.queries import REGISTRY, format_result, run_query
 
 GOLDEN_FILES = sorted(qs.GOLDEN.glob("*.json"))
 
@@ -24,7 +24,7 @@ GOLDEN_FILES = sorted(qs.GOLDEN.glob("*.json"))
 @pytest.fixture(scope="module")
 def edge_stores(tmp_path_factory, neo4j_server):
     """The edge-case dataset loaded through the loader into both stores, once."""
-    from graph_service.embedded import EmbeddedStore
+    from alumni_graph.graph_service.embedded import EmbeddedStore
 
     emb = EmbeddedStore(tmp_path_factory.mktemp("edge") / "data")
     neo = qs.open_neo4j(neo4j_server)
@@ -167,7 +167,7 @@ def test_referral_weights_are_configurable(edge_store):
 
 
 def test_bad_weights_are_parameter_errors(edge_store):
-    from graph_service.errors import ParameterError
+    from alumni_graph.graph_service.errors import ParameterError
 
     with pytest.raises(ParameterError) as info:
         run_query(edge_store, "referral_paths", {"nisn": "0000000101", "employer": "E08"},

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from graph_service.errors import ParameterError
-from queries import REGISTRY, Param, run_query
+from alumni_graph.graph_service.errors import ParameterError
+from alumni_graph.queries import REGISTRY, Param, run_query
 
 
 class NoStore:
@@ -131,9 +131,9 @@ def test_cypher_files_use_parameters_only():
     import re
     from pathlib import Path
 
-    import queries
-    from graph_service.schema import REFERRAL_STATUSES
-    from queries.analytics import STATUSES
+    import alumni_graph.queries as queries
+    from alumni_graph.graph_service.schema import REFERRAL_STATUSES
+    from alumni_graph.queries.analytics import STATUSES
 
     allowed = {"'S'", "'I'", "'C'", "'P'", "'STUDIED_IN'", "'INTERNED_AT'", "'WORKS_AT'", "'Person'",
                "'Program'", "'Employer'", "'School'", "'Person:'", "'Program:'", "'Employer:'", "'/'",

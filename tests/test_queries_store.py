@@ -2,7 +2,7 @@
 on both stores through the conftest ``store`` fixture."""
 from __future__ import annotations
 
-from queries import run_query
+from alumni_graph.queries import run_query
 
 NPSN = "20399999"
 AS_OF = "2025-07-01"

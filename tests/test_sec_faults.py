@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 import web_fixture as fx
-from graph_service.embedded import FORMAT, EmbeddedStore
+from alumni_graph.graph_service.embedded import FORMAT, EmbeddedStore
 from live_server import PASSWORD, LiveServer, cli_env, run_cli
 
 EDGE = Path(__file__).resolve().parent / "fixtures" / "edge"
@@ -117,7 +117,7 @@ def test_login_form_post_with_a_hostile_next_goes_home(live, data_dir):
 
 
 def test_next_with_newline_is_not_a_500_test_client(tmp_path):
-    from web import create_app
+    from alumni_graph.web import create_app
 
     app = create_app({"TESTING": True, "DATA_DIR": tmp_path}, store=EmbeddedStore(tmp_path))
     c = app.test_client()
@@ -299,8 +299,8 @@ def test_wrong_shape_graph_json_is_one_clear_line_in_the_cli(tmp_path, doc):
 
 
 def test_wrong_shape_graph_json_is_503_and_healthz_says_down(tmp_path):
-    from graph_service import Config
-    from web import create_app
+    from alumni_graph.graph_service import Config
+    from alumni_graph.web import create_app
 
     data_dir = tmp_path / "data"
     good = EmbeddedStore(data_dir)
@@ -335,8 +335,8 @@ def test_healthz_reads_the_store_and_tells_the_data_age(live):
 
 
 def test_healthz_is_down_when_neo4j_cannot_be_reached(tmp_path):
-    from graph_service import Config
-    from web import create_app
+    from alumni_graph.graph_service import Config
+    from alumni_graph.web import create_app
 
     app = create_app({"TESTING": True, "DATA_DIR": tmp_path},
                      config=Config(backend="neo4j", neo4j_uri="bolt://127.0.0.1:9"))
@@ -456,7 +456,7 @@ def test_disk_full_on_a_real_tmpfs(tmp_path):
 
 KILLED_WRITER = """
 import sys, time
-from graph_service import embedded
+from alumni_graph.graph_service import embedded
 real = embedded.EmbeddedStore._write_file
 def stuck(tmp, g):
     real(tmp, g)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph_service.errors import NotFound, SchemaError
-from graph_service.schema import NODE_TYPES, constraint_name
+from alumni_graph.graph_service.errors import NotFound, SchemaError
+from alumni_graph.graph_service.schema import NODE_TYPES, constraint_name
 
 SCHOOL = {"npsn": "20300001", "name": "SMK Negeri 2 Contoh", "city": "Klaten", "province": "Jawa Tengah"}
 PROGRAMS = [

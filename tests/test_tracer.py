@@ -12,8 +12,8 @@ import re
 import pytest
 
 import web_fixture as fx
-from loaders.tracer import Tracer, validate_answers
-from queries import run_query
+from alumni_graph.loaders.tracer import Tracer, validate_answers
+from alumni_graph.queries import run_query
 from web_support import app, client, login, web_store  # noqa: F401 (fixtures)
 
 #: An untraced alumnus who consented (fixture): TKR 2020, a formula as name.
@@ -272,7 +272,7 @@ def test_approve_writes_through_the_loader_and_reaches_every_answer(app, web_sto
     assert done["status"] == "disetujui" and done["employer_code"] == "E-005"
     person = web_store.get_node("Person", (EKO,))
     assert person["consent_contact"] is True and person["consent_display"] is True
-    from loaders.kinds import phone
+    from alumni_graph.loaders.kinds import phone
 
     assert person["phone"] == phone("081299990000") and person["status"] == "bekerja"
     assert person["consent_source"] == f"tracer:{rnd['id']}" and person["consent_date"] == resp["submitted_at"][:10]
@@ -359,7 +359,7 @@ def test_sending_page_links_qr_whatsapp_and_csv(app, web_store):
 
 
 def test_subject_deletion_removes_the_tracer_answers_only(app, web_store):
-    from graph_service.subject import delete_subject
+    from alumni_graph.security.subject import delete_subject
 
     c, rnd, links, tr = _start(app)
     anon = app.test_client()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import web_fixture as fx
-from graph_service.embedded import EmbeddedStore
+from alumni_graph.graph_service.embedded import EmbeddedStore
 
 CLI = str(Path(sys.executable).with_name("alumni-graph"))
 
@@ -53,7 +53,7 @@ def test_start_writes_the_links_csv(data, tmp_path):
     assert formula["nama"].startswith("'=")
     assert "0051000002" not in r.stdout + r.stderr
     # The link opens the form (and only that person's).
-    from web import create_app
+    from alumni_graph.web import create_app
 
     store = EmbeddedStore(data)
     app = create_app({"TESTING": True, "DATA_DIR": data}, store=store)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 import web_fixture as fx
-from graph_service.errors import StoreUnavailable
-from web import create_app
+from alumni_graph.graph_service.errors import StoreUnavailable
+from alumni_graph.web import create_app
 from web_support import app, client, login, make_client, ok_json, web_store  # noqa: F401 (fixtures)
 
 
@@ -176,7 +176,7 @@ def test_store_down_is_503_without_details(url, tmp_path):
 
 
 def test_unexpected_error_is_500_without_details(make_client, monkeypatch, caplog):
-    from queries import explore
+    from alumni_graph.queries import explore
 
     def boom(*a, **k):
         raise ValueError("MATCH (n) RETURN n -- Ani's phone 0812")
@@ -195,7 +195,7 @@ def test_unexpected_error_is_500_without_details(make_client, monkeypatch, caplo
 def test_a_stopped_neo4j_server_is_a_503_on_the_next_request(tmp_path):
     """The real thing, not a fake store: a Neo4j of its own (the session's
     server is shared by the run), stopped between two web requests."""
-    from graph_service.neo4j_store import Neo4jStore
+    from alumni_graph.graph_service.neo4j_store import Neo4jStore
     from tools.neo4j.launcher import fetch_jars, start
 
     fetch_jars()

@@ -83,7 +83,7 @@ def test_a_dapodik_rombel_mapping_is_confirmed_and_corrected_on_the_page(app, we
     the load and by the next export."""
     from test_loaders_school_files import dapodik_export
 
-    from loaders.dapodik import load_rombel_map
+    from alumni_graph.loaders.dapodik import load_rombel_map
 
     c = login(app, "admin")
     xlsx = dapodik_export([("0071234501", "ADI PRATAMA", "XII TKJ 1", "081234500001"),
@@ -127,6 +127,6 @@ def _mapping_dir(app):
     """Where the upload's loader keeps the rombel mapping (the embedded store's
     folder, or the app's data directory beside Neo4j)."""
     with app.app_context():
-        from web.pages import _loader_config
+        from alumni_graph.web.pages import _loader_config
 
         return _loader_config().data_dir

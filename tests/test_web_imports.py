@@ -44,3 +44,33 @@ def test_no_cdn_in_templates_or_static():
         text = f.read_text(encoding="utf-8")
         assert "http://" not in text and "https://" not in text, f
         assert "innerHTML" not in text and "eval(" not in text, f
+
+
+# -- one installed name ----------------------------------------------------------------------
+
+ROOT = WEB.parent
+OLD_TOPS = {"graph_service", "loaders", "queries", "web", "security"}
+
+
+def old_style_imports(path: Path) -> list[str]:
+    """Imports of a project package by its folder name (``from web import x``)
+    rather than its installed name (``from alumni_graph.web import x``): such
+    an import works from a checkout and fails once installed."""
+    return sorted(m for m in imported_modules(path) if m.split(".")[0] in OLD_TOPS)
+
+
+def test_every_import_uses_the_installed_namespace():
+    files = [p for p in ROOT.rglob("*.py")
+             if not {".venv", ".git", "build", "node_modules"} & set(p.relative_to(ROOT).parts)
+             and p.name != "ns_imports.py"]
+    assert len(files) > 100
+    offenders = {str(f.relative_to(ROOT)): old_style_imports(f) for f in files}
+    assert not {k: v for k, v in offenders.items() if v}, (
+        "use the alumni_graph namespace (python tools/ns_imports.py FILE rewrites them)")
+
+
+def test_the_namespace_check_catches_an_old_import(tmp_path):
+    sample = tmp_path / "x.py"
+    sample.write_text("from web.pages import page\nimport queries.framework as f\n"
+                      "from alumni_graph.loaders import load\n")
+    assert old_style_imports(sample) == ["queries" + ".framework", "web" + ".pages"]

@@ -9,7 +9,7 @@ import re
 import pytest
 
 import web_fixture as fx
-from web import create_app, i18n
+from alumni_graph.web import create_app, i18n
 from web_support import app, client, login, make_client, ok_json, web_store  # noqa: F401 (fixtures)
 
 PAGES = [
@@ -189,7 +189,7 @@ def test_vendor_files_are_served_locally(client):
 
 
 def test_every_schema_property_has_a_label():
-    from graph_service.schema import NODE_TYPES, REL_TYPES
+    from alumni_graph.graph_service.schema import NODE_TYPES, REL_TYPES
 
     names = {p for nt in NODE_TYPES.values() for p in nt.key + nt.properties}
     names |= {p for rt in REL_TYPES.values() for p in rt.key + rt.properties}

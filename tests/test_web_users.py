@@ -8,7 +8,7 @@ import re
 import pytest
 
 import web_fixture as fx
-from web import create_app
+from alumni_graph.web import create_app
 from web_support import PASSWORD, accounts, form_login, login, ok_json, user
 
 FIELDS = {"name", "role", "disabled", "tokens", "created_at"}

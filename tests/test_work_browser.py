@@ -22,7 +22,7 @@ import pytest
 from queries_support import SCHOOL_A
 from test_browser import ARTIFACTS, Watch, browser  # noqa: F401 (the browser fixture)
 from test_work_queries import load_work
-from web import create_app
+from alumni_graph.web import create_app
 from web_support import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -36,14 +36,14 @@ def live(request, tmp_path_factory):
     from werkzeug.serving import make_server
 
     if request.param == "neo4j":
-        from graph_service.neo4j_store import Neo4jStore
+        from alumni_graph.graph_service.neo4j_store import Neo4jStore
 
         srv = request.getfixturevalue("neo4j_server")
         store = Neo4jStore(srv["uri"], user=srv["user"], password=srv["password"],
                            database=os.environ.get("NEO4J_DATABASE", "neo4j"))
         store.clear()
     else:
-        from graph_service.embedded import EmbeddedStore
+        from alumni_graph.graph_service.embedded import EmbeddedStore
 
         store = EmbeddedStore(tmp_path_factory.mktemp("work-browser"))
     load_work(store)
@@ -132,7 +132,7 @@ def test_humas_from_a_prospect_to_a_visit_an_mou_and_its_alert(browser, live):
 
 
 def test_bkk_from_a_vacancy_to_candidates_a_referral_and_a_hire(browser, live):
-    from queries import run_query
+    from alumni_graph.queries import run_query
 
     base = live["url"]
     context, p = open_page(browser, live, "bkk")

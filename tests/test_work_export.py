@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import shutil
 
-from loaders import load_paths
+from alumni_graph.loaders import load_paths
 from queries_support import EDGE, SCHOOL_A
 from test_work_queries import load_work
-from web import create_app
+from alumni_graph.web import create_app
 from web_support import login, ok_json, user
 
 
@@ -20,8 +20,8 @@ def _kinds(dump: dict) -> list:
 def test_browser_work_exports_and_reloads_to_the_same_graph(store, data_dir, tmp_path):
     import csv
 
-    from graph_service.embedded import EmbeddedStore
-    from loaders.work_rows import EXPORTERS, _rows, write_csv
+    from alumni_graph.graph_service.embedded import EmbeddedStore
+    from alumni_graph.loaders.work_rows import EXPORTERS, _rows, write_csv
 
     load_work(store)
     app = create_app({"TESTING": True, "DATA_DIR": data_dir}, store=store)

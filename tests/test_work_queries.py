@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from loaders import load_paths, load_rows
-from queries import run_query
+from alumni_graph.loaders import load_paths, load_rows
+from alumni_graph.queries import run_query
 from queries_support import AS_OF, EDGE, SCHOOL_A, WORK, WORK_QUERIES
 
 QUERIES = WORK_QUERIES
@@ -66,7 +66,7 @@ def test_pipeline_status_owner_and_next_action(work_store):
     assert [r["code"] for r in mine] == ["E05"]
     # Ordered by pipeline status.
     order = [r["status"] for r in run(work_store, "outreach_pipeline", npsn=SCHOOL_A).rows]
-    from graph_service.schema import OUTREACH_STATUSES
+    from alumni_graph.graph_service.schema import OUTREACH_STATUSES
     assert order == sorted(order, key=OUTREACH_STATUSES.index)
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from test_work_queries import load_work
 from queries_support import SCHOOL_A
-from web import create_app
+from alumni_graph.web import create_app
 from web_support import ROLES, login, ok_json, user
 
 TODAY = dt.date.today().isoformat()
@@ -182,7 +182,7 @@ def test_vacancy_candidates_referral_and_hire(app, store):
     rep = ok_json(bkk.get(f"/laporan-penempatan.json?npsn={SCHOOL_A}&year=2024&program=TKR"))
     assert (rep["rows"][0]["placed"], rep["rows"][0]["bkk"]) == (1, 1)
     # ... and the tracer numbers count the graduate as employed.
-    from queries import run_query
+    from alumni_graph.queries import run_query
     tracer = run_query(store, "tracer_summary", {"npsn": SCHOOL_A, "program": "TKR"}).rows
     [row2024] = [r for r in tracer if r["graduation_year"] == 2024]
     assert (row2024["alumni"], row2024["bekerja"], row2024["mencari_kerja"]) == (1, 1, 0)

@@ -13,7 +13,7 @@ import re
 import pytest
 
 import web_fixture as fx
-from web import create_app
+from alumni_graph.web import create_app
 
 PASSWORD = "kata-sandi-uji-123"
 ROLES = ("admin", "bkk", "humas", "viewer")

@@ -23,8 +23,8 @@ import threading
 from flask import Flask, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from graph_service.errors import AlumniGraphError, ParameterError
-from web import i18n
+from alumni_graph.graph_service.errors import AlumniGraphError, ParameterError
+from alumni_graph.web import i18n
 
 log = logging.getLogger("alumni_graph.web")
 
@@ -76,7 +76,7 @@ class _StoreHolder:
         if self._store is None:
             with self._lock:
                 if self._store is None:
-                    from graph_service import Config, open_store
+                    from alumni_graph.graph_service import Config, open_store
 
                     store = open_store(self._config or Config.from_env())
                     # A load by another process must not block the web's readers:
@@ -101,19 +101,19 @@ def get_store():
 
 
 def create_app(test_config: dict | None = None, *, config=None, store=None) -> Flask:
-    from graph_service.private import private_umask
+    from alumni_graph.security.private import private_umask
 
     private_umask()  # uploads, exports, SQLite files, temp files: 0600 whatever the umask
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
-    from web.auth import AUTH_DEFAULTS
+    from alumni_graph.web.auth import AUTH_DEFAULTS
 
     app.config.from_mapping(AUTH_DEFAULTS)  # cookie flags, session timeouts, login limits
-    from web import settings
+    from alumni_graph.web import settings
 
     app.config.from_mapping(settings.EXTRA)
     if config is None and store is None:  # a WSGI server's create_app(): the environment
-        from graph_service import Config
+        from alumni_graph.graph_service import Config
 
         config = Config.from_env()
     if config is not None:  # the operator's ALUMNI_GRAPH_* settings (one-line errors)
@@ -124,7 +124,7 @@ def create_app(test_config: dict | None = None, *, config=None, store=None) -> F
     app.json.sort_keys = False
     app.extensions["alumni_graph_store"] = _StoreHolder(store, config)
 
-    from web import analyses, api, pages, tracer, users, work
+    from alumni_graph.web import analyses, api, pages, tracer, users, work
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
@@ -146,10 +146,10 @@ def create_app(test_config: dict | None = None, *, config=None, store=None) -> F
                 return _error_response(403, "cross-site request refused")
         return None
 
-    from web import auth
+    from alumni_graph.web import auth
 
     data_dir = _data_dir(app, config, store)
-    from graph_service.private import check_private, make_private_dir
+    from alumni_graph.security.private import check_private, make_private_dir
 
     make_private_dir(data_dir)
     check_private(data_dir)  # warns (with the fix) when older files are readable by others
@@ -225,7 +225,7 @@ def _data_dir(app: Flask, config, store):
     if getattr(store, "data_dir", None) is not None:
         return Path(store.data_dir)
     if config is None:
-        from graph_service import Config
+        from alumni_graph.graph_service import Config
 
         config = Config.from_env()
     return Path(config.data_dir)

@@ -24,7 +24,7 @@ from functools import wraps
 from flask import current_app, g
 from werkzeug.exceptions import Forbidden, Unauthorized
 
-from graph_service.schema import ROLES
+from alumni_graph.graph_service.schema import ROLES
 
 #: Every role, for routes any logged-in user may use.
 ANY_ROLE = ROLES
@@ -149,8 +149,8 @@ def contact_policy() -> str:
 def name_policy():
     """The :class:`queries.explore.Names` policy of the current user: who may
     be named, in the page's language, as of today; anyone else sees nobody."""
-    from graph_service.accounts import secret
-    from queries.explore import Names
+    from alumni_graph.security.accounts import secret
+    from alumni_graph.queries.explore import Names
 
     mode = NAME_MODES.get(current_role(), "none")
     if mode == "all":
@@ -192,7 +192,7 @@ def mask_email(email: str | None) -> str | None:
 
 def person_contact(props: dict) -> dict:
     """The contact block of a person page: consent first, then the policy."""
-    from queries.rules import consented
+    from alumni_graph.queries.rules import consented
 
     policy = contact_policy()
     if not consented(props, dt.date.today().isoformat()):  # the minor rule included

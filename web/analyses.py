@@ -16,9 +16,9 @@ import math
 
 from flask import Blueprint, Response, g, render_template, request, url_for
 
-from web import access, get_store, i18n
-from web.api import registry, run_registered
-from web.exports import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
+from alumni_graph.web import access, get_store, i18n
+from alumni_graph.web.api import registry, run_registered
+from alumni_graph.web.exports import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
 
 bp = Blueprint("analyses", __name__, url_prefix="/analisis")
 
@@ -157,7 +157,7 @@ def _title(name: str) -> str:
 
 
 def _schools() -> list[dict]:
-    from queries import explore
+    from alumni_graph.queries import explore
 
     return explore.schools(get_store())
 
@@ -253,7 +253,7 @@ def tracer():
 
 
 def _tracer_export(fmt: str):
-    from queries.tracer_summary import report_rows
+    from alumni_graph.queries.tracer_summary import report_rows
 
     params, result, _ = _tracer()
     headers, rows = report_rows(result["rows"])
@@ -410,7 +410,7 @@ def feature(nisn: str):
     by the gate, audited, then back to the page."""
     from flask import redirect
 
-    from queries.alumni_register import set_featured
+    from alumni_graph.queries.alumni_register import set_featured
 
     on = request.form.get("on") == "1"
     set_featured(get_store(), nisn, on)

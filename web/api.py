@@ -12,10 +12,10 @@ import secrets
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from graph_service.errors import NotFound
-from queries import explore
-from web import access, get_store, graphview, i18n, param_error
-from web.openapi import doc, openapi_document
+from alumni_graph.graph_service.errors import NotFound
+from alumni_graph.queries import explore
+from alumni_graph.web import access, get_store, graphview, i18n, param_error
+from alumni_graph.web.openapi import doc, openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -67,7 +67,7 @@ def ok(**payload):
 
 def registry():
     """The query registry, imported on first use (the app runs without it)."""
-    from queries import REGISTRY, run_query
+    from alumni_graph.queries import REGISTRY, run_query
 
     return REGISTRY, run_query
 
@@ -114,10 +114,10 @@ def run_registered(name: str, params: dict):
     and the query then runs up to its maximum so that ``total`` counts every row)."""
     reg, run_query = registry()
     if name not in reg:
-        from graph_service.errors import NotFound
+        from alumni_graph.graph_service.errors import NotFound
 
         raise NotFound("no such query", [{"param": "name", "message": f"known: {', '.join(reg)}"}])
-    from web import names
+    from alumni_graph.web import names
 
     query = reg[name]
     params = dict(params)
@@ -240,7 +240,7 @@ PERSON_NOT_FOUND = "no student/alumnus with that key / siswa/alumni tidak ditemu
 @doc("A student or alumnus; contact details only with consent: in full for bkk and admin "
      "(audit-logged), masked for humas.", response="Entity")
 def person(nisn: str):
-    from graph_service.subject import check_nisn
+    from alumni_graph.security.subject import check_nisn
 
     nisn = check_nisn(nisn)  # "abc" is a 400, not a lookup
     try:
@@ -356,7 +356,7 @@ def _data_dir():
      "entries about them and the data-directory files that mention them.",
      response="SubjectExport")
 def subject_export(nisn: str):
-    from graph_service import subject
+    from alumni_graph.security import subject
 
     nisn = subject.check_nisn(nisn)
     subject._person(get_store(), nisn)  # 404 before anything is logged
@@ -374,7 +374,7 @@ def subject_export(nisn: str):
      body={"type": "object", "required": ["field", "value"],
            "properties": {"field": {"type": "string"}, "value": {}}})
 def subject_correct(nisn: str):
-    from graph_service import subject
+    from alumni_graph.security import subject
 
     nisn = subject.check_nisn(nisn)
     body = json_body()
@@ -391,7 +391,7 @@ def subject_correct(nisn: str):
      "properties, and every file of the data directory that holds their NISN, name, phone "
      "or email.", response="SubjectDelete")
 def subject_delete(nisn: str):
-    from graph_service import subject
+    from alumni_graph.security import subject
 
     nisn = subject.check_nisn(nisn)
     subject._person(get_store(), nisn)

@@ -36,9 +36,9 @@ from flask import (
 )
 from flask.sessions import SecureCookieSessionInterface
 
-from graph_service.accounts import Accounts, SECRET_FILE, constant_equal, secret
-from graph_service.audit import AuditLog
-from web import access, i18n
+from alumni_graph.security.accounts import Accounts, SECRET_FILE, constant_equal, secret
+from alumni_graph.security.audit import AuditLog
+from alumni_graph.web import access, i18n
 
 log = logging.getLogger("alumni_graph.web.auth")
 
@@ -180,7 +180,7 @@ def _authenticate() -> None:
 
 def _gate():
     """Authenticate, then refuse what the route does not allow, then check CSRF."""
-    from web import _error_response, wants_json
+    from alumni_graph.web import _error_response, wants_json
 
     _authenticate()
     endpoint = request.endpoint
@@ -203,7 +203,7 @@ def _gate():
         if g.user.get("must_change") and endpoint not in FIRST_LOGIN_ENDPOINTS:
             # A one-time password is changed before anything else.
             if wants_json():
-                from web import _lang
+                from alumni_graph.web import _lang
 
                 return _error_response(403, i18n.translate(_lang(), "must_change_password"))
             return redirect(url_for("users.password"))
@@ -310,7 +310,7 @@ def health():
     (Neo4j reached); 503 ``{"ok": false, "status": "down", "store": {"readable":
     false}}`` when the store cannot be opened, read or reached (the reason goes
     to the log only: it may name hosts)."""
-    from web import get_store
+    from alumni_graph.web import get_store
 
     try:
         store = get_store()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
-from graph_service.formula import FORMULA_START, formula_safe  # noqa: F401 (one rule)
+from alumni_graph.graph_service.formula import FORMULA_START, formula_safe  # noqa: F401 (one rule)
 
 CSV_MIME = "text/csv; charset=utf-8"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from web import i18n
+from alumni_graph.web import i18n
 
 #: Colour and shape per node type; a Person without a graduation year is a student.
 STYLE = {
@@ -49,7 +49,7 @@ def style_key(node: dict) -> str:
 def detail_url(node_type: str, key: str) -> str | None:
     """The detail page of a node, or None when the current user's role may
     not open it (no link that ends in 403)."""
-    from web import access
+    from alumni_graph.web import access
 
     endpoint = {"School": "pages.school", "Person": "pages.person", "Employer": "pages.employer",
                 "Program": "pages.program"}[node_type]
@@ -118,7 +118,7 @@ def build(sub: dict, lang: str, *, layout_threshold: int = 150,
     large = len(nodes) > layout_threshold
     positions = {}
     if large:
-        from queries.explore import layout
+        from alumni_graph.queries.explore import layout
 
         positions = layout(nodes, edges)
     net = Network(directed=True)
@@ -177,7 +177,7 @@ def from_paths(rows: list[dict], lang: str) -> dict:
     """The graph of referral paths: each path's nodes in order, joined by its
     relationships; ``meta.paths`` lists each path's node and edge ids so the
     page can highlight one."""
-    from graph_service.schema import NODE_TYPES
+    from alumni_graph.graph_service.schema import NODE_TYPES
 
     nodes: dict[str, dict] = {}
     edges: dict[str, dict] = {}

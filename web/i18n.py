@@ -824,7 +824,7 @@ def sector_name(lang: str, letter) -> str:
 
 def _merge_work_strings() -> None:
     """Issue 14's pages keep their strings in web/i18n_work.py (one block, easy rebases)."""
-    from web.i18n_work import WORK_PROPERTY_LABELS, WORK_STRINGS
+    from alumni_graph.web.i18n_work import WORK_PROPERTY_LABELS, WORK_STRINGS
 
     for key, (text_id, text_en) in WORK_STRINGS.items():
         STRINGS["id"].setdefault(key, text_id)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from queries.rules import display_consented
+from alumni_graph.queries.rules import display_consented
 
 #: The role's rule: ``all`` (the school's own staff with a duty), ``display``
 #: (only people with display consent), ``none`` (aggregates only).
@@ -135,7 +135,7 @@ def _champion_lists(rows) -> list[list[dict]]:
 
 
 def _champions_shown(store, result: dict, champs: list[dict], as_of: str) -> list[bool]:
-    from queries import explore
+    from alumni_graph.queries import explore
 
     npsn = (result.get("params") or {}).get("npsn")
     people = [c for c in champs if isinstance(c, dict) and c.get("name")]

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-from graph_service.schema import NODE_TYPES
-from web.access import QUERY_ROLES
+from alumni_graph.graph_service.schema import NODE_TYPES
+from alumni_graph.web.access import QUERY_ROLES
 
 _ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
@@ -142,7 +142,7 @@ def query_params(described: dict) -> list[dict]:
 
 def query_components() -> dict:
     """Per query: its row schema and its result envelope with typed rows."""
-    from queries import REGISTRY
+    from alumni_graph.queries import REGISTRY
 
     out = {}
     for name, q in REGISTRY.items():
@@ -209,7 +209,7 @@ def openapi_document(app) -> dict:
             raise RuntimeError(f"API route {rule.rule} has no @doc declaration")
         methods = sorted(m.lower() for m in rule.methods - {"HEAD", "OPTIONS"})
         if spec["expand"] == "queries":
-            from queries import REGISTRY
+            from alumni_graph.queries import REGISTRY
 
             for name, q in REGISTRY.items():
                 d = q.describe()

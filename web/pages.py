@@ -6,13 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import json
-import os
 import re
-import shutil
-import threading
-import time
-import uuid
 from pathlib import Path
 
 from flask import (
@@ -20,10 +14,11 @@ from flask import (
     request, send_file, url_for,
 )
 
-from queries import explore
-from web import access, get_store, graphview, i18n, names, param_error
-from web.api import around_graph, entity_payload, int_arg, label_of, registry, run_registered
-from web.exports import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
+from alumni_graph.queries import explore
+from alumni_graph.web import access, get_store, graphview, i18n, names, param_error
+from alumni_graph.web.api import around_graph, entity_payload, int_arg, label_of, registry, run_registered
+from alumni_graph.web.exports import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
+from alumni_graph.security.uploads import UPLOADS_DIR, Uploads
 
 bp = Blueprint("pages", __name__)
 
@@ -105,7 +100,7 @@ def language(code: str):
     """The language switch: remember the choice in a cookie, go back."""
     if code not in i18n.LANGS:
         abort(404)
-    from web.auth import safe_next
+    from alumni_graph.web.auth import safe_next
 
     resp = redirect(safe_next(request.args.get("next"), "/"))  # never an open redirect
     resp.set_cookie(i18n.COOKIE, code, max_age=365 * 86400, samesite="Lax", httponly=True)
@@ -240,7 +235,7 @@ PARTNERS_PAGE = 50
 
 
 def _partners_data(*, export: bool = False) -> dict:
-    from queries.prospective_partners import WEIGHTS
+    from alumni_graph.queries.prospective_partners import WEIGHTS
 
     schools, npsn = _schools_and_npsn()
     reg, _ = registry()
@@ -372,8 +367,8 @@ def referral():
     are typed (name, NISN, code, alias) and resolved here: one match is used,
     several come back as a short list to pick from, none as a message beside
     the field; the typed text stays in the form. No raw error page."""
-    from graph_service.errors import NotFound, ParameterError
-    from web.resolve import resolve
+    from alumni_graph.graph_service.errors import NotFound, ParameterError
+    from alumni_graph.web.resolve import resolve
 
     student_text = (request.args.get("nisn") or "").strip()
     employer_text = (request.args.get("employer") or "").strip()
@@ -420,7 +415,7 @@ def referral():
 def _form_errors(data: dict) -> dict:
     """The page comes back with the messages beside the fields; its JSON twin
     (a program's call) answers 400 naming each parameter, with the choices."""
-    from graph_service.errors import ParameterError
+    from alumni_graph.graph_service.errors import ParameterError
 
     if request.endpoint and request.endpoint.endswith("_json"):
         raise ParameterError("; ".join(f"{k}: {v}" for k, v in data["errors"].items()), [
@@ -496,7 +491,7 @@ def _staff_sentence(text: str, student: str, lang: str) -> str:
 def _contacts(nisns: list[str]) -> dict:
     """Phone links of intermediaries (they consented to be contacted) for the
     roles that see contacts in full; nothing for the others."""
-    from queries.rules import consented
+    from alumni_graph.queries.rules import consented
 
     if access.contact_policy() != "full":
         return {}
@@ -629,113 +624,16 @@ def program(npsn: str, code: str):
 
 # -- import --------------------------------------------------------------------------------
 
-class _Uploads:
-    """Checked uploads waiting for confirmation.
-
-    Stored under generated names in ``DATA_DIR/uploads/<token>/`` (directory
-    0700, files 0600): outside every served folder, the original file name
-    kept only inside ``meta.json`` for the kind and the report. Removed after
-    loading, after ``UPLOAD_TTL_SECONDS``, beyond ``MAX`` pending uploads, and
-    all at once by a subject deletion (``graph_service.subject``)."""
-
-    MAX = 20
-    TOKEN = re.compile(r"[0-9a-f]{32}")
-
-    def __init__(self, root: Path):
-        self.root = Path(root)
-        self._lock = threading.Lock()
-
-    def _dir(self, token: str) -> Path | None:
-        return self.root / token if isinstance(token, str) and self.TOKEN.fullmatch(token) else None
-
-    def put(self, files: list[tuple[str, bytes]], ttl: int, report: dict | None = None) -> str:
-        token = uuid.uuid4().hex
-        with self._lock:
-            self._purge(ttl)
-            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-            pending = sorted(self.root.iterdir(), key=lambda d: d.stat().st_mtime)
-            for old in pending[:max(0, len(pending) - self.MAX + 1)]:
-                shutil.rmtree(old, ignore_errors=True)
-            target = self.root / token
-            target.mkdir(mode=0o700)
-            for i, (_, body) in enumerate(files):
-                fd = os.open(target / f"{i}.upload", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(fd, "wb") as f:
-                    f.write(body)
-            self._write_meta(target, {"names": [n for n, _ in files], "at": time.time(),
-                                      "report": report})
-        return token
-
-    @staticmethod
-    def _write_meta(target: Path, meta: dict) -> None:
-        fd = os.open(target / "meta.json", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(meta, f, ensure_ascii=False)
-
-    def set_kinds(self, token: str, kinds: list) -> None:
-        """The kind picked for each staged file (None: from its name or header)."""
-        target = self._dir(token)
-        with self._lock:
-            if target is None or not (target / "meta.json").is_file():
-                return
-            meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
-            meta["kinds"] = kinds
-            self._write_meta(target, meta)
-
-    def set_report(self, token: str, report: dict) -> None:
-        """Keep the (bounded) check report beside the staged files."""
-        target = self._dir(token)
-        with self._lock:
-            meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
-            meta["report"] = report
-            self._write_meta(target, meta)
-
-    def files(self, token: str) -> list[tuple[str, Path]]:
-        """(name, path) of each staged file of ``token`` (no expiry check)."""
-        target = self._dir(token)
-        meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
-        return [(name, target / f"{i}.upload") for i, name in enumerate(meta["names"])]
-
-    def get(self, token: str, ttl: int) -> dict | None:
-        """``{"files": [(name, path)...], "report", "at"}`` of a staged upload, or None."""
-        target = self._dir(token)
-        with self._lock:
-            self._purge(ttl)
-            if target is None or not (target / "meta.json").is_file():
-                return None
-            meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
-            files = [(name, target / f"{i}.upload") for i, name in enumerate(meta["names"])]
-        return {"files": files, "report": meta.get("report"), "at": meta.get("at"),
-                "kinds": meta.get("kinds") or []}
-
-    def pop(self, token: str) -> None:
-        target = self._dir(token)
-        if target is not None:
-            with self._lock:
-                shutil.rmtree(target, ignore_errors=True)
-
-    def _purge(self, ttl: int) -> None:
-        if not self.root.is_dir():
-            return
-        now = time.time()
-        for d in self.root.iterdir():
-            try:
-                if now - d.stat().st_mtime > ttl:
-                    shutil.rmtree(d, ignore_errors=True)
-            except FileNotFoundError:
-                pass
-
-
-def _uploads() -> _Uploads:
-    root = current_app.extensions["alumni_graph_data_dir"] / "uploads"
-    return current_app.extensions.setdefault("alumni_graph_uploads", _Uploads(root))
+def _uploads() -> Uploads:
+    root = current_app.extensions["alumni_graph_data_dir"] / UPLOADS_DIR
+    return current_app.extensions.setdefault("alumni_graph_uploads", Uploads(root))
 
 
 def _load_isolated(files: list[tuple[str, Path]], *, dry_run: bool, skip_invalid: bool = False,
                    kinds: list | None = None) -> dict:
     """Check or load staged files in a child process with a memory and a time
     limit (``loaders.isolated``): no uploaded file can degrade the server."""
-    from loaders.isolated import Limits, load_isolated
+    from alumni_graph.loaders.isolated import Limits, load_isolated
 
     cfg = current_app.config
     seconds = cfg["UPLOAD_CHECK_SECONDS"] if dry_run else cfg["UPLOAD_LOAD_SECONDS"]
@@ -749,14 +647,14 @@ def _load_isolated(files: list[tuple[str, Path]], *, dry_run: bool, skip_invalid
 def _loader_config():
     """How the upload's child process opens the store; its ``data_dir`` is
     where the loader keeps its state (the stored rombel mapping)."""
-    from loaders.isolated import config_of
+    from alumni_graph.loaders.isolated import config_of
 
     return config_of(get_store(), data_dir=current_app.extensions["alumni_graph_data_dir"])
 
 
 def _kinds_from_form(n: int) -> list:
     """The kind picked for each file (``kind_0``...; empty = from its name or header)."""
-    from loaders.kinds import KINDS
+    from alumni_graph.loaders.kinds import KINDS
 
     picked = [request.form.get(f"kind_{i}") or None for i in range(n)]
     return [k if k in KINDS else None for k in picked]
@@ -801,8 +699,8 @@ def _outcome(report: dict, loaded: bool) -> dict:
 
 
 def _import_page(**data) -> dict:
-    from loaders.employers import review_items
-    from loaders.kinds import ORDER
+    from alumni_graph.loaders.employers import review_items
+    from alumni_graph.loaders.kinds import ORDER
 
     mib = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
     out = {"max_mib": mib, "token": None, "report": None, "loaded": False, "kinds": list(ORDER),
@@ -828,7 +726,7 @@ def upload():
              for f in request.files.getlist("files") if f and f.filename]
     if not files:
         raise param_error("files", None, i18n.translate(g.lang, "no_files"))
-    from loaders.isolated import UploadRefused
+    from alumni_graph.loaders.isolated import UploadRefused
 
     kinds = _kinds_from_form(len(files))
     token = _uploads().put(files, current_app.config["UPLOAD_TTL_SECONDS"])
@@ -840,7 +738,7 @@ def upload():
         info = exc.errors[0]
         access.audit("import_refused", target=info["reason"], detail={"files": len(files)})
         text = info["message_id"] if g.lang == "id" else info["message"]
-        from web import wants_json
+        from alumni_graph.web import wants_json
 
         raise UploadRefused(text, [{"param": "files", "value": info["value"], "reason": info["reason"],
                                     "message": text}] if wants_json() else []) from None
@@ -873,7 +771,7 @@ def upload_rombel(token: str):
     """The rombel → programme mapping of a Dapodik export, confirmed or
     corrected on the preview: stored in the data directory (this and every
     later export use it), then the staged files are checked again."""
-    from loaders.dapodik import save_rombel_map
+    from alumni_graph.loaders.dapodik import save_rombel_map
 
     item = _staged(token)
     known = {(p.get("school_npsn"), p.get("code")) for p in get_store().iter_nodes("Program")}
@@ -897,7 +795,7 @@ def upload_rombel(token: str):
 def _staged(token: str) -> dict:
     item = _uploads().get(token, current_app.config["UPLOAD_TTL_SECONDS"])
     if item is None:
-        from graph_service.errors import NotFound
+        from alumni_graph.graph_service.errors import NotFound
 
         raise NotFound(i18n.translate(g.lang, "upload_expired"))
     return item
@@ -922,7 +820,7 @@ def upload_confirm(token: str):
 @access.requires("admin", "humas")
 def employer_review():
     """DU/DI perlu dicek: uncertain employer matches waiting for a decision."""
-    from loaders.employers import review_items
+    from alumni_graph.loaders.employers import review_items
 
     return {"items": review_items(get_store()), "done": None}
 
@@ -931,7 +829,7 @@ def employer_review():
 @access.requires("admin", "humas")
 def employer_review_decide(code: str):
     """Staff's decision on one item: "same" merges it (name kept as an alias), "different" keeps it apart."""
-    from loaders.employers import decide_review, review_items
+    from alumni_graph.loaders.employers import decide_review, review_items
 
     decision = request.form.get("decision")
     if decision not in ("same", "different"):
@@ -958,8 +856,8 @@ def upload_report(token: str):
 @access.requires("admin")
 def import_template_xlsx(kind: str):
     """The XLSX template of one kind of file (columns, formats, dropdowns, a sheet of explanations)."""
-    from loaders.kinds import KINDS
-    from loaders.templates import xlsx_template
+    from alumni_graph.loaders.kinds import KINDS
+    from alumni_graph.loaders.templates import xlsx_template
 
     if kind not in KINDS:
         abort(404)
@@ -972,8 +870,8 @@ def import_template_xlsx(kind: str):
 @access.requires("admin")
 def import_template_csv(kind: str):
     """The CSV header line of one kind of file."""
-    from loaders.kinds import KINDS
-    from loaders.templates import csv_header
+    from alumni_graph.loaders.kinds import KINDS
+    from alumni_graph.loaders.templates import csv_header
 
     if kind not in KINDS:
         abort(404)

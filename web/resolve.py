@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from queries import explore
+from alumni_graph.queries import explore
 
 #: At most this many choices are offered; more means "type more".
 MAX_CHOICES = 8
@@ -29,7 +29,7 @@ class Resolved:
 
 
 def _norm_employer(text: str) -> str:
-    from loaders.employers import normalize_name
+    from alumni_graph.loaders.employers import normalize_name
 
     return normalize_name(text or "")
 

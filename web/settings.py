@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import logging
 
-from graph_service.errors import ConfigError
-from web import access
+from alumni_graph.graph_service.errors import ConfigError
+from alumni_graph.web import access
 
 log = logging.getLogger("alumni_graph.web")
 
@@ -47,9 +47,9 @@ FALSE = ("0", "false", "tidak", "no", "off")
 
 def defaults() -> dict:
     """Every operator setting with its default (name without the prefix)."""
-    from web import DEFAULTS
-    from web.auth import AUTH_DEFAULTS
-    from web.tracer import TRACER_DEFAULTS
+    from alumni_graph.web import DEFAULTS
+    from alumni_graph.web.auth import AUTH_DEFAULTS
+    from alumni_graph.web.tracer import TRACER_DEFAULTS
 
     every = {**DEFAULTS, **AUTH_DEFAULTS, **TRACER_DEFAULTS, **EXTRA}
     return {name: value for name, value in every.items() if name not in FIXED}
@@ -63,7 +63,7 @@ def parse(name: str, raw: str, default):
     >>> parse("GRAPH_MAX_NODES", "banyak", 500)
     Traceback (most recent call last):
     ...
-    graph_service.errors.ConfigError: ALUMNI_GRAPH_GRAPH_MAX_NODES must be a whole number of at least 1, got 'banyak'
+    alumni_graph.graph_service.errors.ConfigError: ALUMNI_GRAPH_GRAPH_MAX_NODES must be a whole number of at least 1, got 'banyak'
     """
     var, text = PREFIX + name, raw.strip()
     if name in CHOICES:

@@ -31,9 +31,9 @@ from flask import (
     render_template, request, url_for,
 )
 
-from graph_service.errors import NotFound, ParameterError
-from loaders import tracer as core
-from web import access, get_store, i18n, tracer_text, wants_json
+from alumni_graph.graph_service.errors import NotFound, ParameterError
+from alumni_graph.loaders import tracer as core
+from alumni_graph.web import access, get_store, i18n, tracer_text, wants_json
 
 tracer_text.install(i18n.STRINGS)
 
@@ -251,7 +251,7 @@ def _form_headers(resp, lang_arg):
 
 
 def _error_page(status: int, message: str):
-    from web import _error_response
+    from alumni_graph.web import _error_response
 
     return _error_response(status, message)
 
@@ -263,14 +263,14 @@ def _audit_public(action: str, link: dict) -> None:
 
 
 def _is_minor(person: dict) -> bool:
-    from queries.rules import is_minor
+    from alumni_graph.queries.rules import is_minor
 
     return is_minor(person, dt.date.today().isoformat())
 
 
 def _sectors() -> list[tuple[str, str]]:
     """The KBLI sections (the loader's ``bidang_usaha`` letters) in words."""
-    from loaders.kinds import KBLI_SECTIONS
+    from alumni_graph.loaders.kinds import KBLI_SECTIONS
 
     return [(letter, f"{letter} · {_t('tr_kbli_' + letter)}") for letter in KBLI_SECTIONS]
 
@@ -299,8 +299,8 @@ def _parse_years(raw: str) -> list[int]:
 def before_indicators(store, npsn: str | None, years: list[int], programs: list[str]) -> dict:
     """The tracer summary's counts and rates over a round's cohorts
     (``tracer_summary`` rows summed over the chosen years and programmes)."""
-    from queries import run_query
-    from queries.tracer_summary import COUNTS
+    from alumni_graph.queries import run_query
+    from alumni_graph.queries.tracer_summary import COUNTS
 
     params = {"year_from": min(years), "year_to": max(years)}
     if npsn:
@@ -398,7 +398,7 @@ def close(round_id: int):
 
 def _untraced(store, rnd: dict) -> dict:
     """untraced_reach over the round's cohorts (one run per year)."""
-    from queries import run_query
+    from alumni_graph.queries import run_query
 
     rows, untraced, reachable = [], 0, 0
     for year in rnd["years"]:
@@ -530,7 +530,7 @@ CSV_COLUMNS = ["nisn", "nama", "link", "whatsapp"]
 
 def links_csv(rows: list[dict]) -> bytes:
     """One row per live link: nisn, nama, link, whatsapp (formula-safe)."""
-    from web.exports import to_csv
+    from alumni_graph.web.exports import to_csv
 
     return to_csv(CSV_COLUMNS, [{"nisn": r["nisn"], "nama": r["name"], "link": r["link"],
                                  "whatsapp": r["whatsapp"] or ""}

@@ -1,7 +1,7 @@
 """User accounts on the web: the admin's page (``/pengguna``) and everyone's
 own password (``/sandi``), so a school needs no shell for either.
 
-The same rules as ``alumni-graph user ...`` (``graph_service.accounts``) and
+The same rules as ``alumni-graph user ...`` (``security.accounts``) and
 the same audit actions (``user_add``, ``user_disable``, ``user_enable``,
 ``user_password``), plus ``password_change`` for a user's own password.
 
@@ -24,10 +24,10 @@ from flask import (
     render_template, request, session, url_for,
 )
 
-from graph_service.accounts import MIN_PASSWORD, USERNAME, check_password
-from graph_service.errors import NotFound, ParameterError
-from web import access, i18n, param_error, wants_json
-from web.auth import accounts
+from alumni_graph.security.accounts import MIN_PASSWORD, USERNAME, check_password
+from alumni_graph.graph_service.errors import NotFound, ParameterError
+from alumni_graph.web import access, i18n, param_error, wants_json
+from alumni_graph.web.auth import accounts
 
 bp = Blueprint("users", __name__)
 

@@ -21,13 +21,13 @@ from flask import (
     request, url_for,
 )
 
-from graph_service.errors import NotFound, ParameterError
-from graph_service.schema import OUTREACH_STATUSES, REFERRAL_STATUSES, VACANCY_ORIGINS
-from queries import explore
-from web import access, get_store, i18n, wants_json
-from web.api import run_registered
-from web.exports import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
-from web.openapi import COMPONENTS, _envelope, doc
+from alumni_graph.graph_service.errors import NotFound, ParameterError
+from alumni_graph.graph_service.schema import OUTREACH_STATUSES, REFERRAL_STATUSES, VACANCY_ORIGINS
+from alumni_graph.queries import explore
+from alumni_graph.web import access, get_store, i18n, wants_json
+from alumni_graph.web.api import run_registered
+from alumni_graph.web.exports import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
+from alumni_graph.web.openapi import COMPONENTS, _envelope, doc
 
 bp = Blueprint("work", __name__)
 
@@ -104,8 +104,8 @@ def _twin(rule: str, endpoint: str, roles: tuple):
 def _load(kind: str, row: dict, *, dry_run: bool = False):
     """Write one row through the loader's rules; ParameterError naming every
     problem (column, message in the page's language) when it is refused."""
-    from loaders import load_rows
-    from loaders.kinds import KINDS
+    from alumni_graph.loaders import load_rows
+    from alumni_graph.loaders.kinds import KINDS
 
     # A required field left out is a row problem naming it, not a missing column.
     row = {**{c.name: None for c in KINDS[kind].columns if c.required}, **row}
@@ -187,7 +187,7 @@ def _work_helpers():
 # -- Humas: the outreach pipeline ------------------------------------------------------
 
 def _owners() -> list[str]:
-    from web.auth import accounts
+    from alumni_graph.web.auth import accounts
 
     return sorted(u["name"] for u in accounts().list_users()
                   if u["role"] in HUMAS and not u["disabled"])
@@ -324,8 +324,8 @@ def call_sheet():
 
 def partnerships(npsn: str) -> list[dict]:
     """The school's partnerships (its own and its programmes'), newest first."""
-    from queries.rules import partnership_is_active
-    from queries.work import facts
+    from alumni_graph.queries.rules import partnership_is_active
+    from alumni_graph.queries.work import facts
 
     today = _today()
     rows = []
@@ -729,7 +729,7 @@ def _placement_xlsx(head, summary, detail_head, detail) -> bytes:
 
     from openpyxl import Workbook
 
-    from web.exports import cell
+    from alumni_graph.web.exports import cell
 
     wb = Workbook(write_only=True)
     for title, columns, rows in (("Rekap", head, summary), ("DU-DI", detail_head, detail)):
@@ -814,7 +814,7 @@ def _edit(label: str, key: tuple, fields: tuple, kind: str, base_row: dict, back
         return _edit_answer(data, 409)
     if not data["changes"]:
         return _edit_answer(data)
-    from loaders.validate import CLEAR_MARKER
+    from alumni_graph.loaders.validate import CLEAR_MARKER
 
     cols = {f: col for f, _, col in fields}
     row = dict(base_row)

@@ -27,9 +27,9 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from graph_service.errors import AlumniGraphError, NotFound, ParameterError
-from graph_service.schema import ROLES
-from graph_service.store import now_iso
+from alumni_graph.graph_service.errors import AlumniGraphError, NotFound, ParameterError
+from alumni_graph.graph_service.schema import ROLES
+from alumni_graph.graph_service.store import now_iso
 
 DB_FILE = "users.sqlite3"
 SECRET_FILE = "secret_key"

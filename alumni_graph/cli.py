@@ -18,9 +18,9 @@ from pathlib import Path
 
 import click
 
-from graph_service.config import Config
-from graph_service.errors import AlumniGraphError
-from graph_service.factory import open_store
+from alumni_graph.graph_service.config import Config
+from alumni_graph.graph_service.errors import AlumniGraphError
+from alumni_graph.graph_service.factory import open_store
 
 log = logging.getLogger("alumni_graph")
 
@@ -44,7 +44,7 @@ def cli(ctx: click.Context, backend: str | None, data_dir: Path | None) -> None:
     ctx.obj = {"config": Config.from_env(**overrides)}
     # Personal data: everything written is 0600 (directories 0700) whatever the
     # umask, and a data directory readable by others gets a warning with the fix.
-    from graph_service.private import check_private, private_umask
+    from alumni_graph.security.private import check_private, private_umask
 
     private_umask()
     check_private(ctx.obj["config"].data_dir)
@@ -71,7 +71,7 @@ def init_schema(ctx: click.Context) -> None:
 @click.pass_context
 def load(ctx, paths, skip_invalid, dry_run, batch_size, as_json, kind) -> None:
     """Load school spreadsheets (files or folders) into the store."""
-    from loaders import load_paths
+    from alumni_graph.loaders import load_paths
 
     config = _config(ctx)
     if batch_size:
@@ -108,7 +108,7 @@ def _load_exit_code(report) -> int:
 @click.pass_context
 def query(ctx, name, params, fmt) -> None:
     """Run a named query (see `alumni-graph queries`)."""
-    from queries import format_result, run_query
+    from alumni_graph.queries import format_result, run_query
 
     parsed = {}
     for item in params:
@@ -124,7 +124,7 @@ def query(ctx, name, params, fmt) -> None:
 @cli.command("queries")
 def list_queries() -> None:
     """List the registered queries and their parameters."""
-    from queries import REGISTRY
+    from alumni_graph.queries import REGISTRY
 
     for q in REGISTRY.values():
         params = ", ".join(p.name + ("" if p.required else "?") for p in q.params)
@@ -137,7 +137,7 @@ def list_queries() -> None:
 @click.pass_context
 def merge_employers(ctx, keep, drop) -> None:
     """Move every relationship of employer DROP onto employer KEEP, then delete DROP."""
-    from loaders.employers import normalize_code
+    from alumni_graph.loaders.employers import normalize_code
 
     if normalize_code(keep) == normalize_code(drop):
         raise click.UsageError("KEEP and DROP are the same employer; give two different codes")
@@ -156,7 +156,7 @@ def employers() -> None:
 @click.pass_context
 def employers_review(ctx, as_json) -> None:
     """List the open review items: typed name, candidate, score, reason, rows."""
-    from loaders.employers import review_items
+    from alumni_graph.loaders.employers import review_items
 
     with open_store(_config(ctx)) as store:
         items = review_items(store)
@@ -182,7 +182,7 @@ def employers_review(ctx, as_json) -> None:
 @click.pass_context
 def employers_decide(ctx, code, decision) -> None:
     """Same: merge CODE into its candidate and keep its name as an alias. Different: keep it apart."""
-    from loaders.employers import decide_review
+    from alumni_graph.loaders.employers import decide_review
 
     with open_store(_config(ctx)) as store:
         result = decide_review(store, code, decision in ("same", "sama"), source="cli:employers-decide")
@@ -201,7 +201,7 @@ def employers_decide(ctx, code, decision) -> None:
 @click.pass_context
 def employers_alias(ctx, code, alias) -> None:
     """Record ALIAS (a name, or "name | city") as another name of employer CODE."""
-    from loaders.employers import add_alias
+    from alumni_graph.loaders.employers import add_alias
 
     with open_store(_config(ctx)) as store:
         aliases = add_alias(store, code, alias, source="cli:employers-alias")
@@ -219,7 +219,7 @@ def employers_alias(ctx, code, alias) -> None:
 def export_admin_import_cmd(ctx, out_dir, force, database, as_json) -> None:
     """Write the graph as CSV files for `neo4j-admin database import full`
     (a province's first load into an empty Neo4j; see docs/scaling.md)."""
-    from graph_service.admin_import import export_admin_import
+    from alumni_graph.graph_service.admin_import import export_admin_import
 
     with open_store(_config(ctx)) as store:
         report = export_admin_import(store, out_dir, overwrite=force)
@@ -237,7 +237,7 @@ def export_cmd(ctx, out_dir, force) -> None:
     """Write the graph as the loader's own files (sekolah.csv ... kunjungan.csv):
     loading them into an empty store gives the same graph. Cells are written
     unchanged (also ones starting with =): open them in a spreadsheet as Text."""
-    from graph_service.export_files import export_files
+    from alumni_graph.graph_service.export_files import export_files
 
     with open_store(_config(ctx)) as store:
         report = export_files(store, out_dir, force=force)
@@ -252,7 +252,7 @@ def export_cmd(ctx, out_dir, force) -> None:
 def backup_cmd(ctx, file, force) -> None:
     """Write one archive of everything (graph, users, tokens, audit log, keys,
     other SQLite state) while the server runs. It holds personal data: keep it safe."""
-    from graph_service.backup import backup
+    from alumni_graph.graph_service.backup import backup
 
     config = _config(ctx)
     # Recorded first, so the archive holds the audit log (and its key) with this entry.
@@ -270,7 +270,7 @@ def backup_cmd(ctx, file, force) -> None:
 def restore_cmd(ctx, file, force) -> None:
     """Restore an archive of `alumni-graph backup` into an empty store of
     either backend (how a school moves from the embedded store to Neo4j)."""
-    from graph_service.backup import restore
+    from alumni_graph.graph_service.backup import restore
 
     config = _config(ctx)
     with open_store(config) as store:
@@ -283,7 +283,7 @@ def restore_cmd(ctx, file, force) -> None:
 @click.pass_context
 def stats(ctx) -> None:
     """Count nodes and relationships per label and type."""
-    from graph_service.schema import NODE_TYPES, REL_TYPES
+    from alumni_graph.graph_service.schema import NODE_TYPES, REL_TYPES
 
     with open_store(_config(ctx)) as store:
         for label in NODE_TYPES:
@@ -295,7 +295,7 @@ def stats(ctx) -> None:
 # -- users and API tokens ------------------------------------------------------------
 
 def _accounts(ctx):
-    from graph_service.accounts import Accounts
+    from alumni_graph.security.accounts import Accounts
 
     return Accounts(_config(ctx).data_dir)
 
@@ -304,7 +304,7 @@ def _audit(ctx, action: str, *, nisn: str | None = None, target: str | None = No
            detail=None) -> None:
     import getpass
 
-    from graph_service.audit import AuditLog
+    from alumni_graph.security.audit import AuditLog
 
     try:
         who = getpass.getuser()
@@ -445,8 +445,8 @@ def subject_export_cmd(ctx, nisn, out) -> None:
     """Everything held about NISN as JSON: properties, relationships, audit entries, files."""
     import os
 
-    from graph_service.audit import AuditLog
-    from graph_service.subject import _person, check_nisn, export_subject
+    from alumni_graph.security.audit import AuditLog
+    from alumni_graph.security.subject import _person, check_nisn, export_subject
 
     config = _config(ctx)
     nisn = check_nisn(nisn)
@@ -471,7 +471,7 @@ def subject_export_cmd(ctx, nisn, out) -> None:
 @click.pass_context
 def subject_correct_cmd(ctx, nisn, field, value) -> None:
     """Correct one FIELD of a person (an empty VALUE removes it)."""
-    from graph_service.subject import correct_subject
+    from alumni_graph.security.subject import correct_subject
 
     with open_store(_config(ctx)) as store:
         result = correct_subject(store, nisn, field, value)
@@ -485,7 +485,7 @@ def subject_correct_cmd(ctx, nisn, field, value) -> None:
 @click.pass_context
 def subject_delete_cmd(ctx, nisn, yes) -> None:
     """Delete a person from the store and from every file of the data directory."""
-    from graph_service.subject import _person, check_nisn, delete_subject
+    from alumni_graph.security.subject import _person, check_nisn, delete_subject
 
     config = _config(ctx)
     nisn = check_nisn(nisn)
@@ -501,7 +501,7 @@ def subject_delete_cmd(ctx, nisn, yes) -> None:
 
 
 def _serve(config: Config, host: str, port: int, debug: bool, banner: list[str] | None = None) -> None:
-    from web import create_app
+    from alumni_graph.web import create_app
 
     if not ipaddress.ip_address(_resolve(host)).is_loopback:
         click.echo(
@@ -571,8 +571,8 @@ def serve(ctx, host, port, debug) -> None:
 @click.pass_context
 def demo(ctx, host, port, seed, schools, no_serve) -> None:
     """Generate the synthetic demo school, load it, and serve the web app."""
-    from loaders import load_paths
-    from loaders.demo import generate_demo
+    from alumni_graph.loaders import load_paths
+    from alumni_graph.loaders.demo import generate_demo
 
     config = _config(ctx)
     out = config.data_dir / "demo-input"
@@ -614,7 +614,7 @@ def _demo_admin(config: Config) -> str | None:
     first login. None when a user exists already."""
     import secrets
 
-    from graph_service.accounts import Accounts
+    from alumni_graph.security.accounts import Accounts
 
     accounts = Accounts(config.data_dir)
     if accounts.count_users():
@@ -667,8 +667,8 @@ def _tracer_base_url(base_url: str | None) -> str:
 @click.pass_context
 def tracer_start(ctx, years, programs, npsn, until, name, base_url, out) -> None:
     """Start a tracer round and write one CSV row per alumnus with their personal link."""
-    from loaders.tracer import Tracer
-    from web.tracer import before_indicators, link_rows, links_csv
+    from alumni_graph.loaders.tracer import Tracer
+    from alumni_graph.web.tracer import before_indicators, link_rows, links_csv
 
     base = _tracer_base_url(base_url)
     config = _config(ctx)
@@ -695,8 +695,8 @@ def tracer_start(ctx, years, programs, npsn, until, name, base_url, out) -> None
 @click.pass_context
 def tracer_links(ctx, round_id, base_url, out) -> None:
     """Write a round's live links again (nisn, nama, link, whatsapp; mode 0600)."""
-    from loaders.tracer import Tracer
-    from web.tracer import link_rows, links_csv
+    from alumni_graph.loaders.tracer import Tracer
+    from alumni_graph.web.tracer import link_rows, links_csv
 
     base = _tracer_base_url(base_url)
     config = _config(ctx)
@@ -713,7 +713,7 @@ def tracer_links(ctx, round_id, base_url, out) -> None:
 @click.pass_context
 def tracer_list(ctx) -> None:
     """The rounds: id, name, period, links, answers, waiting for review."""
-    from loaders.tracer import Tracer
+    from alumni_graph.loaders.tracer import Tracer
 
     for r in Tracer(_config(ctx).data_dir).rounds():
         state = "open" if r["open"] else "closed"

@@ -22,7 +22,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from graph_service.accounts import AUDIT_KEY_FILE, now_iso, secret
+from alumni_graph.security.accounts import AUDIT_KEY_FILE, now_iso, secret
 
 AUDIT_FILE = "audit.sqlite3"
 

@@ -33,9 +33,10 @@ import re
 import shutil
 from pathlib import Path
 
-from graph_service.errors import NotFound, ParameterError
-from graph_service.schema import NODE_TYPES, REL_TYPES, TRACER_STATUSES
-from graph_service.store import now_iso
+from alumni_graph.graph_service.errors import NotFound, ParameterError
+from alumni_graph.graph_service.schema import NODE_TYPES, REL_TYPES, TRACER_STATUSES
+from alumni_graph.graph_service.store import now_iso
+from alumni_graph.security.uploads import UPLOADS_DIR
 
 REDACTED = "[dihapus]"
 SOURCE = "subject-request"
@@ -46,7 +47,7 @@ OWN_FILES = {"users.sqlite3", "audit.sqlite3", "secret_key", "audit.key", "graph
 TEXT_EXT = {".csv", ".tsv", ".txt"}
 XLSX_EXT = {".xlsx", ".xlsm"}
 JSONL_EXT = {".jsonl", ".ndjson", ".json"}
-UPLOADS = "uploads"
+UPLOADS = UPLOADS_DIR  # staged uploads (security/uploads.py)
 #: How a value can be spelled in bytes in a text file: Excel's "Unicode Text"
 #: and some exports write UTF-16 (little- or big-endian), not UTF-8.
 TEXT_ENCODINGS = ("utf-8", "cp1252", "utf-16-le", "utf-16-be")
@@ -124,8 +125,8 @@ def _parse(field: str, value, person: dict):
     whole row (e.g. a graduation year before the entry year). Raises
     ``loaders.kinds.Invalid``."""
     # The loaders are above this package: imported when a correction is made.
-    from loaders.kinds import KINDS, Invalid, is_empty
-    from loaders.validate import check_row
+    from alumni_graph.loaders.kinds import KINDS, Invalid, is_empty
+    from alumni_graph.loaders.validate import check_row
 
     if isinstance(value, (dict, list)):
         raise Invalid("harus satu nilai", "must be a single value")
@@ -387,7 +388,7 @@ def purge_files(data_dir: Path, target: _Target, report: dict, *, store=None) ->
 def _rewrite_graph(data_dir: Path, target: _Target, store) -> None:
     """A graph.json that is not the store just changed (e.g. an old embedded
     store next to a Neo4j installation): delete and redact there too."""
-    from graph_service.embedded import EmbeddedStore
+    from alumni_graph.graph_service.embedded import EmbeddedStore
 
     other = EmbeddedStore(data_dir)
     other.delete_node("Person", (target.nisn,))
