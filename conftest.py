@@ -23,8 +23,8 @@ import pytest
 FIXTURES = Path(__file__).resolve().parent / "tests" / "fixtures"
 
 #: Modules whose examples read the edge-case dataset (the rest: the analyses one).
-EDGE_MODULES = ("alumni_graph.queries.__init__", "queries", "alumni_graph.queries.referral_paths",
-                "alumni_graph.queries.prospective_partners", "alumni_graph.queries.alumni_at_employer")
+EDGE_MODULES = ("queries.__init__", "queries", "queries.referral_paths",
+                "queries.prospective_partners", "queries.alumni_at_employer")
 
 
 @pytest.fixture(scope="session")

@@ -87,8 +87,9 @@ def rewrite(text: str) -> str:
             m = _IMPORT.match(line)
             if m:
                 line = _rewrite_import(m)
-        line = _DASH_M.sub(lambda d: d["q"] + new_name(d["mod"]) + d["q"]
-                           if _looks_like_module(d["mod"]) else d.group(0), line)
+        if re.search(r"[\"']-m[\"']", line):  # a module run as `python -m ...`
+            line = _DASH_M.sub(lambda d: d["q"] + new_name(d["mod"]) + d["q"]
+                               if _looks_like_module(d["mod"]) else d.group(0), line)
         out.append(line)
     return "\n".join(out)
 
