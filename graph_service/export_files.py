@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,6 +80,9 @@ _PERSON = {"nama": "name", "jenis_kelamin": "gender", "tanggal_lahir": "birth_da
            "sumber_persetujuan": "consent_source", "tanggal_persetujuan": "consent_date",
            "ref_persetujuan_wali": "guardian_consent_ref", "no_hp": "phone", "email": "email"}
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+#: A phone number as the loader stores it (E.164): it starts with "+" but is
+#: no formula; counted apart, so the formula warning means what it says.
+_PHONE = re.compile(r"\+[1-9][0-9]{6,14}")
 
 
 @dataclass
@@ -86,6 +90,7 @@ class FilesReport:
     out_dir: Path
     rows: dict = field(default_factory=dict)
     formula_like: int = 0
+    phones: int = 0
     skipped: dict = field(default_factory=dict)
 
     def render(self) -> str:
@@ -97,6 +102,9 @@ class FilesReport:
             lines.append(f"{self.formula_like} cells start with = + - or @ and are written unchanged "
                          "(for re-loading): open these files in a spreadsheet only through "
                          "Data > From Text/CSV with every column as Text")
+        if self.phones:
+            lines.append(f"{self.phones} phone numbers are written as +62...: a spreadsheet opened "
+                         "directly shows them as numbers without the +; import them as Text")
         return "\n".join(lines)
 
 
@@ -230,7 +238,11 @@ def export_files(store, out_dir: Path, *, force: bool = False) -> FilesReport:
             writer.writerow(header)
             for row in kind_rows:
                 cells = [_cell(row.get(col)) for col in header]
-                report.formula_like += sum(1 for c in cells if c.startswith(_FORMULA))
+                for c in cells:
+                    if _PHONE.fullmatch(c):
+                        report.phones += 1
+                    elif c.startswith(_FORMULA):
+                        report.formula_like += 1
                 writer.writerow(cells)
         report.rows[stem] = len(kind_rows)
     return report

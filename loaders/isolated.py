@@ -221,6 +221,9 @@ def bounded(report: dict, max_problems: int = MAX_PROBLEMS) -> dict:
     out["files"] = files
     problems = report.get("problems") or []
     out["problems_total"] = len(problems)
+    # errors and notes (level "warning") apart: the page's heading counts both
+    out["notes_total"] = sum(1 for p in problems if p.get("level") == "warning")
+    out["errors_total"] = len(problems) - out["notes_total"]
     out["problems"] = problems[:max_problems]
     out["new_employers_total"] = len(report.get("new_employers") or [])
     out["new_employers"] = (report.get("new_employers") or [])[:MAX_NEW_EMPLOYERS]

@@ -100,6 +100,13 @@ def test_a_dapodik_rombel_mapping_is_confirmed_and_corrected_on_the_page(app, we
     assert 'class="problem level-warning"' in html and 'class="problem"' in html
     assert 'id="report-notes-help"' in html
     staged = ok_json(upload())
+    # the heading counts errors and notes apart (a note never reads as a problem)
+    report = staged["report"]
+    levels = [p["level"] for p in report["problems"]]
+    assert report["errors_total"] == levels.count("error") >= 1
+    assert report["notes_total"] == levels.count("warning") >= 1
+    title = html.split('id="report-problems-title">', 1)[1].split("</h3>", 1)[0]
+    assert f"{report['errors_total']} masalah ditemukan · {report['notes_total']} catatan" in title
     mapping = {e["rombel"]: e["code"] for e in staged["report"]["files"][0]["rombel_mapping"]}
     assert mapping == {"XII TKJ 1": "TKJ", "XII OTO 1": None}
     assert not staged["report"]["ok"]  # the unmapped rombel's row is refused, nothing written yet
