@@ -110,8 +110,10 @@ def create_app(test_config: dict | None = None, *, config=None, store=None) -> F
 
     app.config.from_mapping(AUTH_DEFAULTS)  # cookie flags, session timeouts, login limits
     from alumni_graph.web import settings
+    from alumni_graph.web.cache import CACHE_DEFAULTS
 
     app.config.from_mapping(settings.EXTRA)
+    app.config.from_mapping(CACHE_DEFAULTS)  # the result cache (web.cache)
     if config is None and store is None:  # a WSGI server's create_app(): the environment
         from alumni_graph.graph_service import Config
 
@@ -123,6 +125,9 @@ def create_app(test_config: dict | None = None, *, config=None, store=None) -> F
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.extensions["alumni_graph_store"] = _StoreHolder(store, config)
+    from alumni_graph.web import cache
+
+    cache.init_app(app)
 
     from alumni_graph.web import analyses, api, pages, tracer, users, work
 

@@ -14,7 +14,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 
 from alumni_graph.graph_service.errors import NotFound
 from alumni_graph.queries import explore
-from alumni_graph.web import access, get_store, graphview, i18n, param_error
+from alumni_graph.web import access, cache, get_store, graphview, i18n, param_error
 from alumni_graph.web.openapi import doc, openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -132,11 +132,18 @@ def run_registered(name: str, params: dict):
         limit = query.validate(params)["limit"]  # the caller's page size, checked by the query
         run_params = {**params, "limit": own.max}
     role = access.current_role()
-    result = run_query(get_store(), name, run_params,
-                       names_all=names.names_all(name, role)).as_dict()
-    # The one names policy (web/names.py): every page, JSON route and export
-    # that runs a query gets its rows through it.
-    names.apply(name, result, role, get_store(), as_of=result["params"].get("as_of"))
+
+    def compute() -> dict:
+        result = run_query(get_store(), name, run_params,
+                           names_all=names.names_all(name, role)).as_dict()
+        # The one names policy (web/names.py): every page, JSON route and export
+        # that runs a query gets its rows through it.
+        names.apply(name, result, role, get_store(), as_of=result["params"].get("as_of"))
+        return result
+
+    # Reused until the data changes (web/cache.py): by query, validated
+    # parameters, the role's view and the store's version.
+    result = cache.query_result(name, _params_key(query, run_params), compute)
     if own is not None:
         result["params"]["limit"] = limit
     rows = result["rows"]
@@ -146,6 +153,17 @@ def run_registered(name: str, params: dict):
             "count": len(page), "total": len(rows), "offset": offset, "limit": limit,
             "next_offset": offset + limit if offset + limit < len(rows) else None,
             "rows": page, "meta": result["meta"]}
+
+
+def _params_key(query, params: dict) -> str | None:
+    """The validated parameters (defaults filled in) as a cache key; None when
+    they do not validate as given (an employer by name: resolved by the run)."""
+    from alumni_graph.graph_service.errors import ParameterError
+
+    try:
+        return cache.params_key(query.validate(params))
+    except ParameterError:
+        return None
 
 
 def json_body():

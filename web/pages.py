@@ -26,17 +26,27 @@ bp = Blueprint("pages", __name__)
 PROSPECTS_MAX = 1000
 
 
-def page(rule: str, template: str, *, json_rule: str | None = None, methods=("GET",)):
-    """Register a view as an HTML page and as its JSON twin."""
+def page(rule: str, template: str, *, json_rule: str | None = None, methods=("GET",),
+         cache: bool = False):
+    """Register a view as an HTML page and as its JSON twin. ``cache``: a GET
+    answer is reused until the data changes (web/cache.py; only for views that
+    read, audit nothing and depend on nothing but the URL, the user, the
+    language and the store)."""
+    from alumni_graph.web.cache import page_response
+
     def decorate(view):
         name = view.__name__
 
         def html(**kwargs):
-            data = view(**kwargs)
-            return render_template(template, d=data, json_url=_twin_url(name, kwargs))
+            def make():
+                data = view(**kwargs)
+                return render_template(template, d=data, json_url=_twin_url(name, kwargs))
+            return page_response("html", make) if cache else make()
 
         def twin(**kwargs):
-            return jsonify({"ok": True, **view(**kwargs)})
+            def make():
+                return jsonify({"ok": True, **view(**kwargs)})
+            return page_response("json", make) if cache else make()
 
         # Both registrations carry the view's declared roles (web.auth checks them).
         html.required_roles = twin.required_roles = getattr(view, "required_roles", None)
@@ -145,7 +155,7 @@ def _as_of() -> str | None:
 
 # -- home ----------------------------------------------------------------------
 
-@page("/", "index.html", json_rule="/index.json")
+@page("/", "index.html", json_rule="/index.json", cache=True)
 @access.requires("bkk", "humas", "admin", "viewer")
 def index():
     schools, npsn = _schools_and_npsn()
@@ -305,7 +315,7 @@ def _evidence_text(r: dict) -> str:
     return (text[:1].upper() + text[1:] + ".") if text else ""
 
 
-@page("/calon-mitra", "partners.html")
+@page("/calon-mitra", "partners.html", cache=True)
 @access.requires(*access.QUERY_ROLES["prospective_partners"])
 def partners():
     return _partners_data()
@@ -513,7 +523,7 @@ def _contacts(nisns: list[str]) -> dict:
 #: Points on the graph page's first view (the rest comes by click or search).
 GRAPH_FOCUS = 30
 
-@page("/graf", "graph.html")
+@page("/graf", "graph.html", cache=True)
 @access.requires("bkk", "humas", "admin", "viewer")
 def graph():
     schools, npsn = _schools_and_npsn()
@@ -579,7 +589,7 @@ def _current(r: dict) -> bool:
     return end is None or end >= dt.date.today().isoformat()
 
 
-@page("/dudi/<code>", "entity.html")
+@page("/dudi/<code>", "entity.html", cache=True)
 @access.requires("bkk", "humas", "admin", "viewer")
 def employer(code: str):
     return _detail("Employer", code, lambda e: [
@@ -603,7 +613,7 @@ def person(nisn: str):
     ])
 
 
-@page("/sekolah/<npsn>", "entity.html")
+@page("/sekolah/<npsn>", "entity.html", cache=True)
 @access.requires("bkk", "humas", "admin", "viewer")
 def school(npsn: str):
     return _detail("School", npsn, lambda e: [
@@ -613,7 +623,7 @@ def school(npsn: str):
     ])
 
 
-@page("/program/<npsn>/<code>", "entity.html")
+@page("/program/<npsn>/<code>", "entity.html", cache=True)
 @access.requires("bkk", "humas", "admin", "viewer")
 def program(npsn: str, code: str):
     return _detail("Program", f"{npsn}/{code}", lambda e: [

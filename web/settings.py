@@ -7,6 +7,7 @@ each value against the type of its default and puts it in the Flask config.
 ``alumni-graph serve`` passes its ``Config``; so does ``create_app()`` called
 without arguments (a WSGI server). The defaults stay beside the code that uses
 them (``web.DEFAULTS``, ``web.auth.AUTH_DEFAULTS``, ``web.tracer.TRACER_DEFAULTS``,
+``web.cache.CACHE_DEFAULTS``,
 :data:`EXTRA` here); the
 README's configuration table lists them all (tests/test_config_cli.py checks).
 
@@ -49,9 +50,10 @@ def defaults() -> dict:
     """Every operator setting with its default (name without the prefix)."""
     from alumni_graph.web import DEFAULTS
     from alumni_graph.web.auth import AUTH_DEFAULTS
+    from alumni_graph.web.cache import CACHE_DEFAULTS
     from alumni_graph.web.tracer import TRACER_DEFAULTS
 
-    every = {**DEFAULTS, **AUTH_DEFAULTS, **TRACER_DEFAULTS, **EXTRA}
+    every = {**DEFAULTS, **AUTH_DEFAULTS, **TRACER_DEFAULTS, **CACHE_DEFAULTS, **EXTRA}
     return {name: value for name, value in every.items() if name not in FIXED}
 
 

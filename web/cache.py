@@ -1,0 +1,231 @@
+"""Answers reused until the data changes: the web app's result cache.
+
+Two kinds of entries, both keyed by the store's version
+(:meth:`graph_service.store.Store.version`), so any committed write — a
+load, an edit on a page, a deletion, an outreach/vacancy/referral record, a
+tracer import, a restore, by this process or another (a CLI ``load`` while
+``alumni-graph serve`` runs) — makes every older entry unreachable for the
+very next request (each request syncs the store first: ``web.get_store``):
+
+* **query results** (:func:`query_result`, used by ``web.api.run_registered``
+  for every page, JSON route and export that runs a named query): keyed by
+  the query, its validated parameters (defaults filled in, ``as_of`` = today
+  included, so the key moves on at midnight) and the **role view**
+  (:func:`role_view`: what the names and contact policy let the caller's
+  role see). Two roles whose views differ never share an entry.
+* **page responses** (:func:`page_response`, the pages registered with
+  ``cache=True`` in ``web.pages``): the body of a GET page and of its JSON
+  twin, keyed by the URL, the user (so the role and everything shown about
+  the user), the language, today's date, the user accounts (a page may list
+  staff) and the version. The session's CSRF token is never
+  stored: it is cut out of the body before the body is kept and put back for
+  each request.
+
+An entry is kept only when the store's version is the same before and after
+the answer was computed (a commit during the computation could have been
+half seen). Entries are copies (JSON text): a caller changing what it got
+cannot change the cache.
+
+Bounded: at most ``CACHE_MAX_ENTRIES`` entries and about ``CACHE_MAX_MB``
+of JSON/HTML text, least recently used out first; entries of older versions
+are dropped as soon as a newer version is stored. Thread-safe (one lock, held
+only for dictionary work, never while computing). ``ALUMNI_GRAPH_CACHE=0``
+turns it off. The log gets counts only, never keys (they hold parameter
+values: NISNs, names).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+from flask import current_app, g
+
+log = logging.getLogger("alumni_graph.web")
+
+#: Operator settings (``ALUMNI_GRAPH_CACHE``...; web.settings checks them).
+CACHE_DEFAULTS = {
+    "CACHE": True,
+    "CACHE_MAX_ENTRIES": 2000,
+    "CACHE_MAX_MB": 64,
+}
+
+#: What stands for the session's CSRF token in a kept page body.
+_CSRF_MARK = "\x00csrf\x00"
+
+
+class ResultCache:
+    """A bounded, thread-safe LRU map of text, for one store version at a time."""
+
+    def __init__(self, max_entries: int = 2000, max_bytes: int = 64 * 2**20):
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[tuple, str] = OrderedDict()
+        self._bytes = 0
+        self._version: str | None = None
+        self.hits = self.misses = self.stored = self.evicted = 0
+
+    def get(self, version: str, key: tuple) -> str | None:
+        with self._lock:
+            if version != self._version:
+                self.misses += 1
+                return None
+            text = self._entries.get(key)
+            if text is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return text
+
+    def put(self, version: str, key: tuple, text: str) -> bool:
+        size = len(text)
+        if size > self.max_bytes // 4:
+            return False  # one answer must not push out everything else
+        with self._lock:
+            if version != self._version:
+                # A newer version (the request synced first): every older entry is dead.
+                self._entries.clear()
+                self._bytes = 0
+                self._version = version
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old)
+            self._entries[key] = text
+            self._bytes += size
+            self.stored += 1
+            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= len(dropped)
+                self.evicted += 1
+            return True
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+            self._version = None
+
+    def stats(self) -> dict:
+        with self._lock:
+            return {"entries": len(self._entries), "bytes": self._bytes, "hits": self.hits,
+                    "misses": self.misses, "stored": self.stored, "evicted": self.evicted}
+
+
+def init_app(app) -> None:
+    app.extensions["alumni_graph_cache"] = ResultCache(
+        app.config["CACHE_MAX_ENTRIES"], app.config["CACHE_MAX_MB"] * 2**20)
+
+
+def the_cache() -> ResultCache | None:
+    """The app's cache, or None when ``CACHE`` is off."""
+    if not current_app.config.get("CACHE", True):
+        return None
+    return current_app.extensions.get("alumni_graph_cache")
+
+
+def request_version() -> str:
+    """The store's version as this GET request sees it (after the request's
+    sync), asked once per request (GET requests do not write)."""
+    from alumni_graph.web import get_store
+
+    version = g.get("_cache_version")
+    if version is None:
+        version = g._cache_version = get_store().version()
+    return version
+
+
+def _still(version: str) -> bool:
+    """Is the store still at ``version`` (nothing committed while we computed)?"""
+    from alumni_graph.web import get_store
+
+    return get_store().version() == version
+
+
+def role_view(query: str) -> tuple:
+    """What the names and contact policy show the caller in ``query``'s rows:
+    the role's names rule, whether the view names everyone to this role (a
+    duty view), and the contact policy. Roles with the same view (admin and
+    bkk) share entries; roles whose views differ never do. Anything new that
+    makes a query's rows depend on the caller belongs in this key."""
+    from alumni_graph.web import access, names
+
+    role = access.current_role()
+    return (names.ROLE_RULE.get(role or "", "none"), names.names_all(query, role),
+            access.contact_policy(), access.NAME_MODES.get(role or "", "none"))
+
+
+def query_result(query: str, params_key, compute: Callable[[], dict]) -> dict:
+    """``compute()`` (a query result as the names policy left it, a JSON-ready
+    dict), or a copy of the same answer kept for this query, parameters, role
+    view and store version. ``params_key`` None: not cacheable (computed)."""
+    from flask import has_request_context, request
+
+    cache = the_cache()
+    if cache is None or params_key is None or not has_request_context() or request.method != "GET":
+        return compute()  # (a POST may write first: it gets what it wrote)
+    version = request_version()
+    key = ("query", query, params_key, role_view(query))
+    text = cache.get(version, key)
+    if text is not None:
+        return json.loads(text)
+    result = compute()
+    if _still(version):
+        cache.put(version, key, json.dumps(result, ensure_ascii=False))
+    return result
+
+
+def params_key(params: dict) -> str | None:
+    """Validated parameters as a key: sorted JSON (None when not JSON-ready)."""
+    try:
+        return json.dumps(params, sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return None
+
+
+def page_response(kind: str, make: Callable[[], object]):
+    """A GET page (``kind`` "html") or its JSON twin ("json") from the cache,
+    or made by ``make()`` (a Response or text) and kept when it is a plain 200."""
+    from flask import request, session
+
+    from alumni_graph.web import access
+    from alumni_graph.web.auth import csrf_token
+
+    cache = the_cache()
+    user = access.current_user()
+    if cache is None or request.method != "GET" or user is None or session.get("_flashes"):
+        return make()  # (a flashed message is shown once, never kept)
+    version = request_version()
+    key = ("page", kind, request.endpoint, request.full_path, user.get("id"), user.get("role"),
+           bool(user.get("must_change")), g.get("lang"), dt.date.today().isoformat(),
+           _roster())
+    text = cache.get(version, key)
+    token = csrf_token() if kind == "html" else None
+    if text is not None:
+        return _response(text.replace(_CSRF_MARK, token) if token else text, kind)
+    out = make()
+    response = current_app.make_response(out)
+    if response.status_code == 200 and not response.direct_passthrough and _still(version):
+        body = response.get_data(as_text=True)
+        cache.put(version, key, body.replace(token, _CSRF_MARK) if token else body)
+    return response
+
+
+def _roster() -> str:
+    """The user accounts as pages may show them (the outreach owners list on
+    Calon mitra): they live beside the store, not in it, so they are part of
+    a page's key (one small SQLite read)."""
+    from alumni_graph.web.auth import accounts
+
+    users = [(u["id"], u["name"], u["role"], u["disabled"]) for u in accounts().list_users()]
+    return hashlib.sha256(repr(users).encode()).hexdigest()[:16]
+
+
+def _response(text: str, kind: str):
+    mimetype = "application/json" if kind == "json" else "text/html"
+    return current_app.response_class(text, mimetype=mimetype)
