@@ -89,6 +89,9 @@ class FileReport:
     consent_changes: list[dict] = field(default_factory=list)
     #: Stored people whose consent cell was blank: their stored answer was kept.
     consent_kept: int = 0
+    #: Updated records whose only change is a stored phone number (``0812…``)
+    #: written anew in the +62… form: the same number.
+    phones_rewritten: int = 0
     #: What the write is expected to create/update/leave (the dry run's counts).
     expected: dict | None = None
 
@@ -129,7 +132,7 @@ class FileReport:
             "rejected_file": self.rejected_file, "seconds": round(self.seconds, 3),
             "problems": [p.as_dict() for p in self.problems],
             "changes": list(self.changes), "consent_changes": list(self.consent_changes),
-            "consent_kept": self.consent_kept,
+            "consent_kept": self.consent_kept, "phones_rewritten": self.phones_rewritten,
             "note": self.note[0] if self.note else None, "note_en": self.note[1] if self.note else None,
         }
         if self.rombel_mapping:
@@ -277,6 +280,11 @@ class LoadReport:
                 else:
                     lines.append(f"Perubahan di {f.name} ({len(f.changes)} data diperbarui):" if id_
                                  else f"Changes in {f.name} ({len(f.changes)} records updated):")
+                if f.phones_rewritten:
+                    lines.append(f"  ({f.phones_rewritten} di antaranya hanya menulis ulang nomor HP ke bentuk "
+                                 "+62…: nomornya sama)" if id_ else
+                                 f"  ({f.phones_rewritten} of them only write a stored phone number in the "
+                                 "+62… form: the same number)")
                 for c in f.changes[:limit]:
                     fields = "; ".join(f"{x['column']}: {show_value(x['old'], id_)} -> {show_value(x['new'], id_)}"
                                        for x in c["fields"])

@@ -440,10 +440,30 @@ def field_changes(old: dict | None, new: dict, columns: dict[str, str]) -> list[
         if value is None and before is None:
             continue
         if not _same(before, value):
-            out.append({"column": columns.get(prop, prop), "field": prop,
-                        "old": list(before) if isinstance(before, tuple) else before,
-                        "new": list(value) if isinstance(value, tuple) else value})
+            change = {"column": columns.get(prop, prop), "field": prop,
+                      "old": list(before) if isinstance(before, tuple) else before,
+                      "new": list(value) if isinstance(value, tuple) else value}
+            if _same_number(prop, before, value):
+                change["same_number"] = True
+            out.append(change)
     return out
+
+
+def _same_number(prop: str, before, value) -> bool:
+    """A stored phone number written before numbers were kept as +62…
+    (``0812…``) that the file gives again in the canonical form: the same
+    number, only written anew (shown as such, not as a new number).
+
+    >>> _same_number("phone", "0812-3456-7890", "+6281234567890"), _same_number("phone", "0812", "+6281234567890")
+    (True, False)
+    """
+    if "phone" not in prop or not isinstance(before, str) or not isinstance(value, str):
+        return False
+    from alumni_graph.loaders.values import PhoneError, canonical_phone
+    try:
+        return canonical_phone(before)[0] == value
+    except PhoneError:
+        return False
 
 
 def _key_text(key) -> str:
@@ -490,6 +510,8 @@ def describe_changes(kind: str, rows: list[_Row], plan: _Plan, store: Store, fr:
                 unchanged += 1
                 continue
             updated += 1
+            if all(c.get("same_number") for c in changes):
+                fr.phones_rewritten += 1
             shown = ident if target[0] == "node" else ident[1] + ident[2] + ident[3]
             fr.changes.append({"row": row.n, "key": _key_text(shown), "fields": changes})
             if target == ("node", "Person"):

@@ -104,3 +104,23 @@ def test_a_new_person_without_a_consent_answer_starts_at_no(store, tmp_path):
     new = put(tmp_path / "b", "siswa.csv", HEAD + "0012345679,Budi,20300001,TKR,2019,2022,,,\n")
     assert load_paths(store, [new]).ok
     assert store.get_node("Person", ("0012345679",))["consent_contact"] is False
+
+
+def test_a_phone_stored_before_the_plus62_form_is_reported_as_the_same_number(store, tmp_path):
+    """A phone stored by an older version as 0812-3456-7890 and loaded again
+    (now kept as +6281234567890) is one updated record: shown, but marked as the
+    same number, so a first re-load does not look like everyone's number changed."""
+    _start(store, tmp_path)
+    store.upsert_nodes("Person", [{"nisn": "0012345678", "phone": "0812-3456-7890"}], source="old-version")
+    again = put(tmp_path / "b", "siswa.csv", FIRST)
+    dry = load_paths(store, [again], dry_run=True)
+    f = dry.files[0]
+    assert f.changes == [{"row": 2, "key": "0012345678", "fields": [
+        {"column": "no_hp", "field": "phone", "old": "0812-3456-7890", "new": "+6281234567890",
+         "same_number": True}]}]
+    assert f.phones_rewritten == 1 and dry.as_dict()["files"][0]["phones_rewritten"] == 1
+    assert "1 di antaranya hanya menulis ulang nomor HP ke bentuk +62" in dry.render()
+    # a real new number is no "same number"
+    other = put(tmp_path / "c", "siswa.csv", FIRST.replace("081234567890", "081299998888"))
+    changed = load_paths(store, [other], dry_run=True).files[0]
+    assert changed.phones_rewritten == 0 and "same_number" not in changed.changes[0]["fields"][0]

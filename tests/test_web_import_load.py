@@ -137,3 +137,13 @@ def _mapping_dir(app):
         from alumni_graph.web.pages import _loader_config
 
         return _loader_config().data_dir
+
+
+def test_the_preview_marks_a_phone_written_anew_as_the_same_number(client, web_store):
+    """After the update that keeps phones as +62…, the first re-load shows the
+    stored 0812… numbers as written anew, the same number, not as changes of number."""
+    web_store.upsert_nodes("Person", [{"nisn": "0051000006", "phone": "0812 3456 7006"}], source="old-version")
+    text = f"nisn,nama,npsn,kode_program,no_hp\n0051000006,Eko Saputra,{fx.NPSN},TKJ,081234567006\n"
+    html = _upload(client, text, "siswa.csv").get_data(as_text=True)
+    assert 'id="report-phones-rewritten"' in html
+    assert "1 data hanya menulis ulang nomor HP" in html and "(nomor sama)" in html
