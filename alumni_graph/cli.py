@@ -198,14 +198,19 @@ def employers_decide(ctx, code, decision) -> None:
 @employers.command("alias")
 @click.argument("code")
 @click.argument("alias")
+@click.option("--remove", is_flag=True, help="Forget ALIAS instead of recording it.")
 @click.pass_context
-def employers_alias(ctx, code, alias) -> None:
-    """Record ALIAS (a name, or "name | city") as another name of employer CODE."""
-    from alumni_graph.loaders.employers import add_alias
+def employers_alias(ctx, code, alias, remove) -> None:
+    """Record ALIAS (a name, or "name | city") as another name of employer CODE
+    (refused when it already names another employer); --remove forgets it."""
+    from alumni_graph.loaders.employers import add_alias, remove_alias
 
     with open_store(_config(ctx)) as store:
-        aliases = add_alias(store, code, alias, source="cli:employers-alias")
-    _audit(ctx, "employer_alias", target=code.upper())
+        if remove:
+            aliases = remove_alias(store, code, alias, source="cli:employers-alias")
+        else:
+            aliases = add_alias(store, code, alias, source="cli:employers-alias")
+    _audit(ctx, "employer_alias_remove" if remove else "employer_alias", target=code.upper())
     click.echo(f"aliases of {code.upper()}: {', '.join(aliases)}")
 
 

@@ -1,8 +1,9 @@
 """Time issue 14's pages at the demo school (not a test; run by hand):
 
-    .venv/bin/python -m bench.work_pages [--runs 10]
+    .venv/bin/python -m bench.work_pages [--runs 10] [--backend embedded|neo4j] [--only candidates]
 
-Generates the one-school demo (seed 2026), loads it into an embedded store,
+Generates the one-school demo (seed 2026), loads it into the store (embedded,
+or a Neo4j started for the run: ``--backend neo4j``, or ``--uri`` of one to CLEAR),
 records some work through the app itself (20 outreach updates as Humas, a
 vacancy and a referral as BKK), then times each new page's HTML and JSON
 server-side through Flask's test client (p50/p95 in ms over ``--runs``).
@@ -28,6 +29,11 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--docs", action="store_true",
                     help="also write the README screenshots to docs/screenshots/work-*.png")
+    ap.add_argument("--backend", choices=("embedded", "neo4j"), default="embedded")
+    ap.add_argument("--uri", help="a running Neo4j to use (it is CLEARED); default: start one")
+    ap.add_argument("--only", choices=("candidates",),
+                    help="candidates: only the candidates page, and its paths one query per "
+                         "candidate (before) against one batched query / one walk (after)")
     args = ap.parse_args(argv)
 
     from alumni_graph.graph_service.embedded import EmbeddedStore
@@ -39,7 +45,21 @@ def main(argv=None) -> int:
 
     work = Path(tempfile.mkdtemp(prefix="work-bench-"))
     files = generate_demo(work / "demo-input", seed=2026, schools=1)
-    store = EmbeddedStore(work / "data")
+    server = None
+    if args.backend == "neo4j":
+        from alumni_graph.graph_service.neo4j_store import Neo4jStore
+
+        uri = args.uri
+        if uri is None:
+            from tools.neo4j.launcher import start
+
+            server = start(work / "neo4j")
+            uri = server.uri
+        store = Neo4jStore(uri, user="neo4j", password="", batch_size=2000)
+        store.clear()
+        store.init_schema()
+    else:
+        store = EmbeddedStore(work / "data")
     assert load_paths(store, list(files.values())).ok
     app = create_app({"TESTING": True, "DATA_DIR": work / "data"}, store=store)
     for role in ("humas", "bkk"):
@@ -57,6 +77,14 @@ def main(argv=None) -> int:
     target = prospects[0].get("employer_code") or prospects[0].get("code")
     vid = bkk.post("/api/v1/vacancies", json={"npsn": npsn, "employer": target, "title": "Teknisi",
                                               "programs": [program], "openings": 3}).get_json()["id"]
+    if args.only == "candidates":
+        try:
+            print(json.dumps(candidates_before_after(store, bkk, vid, args.runs), indent=2))
+        finally:
+            store.close()
+            if server is not None:
+                server.stop()
+        return 0
     pages = {
         "rencana-kunjungan": (humas, f"/rencana-kunjungan?npsn={npsn}"),
         "lembar-kunjungan": (humas, f"/rencana-kunjungan/lembar?npsn={npsn}&tanggal={soon}"),
@@ -91,6 +119,52 @@ def main(argv=None) -> int:
     if args.docs:
         docs_screenshots(app, npsn, vid, soon)
     return 0
+
+
+def candidates_before_after(store, bkk, vid: str, runs: int) -> dict:
+    """The candidates' paths one ``referral_paths`` query (or search) per
+    candidate, as before, against the batched form (one query on Neo4j, one
+    shared walk on networkx), interleaved; the answers must be the same."""
+    import datetime as dt
+
+    from alumni_graph.queries import work
+
+    v = store.get_node("Vacancy", (vid,))
+    as_of = dt.date.today().isoformat()
+    found = work.read_cypher(store, "vacancy_candidates", {"id": vid}) if work.is_neo4j(store) \
+        else work.vacancy_candidates_nx(store.graph(), id=vid)
+    nisns = [f["person"]["nisn"] for f in found if work.eligible(f["person"], f["jobs"], as_of)]
+    employer = v["employer_code"]
+
+    def before():
+        return {n: work.strongest_path(store, n, employer, as_of, 3) for n in nisns}
+
+    def after():
+        if work.is_neo4j(store):
+            got = work.candidate_paths_neo4j(store, nisns, employer, as_of, 3)
+        else:
+            shared = work._SharedPaths(store.graph(), employer, as_of, 3)
+            got = {n: shared.best(n) for n in nisns}
+        return {n: got.get(n) for n in nisns}
+
+    assert before() == after(), "the batched paths differ from one query per candidate"
+    times = {"before": [], "after": []}
+    for _ in range(runs):
+        for name, fn in (("before", before), ("after", after)):
+            t = time.perf_counter()
+            fn()
+            times[name].append((time.perf_counter() - t) * 1000)
+    page = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        assert bkk.get(f"/lowongan/{vid}").status_code == 200
+        page.append((time.perf_counter() - t) * 1000)
+    med = {k: round(statistics.median(v), 1) for k, v in times.items()}
+    return {"backend": store.backend, "people": store.count_nodes("Person"), "candidates": len(nisns),
+            "with_path": sum(1 for p in after().values() if p), "runs": runs,
+            "paths_per_candidate_p50_ms": med["before"], "paths_batched_p50_ms": med["after"],
+            "speedup": round(med["before"] / med["after"], 1) if med["after"] else None,
+            "vacancy_page_p50_ms": round(statistics.median(page), 1)}
 
 
 def docs_screenshots(app, npsn: str, vid: str, day: str) -> None:

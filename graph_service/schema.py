@@ -123,12 +123,14 @@ REL_TYPES: dict[str, RelType] = {
         RelType("STUDIED_IN", ("Person",), ("Program",), (), (), "belajar di", "studied in"),
         RelType(
             "INTERNED_AT", ("Person",), ("Employer",), ("start",),
-            ("end", "score", "supervisor", "monitoring_visits"),
+            # corrected_from: earlier (wrong) start dates of this record, corrected
+            # on its page; a re-load of a file with one updates this record.
+            ("end", "score", "supervisor", "monitoring_visits", "corrected_from"),
             "prakerin di", "interned at",
         ),
         RelType(
             "WORKS_AT", ("Person",), ("Employer",), ("start",),
-            ("end", "title", "aligned", "channel"),
+            ("end", "title", "aligned", "channel", "corrected_from"),
             "bekerja di", "works at",
         ),
         RelType(

@@ -507,26 +507,85 @@ def decide_review(store, code: str, same: bool, *, source: str) -> dict:
     alias = node.get("name") or code
     if node.get("city"):
         alias = f"{alias}{ALIAS_CITY_SEPARATOR}{node['city']}"
-    add_alias(store, cand, alias, source=source)
+    add_alias(store, cand, alias, source=source, ignore=(code,))
     moved = store.merge_nodes("Employer", (cand,), (code,), source=source)
     return {"code": code, "candidate": cand, "decision": "same", "moved": moved}
 
 
-def add_alias(store, code: str, alias: str, *, source: str) -> list[str]:
+def alias_owners(store, code: str, alias: str, *, ignore: tuple = ()) -> list[dict]:
+    """Other employers ``alias`` already names, by the loader's own matching:
+    their name or a confirmed alias, without legal form, in a form that does
+    not differ, in a city that fits (when the alias names one). An alias that
+    names another firm would make a load's reference ambiguous: refused."""
+    name, city = split_alias(alias)
+    form, core = _alias_key(name)
+    index = EmployerIndex()
+    nodes = {}
+    for props in store.iter_nodes("Employer"):
+        if props["code"] == code or props["code"] in ignore:
+            continue
+        index.add_node(props)
+        nodes[props["code"]] = props
+    found = [e for e in index._by_key(core)
+             if (not forms_differ(form, e.form) or index._is_alias(e, name, city))
+             and (not city or fits_city(city, e))]
+    return [nodes[e.code] for e in sorted(found, key=lambda e: e.code)]
+
+
+def clean_alias(alias: str) -> str:
+    """One alias as stored: spaces collapsed, "name | city" kept apart.
+
+    >>> clean_alias("  CV  Maju Jaya |  Kab. Tegal ")
+    'CV Maju Jaya | Kab. Tegal'
+    """
+    name, city = split_alias(" ".join((alias or "").split()))
+    return f"{name}{ALIAS_CITY_SEPARATOR}{city}" if city else name
+
+
+def add_alias(store, code: str, alias: str, *, source: str, ignore: tuple = ()) -> list[str]:
     """Record ``alias`` (a name, or "name | city") as another name of the
-    employer ``code``; later loads and :func:`resolve_employer` use it."""
+    employer ``code``; later loads and :func:`resolve_employer` use it.
+    Refused (ParameterError naming the firm) when it already names another
+    employer (:func:`alias_owners`; ``ignore``: codes not to count)."""
     from alumni_graph.graph_service.errors import NotFound, ParameterError
 
     code = normalize_code(code)
     node = store.get_node("Employer", (code,))
     if node is None:
         raise NotFound(f"Employer {code} does not exist")
-    alias = " ".join(alias.split())
+    alias = clean_alias(alias)
     if not normalize_name(split_alias(alias)[0]):
-        raise ParameterError("an alias needs letters or digits")
+        raise ParameterError("an alias needs letters or digits",
+                             [{"param": "alias", "value": alias, "message": "needs letters or digits"}])
+    owners = alias_owners(store, code, alias, ignore=ignore)
+    if owners:
+        named = ", ".join(f"{o.get('name')} ({o['code']})" for o in owners[:3])
+        raise ParameterError(f"'{alias}' already names another employer: {named}",
+                             [{"param": "alias", "value": alias, "message": f"already names {named}",
+                               "employers": [o["code"] for o in owners]}])
     aliases = list(node.get("aliases") or [])
     if alias not in aliases:
         aliases.append(alias)
         with store.transaction():
             store.upsert_nodes("Employer", [{"code": code, "aliases": aliases}], source=source)
+    return aliases
+
+
+def remove_alias(store, code: str, alias: str, *, source: str) -> list[str]:
+    """Forget a confirmed alias of ``code``: later loads no longer resolve
+    it there (a name derived from the employer's own name stays)."""
+    from alumni_graph.graph_service.errors import NotFound, ParameterError
+
+    code = normalize_code(code)
+    node = store.get_node("Employer", (code,))
+    if node is None:
+        raise NotFound(f"Employer {code} does not exist")
+    aliases = list(node.get("aliases") or [])
+    alias = clean_alias(alias)
+    if alias not in aliases:
+        raise ParameterError(f"'{alias}' is not an alias of {code}",
+                             [{"param": "alias", "value": alias, "message": "not an alias of this employer"}])
+    aliases.remove(alias)
+    with store.transaction():
+        store.upsert_nodes("Employer", [{"code": code, "aliases": aliases or None}], source=source)
     return aliases

@@ -173,7 +173,54 @@ def _plan(kind: Kind, rows: list[_Row], ctx: _Context, fr: FileReport) -> _Plan:
                        level="warning")
             continue
         _plan_row(k, i, r, row.cleared, emp, plan, existing_people)
+    if k in ("prakerin", "pekerjaan") and plan.rows and ctx.store is not None:
+        _corrected_starts(k, rows, plan, ctx.store, fr)
     return plan
+
+
+def _corrected_starts(k: str, rows: list[_Row], plan: _Plan, store: Store, fr: FileReport) -> None:
+    """A job's or internship's start is its key. A row whose start was
+    corrected on the record's page (``corrected_from``) updates that record
+    rather than adding it again; a row with a new start for a person who
+    already has one at that employer is a new record, said so in the report
+    (the preview) so staff see it before it is loaded: it may be a corrected
+    date, which is corrected on the record's page."""
+    type_ = "INTERNED_AT" if k == "prakerin" else "WORKS_AT"
+    pairs = {(w["start"], w["end"]) for _, w in plan.rows.values()}
+    stored: dict[tuple, dict] = defaultdict(dict)
+    for rel in store.iter_relationships(type_, start_label="Person", end_label="Employer"):
+        pair = (tuple(rel["start"]), tuple(rel["end"]))
+        if pair in pairs:
+            stored[pair][rel["props"].get("start")] = rel["props"]
+    if not stored:
+        return
+    in_file: dict[tuple, set] = defaultdict(set)
+    for _, w in plan.rows.values():
+        in_file[(w["start"], w["end"])].add(w["props"]["start"])
+    what = ("prakerin", "an internship") if k == "prakerin" else ("pekerjaan", "a job")
+    for i, (_, w) in plan.rows.items():
+        pair, start = (w["start"], w["end"]), w["props"]["start"]
+        have = stored.get(pair) or {}
+        if start in have:
+            continue
+        moved = sorted(s for s, p in have.items() if start in (p.get("corrected_from") or []))
+        if moved and moved[0] not in in_file[pair]:
+            w["props"]["start"] = moved[0]
+            fr.problem(rows[i].n, "mulai", start,
+                       f"tanggal mulai {start} sudah dikoreksi menjadi {moved[0]}; baris ini memperbarui "
+                       "catatan itu (tidak menambah catatan baru)",
+                       f"start {start} was corrected to {moved[0]}; this row updates that record "
+                       "(it adds no new one)", level="warning")
+            continue
+        others = sorted(s for s in have if s not in in_file[pair])
+        if others:
+            fr.problem(rows[i].n, "mulai", start,
+                       f"catatan baru: orang ini sudah punya {what[0]} di DU/DI ini mulai {', '.join(others)}. "
+                       "Jika baris ini mengoreksi tanggal mulai, koreksi di halaman datanya (Ubah data) "
+                       "agar tidak tercatat dua kali",
+                       f"a new record: this person already has {what[1]} at this employer from "
+                       f"{', '.join(others)}. If this row corrects the start date, correct it on the "
+                       "record's page (Edit) so it is not recorded twice", level="warning")
 
 
 def _plan_row(k: str, i: int, r: dict, cleared: set, emp: str | None, plan: _Plan,

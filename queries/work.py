@@ -612,20 +612,43 @@ class _SharedPaths:
         return rows[0] if rows else None
 
 
+def candidate_paths_neo4j(store, nisns: list[str], employer: str, as_of: str,
+                          max_hops: int) -> dict[str, dict]:
+    """The strongest ``referral_paths`` answer of each person to ``employer``
+    on Neo4j, all people in one query (``vacancy_candidate_paths.cypher``):
+    nisn -> the finished row; people without a path are absent."""
+    from alumni_graph.queries import referral_paths as rp
+
+    if not nisns or store.get_node("Employer", (employer,)) is None:
+        return {}
+    w = rp._letters(None)
+    raw = read_cypher(store, "vacancy_candidate_paths", {
+        "nisns": list(nisns), "employer": employer, "as_of": as_of, "max_hops": max_hops, "weights": w})
+    out = {}
+    for r in raw:
+        rows = rp.finish([{k: r[k] for k in ("strength", "kinds", "nodes")}], w)
+        if rows:
+            out[r["nisn"]] = rows[0]
+    return out
+
+
 def candidates_finish(store, found: list[dict], *, employer: str | None, as_of: str,
                       max_hops: int, limit: int) -> list[dict]:
     rows = []
     shared = _SharedPaths(store.graph(), employer, as_of, max_hops) \
         if employer and not is_neo4j(store) else None
+    kinds = {f["person"]["nisn"]: eligible(f["person"], f["jobs"], as_of) for f in found}
+    batch = candidate_paths_neo4j(store, [n for n, k in kinds.items() if k], employer, as_of, max_hops) \
+        if employer and is_neo4j(store) else {}
     for f in found:
         p = f["person"]
-        kind = eligible(p, f["jobs"], as_of)
+        kind = kinds[p["nisn"]]
         if kind is None:
             continue
         if shared is not None:
             path = shared.best(p["nisn"])
         else:
-            path = strongest_path(store, p["nisn"], employer, as_of, max_hops) if employer else None
+            path = batch.get(p["nisn"])
         refs = sorted(f["referrals"], key=lambda r: r.get("date") or "")
         rows.append({
             "nisn": p["nisn"], "name": p.get("name"), "program": p.get("program_code"),

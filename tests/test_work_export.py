@@ -30,15 +30,15 @@ def test_browser_work_exports_and_reloads_to_the_same_graph(store, data_dir, tmp
     humas, bkk = login(app, "humas"), login(app, "bkk")
     ok_json(humas.post(f"/api/v1/outreach/E02?npsn={SCHOOL_A}", json={
         "status": "penjajakan_mou", "note": 'Catatan; dengan "kutip", koma', "next_action": "Kirim draf",
-        "next_action_date": "2030-03-04", "owner": "uji-humas", "kind": "rapat"}))
+        "next_action_date": "2030-03-04", "owner": "uji-humas", "kind": "rapat"}), 201)
     humas.post("/kemitraan", data={"npsn": SCHOOL_A, "kode_dudi": "E02", "kode_program": "RPL",
                                    "jenis": ["prakerin", "guru_tamu"], "nomor_mou": "MOU/X/1",
                                    "mulai": "2025-08-01", "selesai": "2028-07-31", "lingkup": "Guru tamu; PKL"})
     vid = ok_json(bkk.post("/api/v1/vacancies", json={
         "npsn": SCHOOL_A, "employer": "E08", "title": "Teknisi", "programs": ["TKR"], "openings": 2,
-        "deadline": "2030-01-31", "notes": "=cmd"}))["id"]
+        "deadline": "2030-01-31", "notes": "=cmd"}), 201)["id"]
     ok_json(bkk.post(f"/api/v1/vacancies/{vid}/referrals", json={
-        "nisn": "0000000118", "status": "diterima", "date": "2026-01-05"}))
+        "nisn": "0000000118", "status": "diterima", "date": "2026-01-05"}), 201)
 
     out = tmp_path / "export"
     shutil.copytree(EDGE, out)

@@ -149,3 +149,25 @@ def test_a_vacancy_row_without_a_code_loads_to_the_same_vacancy_twice(work_store
     assert first.ok and second.ok
     assert (first.files[0].created, second.files[0].created, second.files[0].unchanged) == (1, 0, 1)
     assert work_store.count_nodes("Vacancy") == 3
+
+
+def test_batched_candidate_paths_equal_one_query_per_candidate_and_the_twin(embedded_store, neo4j_store):
+    """vacancy_candidate_paths.cypher (all candidates in one query) gives each
+    person the answer referral_paths.cypher gives them alone, and the networkx
+    walker shared by all candidates gives the same."""
+    from alumni_graph.queries import work
+
+    load_work(embedded_store)
+    load_work(neo4j_store)
+    people = sorted(p["nisn"] for p in embedded_store.iter_nodes("Person"))
+    for employer in ("E08", "E01", "E04"):
+        for hops in (3, 5):
+            batched = work.candidate_paths_neo4j(neo4j_store, people, employer, AS_OF, hops)
+            one_by_one = {n: work.strongest_path(neo4j_store, n, employer, AS_OF, hops) for n in people}
+            assert batched == {n: p for n, p in one_by_one.items() if p}, (employer, hops)
+            shared = work._SharedPaths(embedded_store.graph(), employer, AS_OF, hops)
+            twin = {n: shared.best(n) for n in people}
+            assert batched == {n: p for n, p in twin.items() if p}, (employer, hops)
+            assert batched  # the fixture has paths to each of these employers
+    assert work.candidate_paths_neo4j(neo4j_store, people, "NOPE", AS_OF, 3) == {}
+    assert work.candidate_paths_neo4j(neo4j_store, [], "E08", AS_OF, 3) == {}

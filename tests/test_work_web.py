@@ -67,7 +67,7 @@ def test_outreach_contract_records_a_contact_with_the_user_and_audits_field_name
     assert before["status"] == "tidak_berminat"
     body = ok_json(humas.post(f"/api/v1/outreach/E07?npsn={SCHOOL_A}", json={
         "status": "kunjungan_dijadwalkan", "note": "Catatan rahasia 0812", "next_action": "Kunjungi",
-        "next_action_date": "2030-01-02", "owner": "uji-humas"}))
+        "next_action_date": "2030-01-02", "owner": "uji-humas"}), 201)
     assert body["status"] == "kunjungan_dijadwalkan" and body["owner"] == "uji-humas"
     assert body["next_action_date"] == "2030-01-02"
     latest = body["history"][0]
@@ -165,13 +165,17 @@ def test_vacancy_candidates_referral_and_hire(app, store):
     bkk = login(app, "bkk")
     r = bkk.post("/api/v1/vacancies", json={"npsn": SCHOOL_A, "employer": "E08", "title": "Teknisi AC",
                                             "programs": ["TKR"], "openings": 2, "deadline": "2030-01-31"})
-    vid = ok_json(r)["id"]
+    vid = ok_json(r, 201)["id"]
+    assert r.headers["Location"].endswith(f"/api/v1/vacancies/{vid}")
+    assert ok_json(bkk.get(r.headers["Location"]))["vacancy"]["title"] == "Teknisi AC"
     cands = ok_json(bkk.get(f"/api/v1/vacancies/{vid}/candidates"))["rows"]
     assert [c["nisn"] for c in cands] == ["0000000118", "0000000101"]
     assert cands[0]["contact"]["shown"] is True and cands[0]["contact"]["phone"] == "+6281200000118"
     assert cands[0]["explanation_id"]
-    hire = ok_json(bkk.post(f"/api/v1/vacancies/{vid}/referrals", json={
-        "nisn": "0000000118", "status": "diterima", "date": "2026-01-05"}))["referral"]
+    r = bkk.post(f"/api/v1/vacancies/{vid}/referrals", json={
+        "nisn": "0000000118", "status": "diterima", "date": "2026-01-05"})
+    hire = ok_json(r, 201)["referral"]
+    assert ok_json(bkk.get(r.headers["Location"]))["referral"]["status"] == "diterima"
     assert hire["status"] == "diterima"
     jobs = [r for r in store.relationships_of("Person", ("0000000118",)) if r["type"] == "WORKS_AT"]
     assert [(j["other"][1][0], j["props"]["start"], j["props"]["channel"], j["props"]["title"])

@@ -52,7 +52,7 @@ def detail_url(node_type: str, key: str) -> str | None:
     from alumni_graph.web import access
 
     endpoint = {"School": "pages.school", "Person": "pages.person", "Employer": "pages.employer",
-                "Program": "pages.program"}[node_type]
+                "Program": "pages.program", "Vacancy": "work.vacancy"}[node_type]
     if not access.may_open(endpoint):
         return None
     if node_type == "Program":

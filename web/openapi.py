@@ -14,17 +14,22 @@ _ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
 def doc(summary: str, *, params=(), response: str | None = None, expand: str | None = None,
-        path_enums: dict | None = None, body: dict | None = None):
+        path_enums: dict | None = None, body: dict | None = None, created: str | None = None,
+        location: bool = False):
     """Attach an OpenAPI fragment to a view.
 
     ``params``: (name, type, required, description) query parameters;
     ``response``: a component schema name for the 200 answer;
     ``expand="queries"``: one path per registered query (``<name>`` filled in);
-    ``body``: the JSON schema of a POST body.
+    ``body``: the JSON schema of a POST body;
+    ``created``: the POST creates a record: ``"always"`` answers 201, ``"new"``
+    201 when it created one and 200 when it updated one; ``location``: the
+    201 carries a Location header (the new record's URL).
     """
     def decorate(view):
         view.openapi = {"summary": summary, "params": list(params), "response": response,
-                        "expand": expand, "path_enums": path_enums or {}, "body": body}
+                        "expand": expand, "path_enums": path_enums or {}, "body": body,
+                        "created": created, "location": location}
         return view
 
     return decorate
@@ -192,6 +197,14 @@ def _operation(view, spec: dict, summary: str, parameters: list, response: str |
         roles = getattr(view, "required_roles", None)
     if roles:
         op["x-roles"] = list(roles)
+    if spec.get("created") and not method.endswith("get"):
+        ok = op["responses"].pop("200")
+        created = {**ok, "description": "Created"}
+        if spec.get("location"):
+            created["headers"] = {"Location": {"description": "The new record's URL",
+                                               "schema": {"type": "string"}}}
+        op["responses"] = {"201": created, **({"200": {**ok, "description": "Updated (nothing new created)"}}
+                                              if spec["created"] == "new" else {}), **op["responses"]}
     if body is not None:
         op["requestBody"] = {"required": False,
                              "content": {"application/json": {"schema": body}}}

@@ -40,6 +40,7 @@ COMPONENTS.update({
     "VacancyCreated": _envelope(id={"type": "string"}),
     "Candidates": _envelope(id={"type": "string"}, count={"type": "integer"}, rows=_ROWS),
     "Referral": _envelope(referral={"type": "object"}),
+    "Vacancy": _envelope(vacancy={"type": "object"}, referrals=_ROWS, version={"type": "string"}),
 })
 
 HUMAS = ("humas", "admin")
@@ -220,12 +221,15 @@ def record_outreach(npsn: str, code: str, form: dict) -> dict:
                                                      "message": ", ".join(_owners())}])
     current = outreach_state(npsn, code)
     day = _text(form, "date") or _today()
+    g.work_created = True
     kind = _text(form, "kind") or ("kunjungan" if status == "dikunjungi" else "catatan")
     note = _text(form, "note")
     # A second note the same day of the same kind adds to that record, never replaces it.
     same = next((h for h in current["history"] if h["date"] == day and h["kind"] == kind), None)
     if note and same and same.get("notes") and note not in same["notes"]:
         note = f"{same['notes']}; {note}"
+    if same:
+        g.work_created = False  # added to that day's record: nothing new
     row = {"npsn": npsn, "kode_dudi": code, "tanggal": day, "jenis": kind, "oleh": _user(),
            "status": status or current["status"], "catatan": note,
            "penanggung_jawab": owner or current.get("owner") or _user(),
@@ -377,7 +381,7 @@ def mou_create():
     access.audit("mou_create", target=(row["kode_dudi"] or "").upper(),
                  detail={"npsn": npsn, "fields": sorted(k for k, v in row.items() if v)})
     if _json():
-        return jsonify({"ok": True, "rows": partnerships(npsn)})
+        return jsonify({"ok": True, "rows": partnerships(npsn)}), 201
     flash(_t("work_saved"))
     return _back(url_for("work.mous", npsn=npsn))
 
@@ -451,13 +455,15 @@ def conversion():
          "status": {"enum": list(OUTREACH_STATUSES)}, "note": {"type": "string"},
          "next_action": {"type": "string"}, "next_action_date": {"type": "string", "format": "date"},
          "owner": {"type": "string"}, "kind": {"enum": list(CONTACT_KINDS)},
-         "date": {"type": "string", "format": "date"}, "npsn": {"type": "string"}}})
+         "date": {"type": "string", "format": "date"}, "npsn": {"type": "string"}}},
+     created="new")
 def api_outreach(employer_code: str):
     _, npsn = _school()
     code = employer_code.upper()
     if request.method == "GET":
         return jsonify({"ok": True, **outreach_state(npsn, code)})
-    return jsonify({"ok": True, **record_outreach(npsn, code, _form())})
+    state = record_outreach(npsn, code, _form())
+    return jsonify({"ok": True, **state}), 201 if g.get("work_created") else 200
 
 
 # -- BKK: vacancies ----------------------------------------------------------------------
@@ -512,6 +518,8 @@ def vacancy_create():
         vid = create_vacancy(npsn, _form())
     except ParameterError as exc:
         return _refused(exc, url_for("work.vacancies", npsn=npsn))
+    if _json():
+        return _created_vacancy(vid)
     flash(_t("work_saved"))
     return redirect(url_for("work.vacancy", id=vid), code=303)
 
@@ -519,7 +527,8 @@ def vacancy_create():
 @bp.post("/api/v1/vacancies")
 @access.requires(*BKK)
 @doc('Create a vacancy: {"employer", "title", "programs", "openings", "deadline", "origin", "notes"} '
-     '-> {"id"} (the lowongan row rules).', response="VacancyCreated",
+     '-> {"id"} (the lowongan row rules); 201 with the Location of GET /api/v1/vacancies/{id}.',
+     response="VacancyCreated", created="always", location=True,
      body={"type": "object", "required": ["employer", "title"], "properties": {
          "employer": {"type": "string"}, "title": {"type": "string"},
          "programs": {"type": "array", "items": {"type": "string"}},
@@ -528,8 +537,26 @@ def vacancy_create():
          "npsn": {"type": "string"}}})
 def api_vacancy_create():
     _, npsn = _school()
-    vid = create_vacancy(npsn, _form())
-    return jsonify({"ok": True, "id": vid})
+    return _created_vacancy(create_vacancy(npsn, _form()))
+
+
+def _created_vacancy(vid: str):
+    answer = jsonify({"ok": True, "id": vid})
+    answer.status_code = 201
+    answer.headers["Location"] = url_for("work.api_vacancy", id=vid)
+    return answer
+
+
+@bp.get("/api/v1/vacancies/<id>")
+@access.requires(*BKK)
+@doc("One vacancy and its referrals (edit: POST /lowongan/<id>/ubah; delete: POST "
+     "/lowongan/<id>/hapus, both with a preview first).", response="Vacancy")
+def api_vacancy(id: str):
+    vid = id.upper()
+    npsn = _vacancy_school(vid)
+    v = get_store().get_node("Vacancy", (vid,))
+    return jsonify({"ok": True, "vacancy": _vacancy_row(npsn, vid), "referrals": referrals(vid),
+                    "version": record_version(v)})
 
 
 def _vacancy_row(npsn: str, vid: str) -> dict:
@@ -619,6 +646,7 @@ def record_referral(vid: str, form: dict) -> dict:
     status = _text(form, "status") or "dirujuk"
     day = _text(form, "date") or _text(form, "tanggal") or _today()
     existing = next((r for r in referrals(vid) if r["nisn"] == nisn), None)
+    g.work_created = existing is None
     row = {"nisn": nisn, "kode_lowongan": vid, "status": status, "tanggal": day, "oleh": _user(),
            "tanggal_rujuk": (existing or {}).get("referred_on") or day,
            "catatan": _text(form, "note") or _text(form, "catatan")}
@@ -650,6 +678,8 @@ def referral_form(id: str):
         record_referral(vid, _form())
     except ParameterError as exc:
         return _refused(exc, url_for("work.vacancy", id=vid))
+    if _json():
+        return _referral_answer(vid, _text(request.get_json(silent=True) or {}, "nisn"))
     flash(_t("work_saved"))
     return redirect(url_for("work.vacancy", id=vid) + "#rujukan", code=303)
 
@@ -658,13 +688,39 @@ def referral_form(id: str):
 @access.requires(*BKK)
 @doc('Record a referral or its outcome: {"nisn", "status", "date", "note", "start"}; status '
      "diterima also creates the job (WORKS_AT, channel bkk) through the loader's rules.",
-     response="Referral", body={"type": "object", "required": ["nisn"], "properties": {
+     response="Referral", created="new", location=True,
+     body={"type": "object", "required": ["nisn"], "properties": {
          "nisn": {"type": "string"}, "status": {"enum": list(REFERRAL_STATUSES)},
          "date": {"type": "string", "format": "date"}, "note": {"type": "string"},
          "start": {"type": "string", "format": "date"}}})
 def api_referral(id: str):
     vid = id.upper()
-    return jsonify({"ok": True, "referral": record_referral(vid, _form())})
+    form = _form()
+    record_referral(vid, form)
+    return _referral_answer(vid, _text(form, "nisn"))
+
+
+def _referral_answer(vid: str, nisn: str):
+    """201 with the referral's URL when it is new, 200 when its outcome moved."""
+    ref = next(r for r in referrals(vid) if r["nisn"] == nisn)
+    answer = jsonify({"ok": True, "referral": ref})
+    if g.get("work_created"):
+        answer.status_code = 201
+        answer.headers["Location"] = url_for("work.api_referral_one", id=vid, nisn=nisn)
+    return answer
+
+
+@bp.get("/api/v1/vacancies/<id>/referrals/<nisn>")
+@access.requires(*BKK)
+@doc("One referral (edit: POST /lowongan/<id>/rujukan/<nisn>/ubah; delete: POST "
+     "/lowongan/<id>/rujukan/<nisn>/hapus).", response="Referral")
+def api_referral_one(id: str, nisn: str):
+    vid = id.upper()
+    _vacancy_school(vid)
+    ref = next((r for r in referrals(vid) if r["nisn"] == nisn), None)
+    if ref is None:
+        raise NotFound(_t("work_not_found"), [{"param": "nisn", "message": "no such referral"}])
+    return jsonify({"ok": True, "referral": ref})
 
 
 # -- BKK: the placement report -----------------------------------------------------------
@@ -779,12 +835,18 @@ def _shown(value):
 
 
 def _edit(label: str, key: tuple, fields: tuple, kind: str, base_row: dict, back: str, title: str,
-          props: dict | None = None):
+          props: dict | None = None, choices: dict | None = None, dates: tuple = (), move=None,
+          check=None):
     """The edit flow of one record: the form (GET), the change shown before
     it is saved (POST), the save (POST with ``confirm``). A save whose
     ``version`` is not the record's current one is refused with 409 and the
     entered values kept on the page, next to the values saved meanwhile.
-    ``props``: a relationship's properties (a node's are read here)."""
+    ``props``: a relationship's properties (a node's are read here);
+    ``choices``: field -> [(value, label key)] for a select; ``dates``: the
+    date fields; ``move=(column, write)``: a change of that key column (a
+    job's start) is written by ``write(row, props) -> (new key, back)``
+    instead of the plain loader write; ``check(entered)``:
+    a ParameterError for a change the form may not make."""
     store = get_store()
     if props is None:
         props = store.get_node(label, key)
@@ -794,11 +856,14 @@ def _edit(label: str, key: tuple, fields: tuple, kind: str, base_row: dict, back
     version = record_version(props)
     data = {"title": title, "label": label, "key": "/".join(key), "fields": [f for f, _, _ in fields],
             "current": current, "entered": current, "version": version, "changes": [], "conflict": False,
-            "back": back, "statuses": ["bekerja", "melanjutkan", "wirausaha", "mencari_kerja", "tidak_terdata"]}
+            "back": back, "statuses": ["bekerja", "melanjutkan", "wirausaha", "mencari_kerja", "tidak_terdata"],
+            "choices": choices or {}, "dates": list(dates) + ["end", "start"]}
     if request.method == "GET":
         return _edit_answer(data)
     form = _form()
     entered = {f: _text(form, f) or "" for f, _, _ in fields}
+    if move is not None and "start" in entered and "start" not in form:
+        entered["start"] = current["start"]  # a form (or script) without the key keeps it
     for f in BOOLEAN_FIELDS:
         if f in entered:
             entered[f] = "ya" if str(form.get(f, "")).lower() in ("ya", "1", "true", "on") else "tidak"
@@ -818,33 +883,55 @@ def _edit(label: str, key: tuple, fields: tuple, kind: str, base_row: dict, back
 
     cols = {f: col for f, _, col in fields}
     row = dict(base_row)
+    moving = move is not None and any(cols[c["field"]] == move[0] for c in data["changes"])
+    if moving:
+        # A key change writes the whole record again: every field goes through the rules.
+        row.update({cols[f]: v for f, v in entered.items() if v != "" and cols[f] not in base_row})
     for c in data["changes"]:
         # An emptied field clears the stored value: the loader's own clear marker.
         row[cols[c["field"]]] = c["new"] if c["new"] != "" else CLEAR_MARKER
     try:
+        if check is not None:
+            check(entered, current)
         _load(kind, row, dry_run=True)  # the loader's rules, nothing written yet
     except ParameterError as exc:
-        if _json():
-            raise
+        if _json():  # the error envelope, also on a page URL called with a JSON body
+            return jsonify({"ok": False, "status": 400, "error": exc.message,
+                            "errors": getattr(exc, "errors", None) or []}), 400
         data["error"] = exc.message
         return _edit_answer(data, 400)
     if not form.get("confirm"):
         data["preview"] = True
         return _edit_answer(data)
-    _load(kind, row)
     fields_changed = sorted(c["field"] for c in data["changes"])
+    if moving:
+        key, back = move[1](row, props)
+    else:
+        _load(kind, row)
     access.audit("edit_record", nisn=_audit_nisn(label, key), target=_audit_target(label, key),
                  detail={"label": label, "fields": fields_changed})
     if _json():
-        fresh = store.get_node(label, key)
-        return jsonify({"ok": True, "changed": fields_changed, "version": record_version(fresh)})
+        fresh = props_of(label, key)
+        return jsonify({"ok": True, "changed": fields_changed, "version": record_version(fresh),
+                        "url": back})
     flash(_t("work_saved"))
     return redirect(back, code=303)
 
 
+def props_of(label: str, key: tuple) -> dict:
+    """A record's stored properties: a node's, or a person's job/internship/referral."""
+    if label == "Job":
+        return _relationship(key[0], "WORKS_AT", key[1], key[2])
+    if label == "Internship":
+        return _relationship(key[0], "INTERNED_AT", key[1], key[2])
+    if label == "Referral":
+        return _referral_props(key[1], key[0])
+    return get_store().get_node(label, key) or {}
+
+
 def _audit_nisn(label: str, key: tuple):
     """A person's records are audited under the NISN (hashed by the audit log)."""
-    return key[0] if label in ("Person", "Job", "Internship") else None
+    return key[0] if label in ("Person", "Job", "Internship", "Referral") else None
 
 
 def _audit_target(label: str, key: tuple):
@@ -852,6 +939,8 @@ def _audit_target(label: str, key: tuple):
         return None
     if label in ("Job", "Internship"):
         return f"{label}:{key[1]}/{key[2]}"  # never the NISN in clear
+    if label == "Referral":
+        return f"Referral:{key[1]}"
     return f"{label}:{'/'.join(key)}"
 
 
@@ -902,8 +991,9 @@ def employer_edit(code: str):
                  props.get("name") or code)
 
 
-JOB_FIELDS = (("title", "title", "jabatan"), ("end", "end", "selesai"), ("aligned", "aligned", "selaras"))
-INTERNSHIP_FIELDS = (("end", "end", "selesai"), ("score", "score", "nilai"),
+JOB_FIELDS = (("start", "start", "mulai"), ("title", "title", "jabatan"), ("end", "end", "selesai"),
+              ("aligned", "aligned", "selaras"))
+INTERNSHIP_FIELDS = (("start", "start", "mulai"), ("end", "end", "selesai"), ("score", "score", "nilai"),
                      ("supervisor", "supervisor", "guru_pembimbing"))
 
 
@@ -915,22 +1005,261 @@ def _relationship(nisn: str, type_: str, code: str, start: str) -> dict:
     raise NotFound(_t("work_not_found"), [{"param": "start", "message": "no such record"}])
 
 
+def _starts(nisn: str, type_: str, code: str) -> set:
+    return {rel["props"].get("start") for rel in get_store().relationships_of("Person", (nisn,))
+            if rel["type"] == type_ and rel["direction"] == "out" and rel["other"][1][0] == code}
+
+
+def _start_edit(nisn: str, type_: str, code: str, start: str, kind: str, fields: tuple):
+    """The edit of a job or an internship, its start date included. The start
+    is the record's key: a corrected start *moves* the record (the same
+    record, every other value kept, the old start remembered in
+    ``corrected_from`` so a re-load of the old file updates it instead of
+    adding it again), checked by the loader's rules like any other field."""
+    from alumni_graph.loaders.kinds import Invalid, date
+
+    code = code.upper()
+    props = _relationship(nisn, type_, code, start)
+    edited = {p for _, p, _ in fields}
+    back = url_for("pages.person", nisn=nisn)
+
+    def check(entered, current):
+        if entered["start"] in ("", current["start"]):
+            return
+        try:
+            new = date(entered["start"])
+        except Invalid:
+            return  # the loader's rules name it
+        if new in _starts(nisn, type_, code) and new != start:
+            raise ParameterError(_t("work_start_taken", date=new),
+                                 [{"param": "mulai", "value": new, "message": "a record with this start exists"}])
+
+    def write(row, old):
+        new = date(row["mulai"])
+        store = get_store()
+        keep = {k: v for k, v in old.items() if k not in ("source", "loaded_at", "start") and k not in edited}
+        keep["corrected_from"] = sorted((set(old.get("corrected_from") or []) | {start}) - {new}) or None
+        with store.transaction():
+            # The record at its new start with everything the form does not show
+            # (channel, monitoring visits, earlier corrections), then the form's
+            # fields through the loader's rules, then the old start goes.
+            store.upsert_relationships(type_, [{"start": (nisn,), "end": (code,), "props": {"start": new, **keep}}],
+                                       start_label="Person", end_label="Employer", source="web")
+            _load(kind, row)
+            store.delete_relationships(type_, [{"start": (nisn,), "end": (code,), "props": {"start": start}}],
+                                       start_label="Person", end_label="Employer")
+        return (nisn, code, new), back
+
+    label = "Job" if type_ == "WORKS_AT" else "Internship"
+    base = {"nisn": nisn, "kode_dudi": code, "mulai": start}
+    return _edit(label, (nisn, code, start), fields, kind, base, back, f"{code} · {start}", props=props,
+                 dates=("start",), move=("mulai", write), check=check)
+
+
 @bp.route("/siswa/<nisn>/pekerjaan/<code>/<start>/ubah", methods=["GET", "POST"])
 @access.requires(*BKK)
 def job_edit(nisn: str, code: str, start: str):
-    """Correct a job's title, end date and alignment (the ``pekerjaan`` rules).
-    The start date is the job's key: a wrong start is a new record."""
-    props = _relationship(nisn, "WORKS_AT", code.upper(), start)
-    base = {"nisn": nisn, "kode_dudi": code.upper(), "mulai": start}
-    return _edit("Job", (nisn, code.upper(), start), JOB_FIELDS, "pekerjaan", base,
-                 url_for("pages.person", nisn=nisn), f"{code.upper()} · {start}", props=props)
+    """Correct a job's start, title, end date and alignment (the ``pekerjaan`` rules)."""
+    return _start_edit(nisn, "WORKS_AT", code, start, "pekerjaan", JOB_FIELDS)
 
 
 @bp.route("/siswa/<nisn>/prakerin/<code>/<start>/ubah", methods=["GET", "POST"])
 @access.requires(*BKK)
 def internship_edit(nisn: str, code: str, start: str):
-    """Correct an internship's end date, score and supervisor (the ``prakerin`` rules)."""
-    props = _relationship(nisn, "INTERNED_AT", code.upper(), start)
-    base = {"nisn": nisn, "kode_dudi": code.upper(), "mulai": start}
-    return _edit("Internship", (nisn, code.upper(), start), INTERNSHIP_FIELDS, "prakerin", base,
-                 url_for("pages.person", nisn=nisn), f"{code.upper()} · {start}", props=props)
+    """Correct an internship's start, end date, score and supervisor (the ``prakerin`` rules)."""
+    return _start_edit(nisn, "INTERNED_AT", code, start, "prakerin", INTERNSHIP_FIELDS)
+
+
+# -- vacancies and referrals: edit and delete ------------------------------------------------
+
+VACANCY_FIELDS = (
+    ("title", "title", "posisi"), ("programs", "programs", "program"), ("openings", "openings", "jumlah"),
+    ("deadline", "deadline", "batas_waktu"), ("origin", "origin", "asal"), ("notes", "notes", "catatan"),
+)
+REFERRAL_FIELDS = (("status", "status", "status"), ("date", "date", "tanggal"),
+                   ("referred_on", "referred_on", "tanggal_rujuk"), ("notes", "notes", "catatan"))
+
+
+@bp.route("/lowongan/<id>/ubah", methods=["GET", "POST"])
+@access.requires(*BKK)
+def vacancy_edit(id: str):
+    """Correct a vacancy (the ``lowongan`` rules), shown before it is saved."""
+    vid = id.upper()
+    v = get_store().get_node("Vacancy", (vid,))
+    if v is None:
+        raise NotFound(_t("work_no_vacancy"), [{"param": "id", "message": "no such vacancy"}])
+    base = {"npsn": v["school_npsn"], "kode_lowongan": vid, "kode_dudi": v["employer_code"],
+            "posisi": v.get("title")}
+    choices = {"origin": [(o, "origin_" + o) for o in VACANCY_ORIGINS]}
+    return _edit("Vacancy", (vid,), VACANCY_FIELDS, "lowongan", base, url_for("work.vacancy", id=vid),
+                 f"{v.get('title')} · {vid}", choices=choices, dates=("deadline",))
+
+
+def _referral_props(vid: str, nisn: str) -> dict:
+    for rel in get_store().relationships_of("Vacancy", (vid,)):
+        if rel["type"] == "REFERRED_TO" and rel["other"][1][0] == nisn:
+            return rel["props"]
+    raise NotFound(_t("work_not_found"), [{"param": "nisn", "message": "no such referral"}])
+
+
+@bp.route("/lowongan/<id>/rujukan/<nisn>/ubah", methods=["GET", "POST"])
+@access.requires(*BKK)
+def referral_edit(id: str, nisn: str):
+    """Correct a referral's status, dates and note (the ``rujukan`` rules). A
+    hire is recorded with the outcome form (it writes the job): not here."""
+    vid = id.upper()
+    _vacancy_school(vid)
+    props = _referral_props(vid, nisn)
+    person = get_store().get_node("Person", (nisn,)) or {}
+
+    def check(entered, current):
+        if entered["status"] == "diterima" and current["status"] != "diterima":
+            raise ParameterError(_t("work_hire_by_outcome"),
+                                 [{"param": "status", "value": "diterima", "message": "use the outcome form"}])
+
+    base = {"nisn": nisn, "kode_lowongan": vid, "status": props.get("status"), "tanggal": props.get("date")}
+    choices = {"status": [(s, "ref_" + s) for s in REFERRAL_STATUSES]}
+    name = person.get("name") if access.name_policy().reveals(person) else nisn
+    return _edit("Referral", (nisn, vid), REFERRAL_FIELDS, "rujukan", base,
+                 url_for("work.vacancy", id=vid) + "#rujukan", f"{name} · {vid}", props=props,
+                 choices=choices, dates=("date", "referred_on"), check=check)
+
+
+def _delete(kind: str, vid: str, nisn: str | None = None):
+    """Delete a vacancy (with its referrals) or one referral: first what goes
+    and what stays (jobs written by accepted referrals stay), then, with
+    ``confirm`` and the version shown, the delete; audited."""
+    store = get_store()
+    v = store.get_node("Vacancy", (vid,))
+    if v is None:
+        raise NotFound(_t("work_no_vacancy"), [{"param": "id", "message": "no such vacancy"}])
+    refs = referrals(vid)
+    if nisn is not None:
+        props = _referral_props(vid, nisn)
+        refs = [r for r in refs if r["nisn"] == nisn]
+        version = record_version(props)
+    else:
+        version = record_version({**v, "referrals": [(r["nisn"], r["status"], r["date"]) for r in refs]})
+    names = access.name_policy()
+    people = {p["nisn"]: p for p in store.iter_nodes("Person", [(r["nisn"],) for r in refs])}
+    shown = [{**r, "name": r["name"] if names.reveals(people.get(r["nisn"], {})) else names.label(
+        people.get(r["nisn"], {}))} for r in refs]
+    data = {"kind": kind, "vacancy": {"id": vid, "title": v.get("title"), "employer_code": v.get("employer_code")},
+            "referrals": shown, "hired": sum(r["status"] == "diterima" for r in refs), "version": version,
+            "nisn": nisn, "conflict": False}
+    form = _form() if request.method == "POST" else {}
+    if not form.get("confirm"):
+        if _json():
+            return jsonify({"ok": True, "preview": True, **data})
+        return render_template("work/delete.html", d=data)
+    if _text(form, "version") != version:
+        data["conflict"] = True
+        access.audit("edit_conflict", target=f"{kind}:{vid}", nisn=nisn, detail={"fields": ["delete"]})
+        if _json():
+            return jsonify({"ok": False, "status": 409, "error": _t("work_conflict"),
+                            "errors": [{"param": "version", "message": "the record changed meanwhile"}],
+                            "version": version}), 409
+        return render_template("work/delete.html", d=data), 409
+    if nisn is None:
+        store.delete_node("Vacancy", (vid,))
+        access.audit("vacancy_delete", target=vid, detail={"referrals": len(refs), "hired": data["hired"]})
+        back = url_for("work.vacancies", npsn=v["school_npsn"])
+    else:
+        store.delete_relationships("REFERRED_TO", [{"start": (nisn,), "end": (vid,), "props": {}}],
+                                   start_label="Person", end_label="Vacancy")
+        access.audit("referral_delete", nisn=nisn, target=vid, detail={"hired": data["hired"]})
+        back = url_for("work.vacancy", id=vid) + "#rujukan"
+    if _json():
+        return jsonify({"ok": True, "deleted": {"id": vid, "nisn": nisn, "referrals": len(refs)}})
+    flash(_t("work_deleted"))
+    return redirect(back, code=303)
+
+
+@bp.post("/lowongan/<id>/hapus")
+@access.requires(*BKK)
+def vacancy_delete(id: str):
+    return _delete("vacancy", id.upper())
+
+
+@bp.post("/lowongan/<id>/rujukan/<nisn>/hapus")
+@access.requires(*BKK)
+def referral_delete(id: str, nisn: str):
+    return _delete("referral", id.upper(), nisn)
+
+
+# -- employer aliases -------------------------------------------------------------------------
+
+@bp.post("/dudi/<code>/alias")
+@access.requires(*HUMAS)
+def employer_alias(code: str):
+    """Add or remove an employer's alias (another name loads and searches
+    resolve to it), by the loader's own alias rules: an alias that already
+    names another firm is refused, naming it. First the change (aliases
+    before → after), then, with ``confirm`` and the version shown, the write;
+    audited (field name only)."""
+    from alumni_graph.loaders.employers import add_alias, alias_owners, clean_alias, remove_alias, split_alias
+
+    code = code.upper()
+    store = get_store()
+    node = store.get_node("Employer", (code,))
+    if node is None:
+        raise NotFound(_t("work_no_employer"), [{"param": "code", "message": "no such employer"}])
+    form = _form()
+    action = _text(form, "action") or "add"
+    if action not in ("add", "remove"):
+        raise ParameterError("action: add | remove", [{"param": "action", "value": action, "message": "add or remove"}])
+    alias = _text(form, "alias") or ""
+    city = _text(form, "kota") or _text(form, "city")
+    if city and action == "add" and not split_alias(alias)[1]:
+        alias = f"{alias} | {city}"
+    alias = clean_alias(alias)
+    before = list(node.get("aliases") or [])
+    version = record_version(node)
+    page = url_for("pages.employer", code=code)
+    data = {"code": code, "name": node.get("name"), "action": action, "alias": alias, "before": before,
+            "version": version, "back": page, "conflict": False, "error": None}
+    try:
+        if not split_alias(alias)[0]:
+            raise ParameterError(_t("work_alias_empty"), [{"param": "alias", "message": "required"}])
+        if action == "add":
+            owners = alias_owners(store, code, alias)
+            if owners:
+                named = ", ".join(f"{o.get('name')} ({o['code']})" for o in owners[:3])
+                raise ParameterError(_t("work_alias_taken", alias=alias, firms=named),
+                                     [{"param": "alias", "value": alias, "message": f"already names {named}",
+                                       "employers": [o["code"] for o in owners]}])
+            after = before + ([alias] if alias not in before else [])
+        else:
+            if alias not in before:
+                raise ParameterError(_t("work_alias_unknown", alias=alias),
+                                     [{"param": "alias", "value": alias, "message": "not an alias of this employer"}])
+            after = [a for a in before if a != alias]
+    except ParameterError as exc:
+        if _json():
+            return jsonify({"ok": False, "status": 400, "error": exc.message, "errors": exc.errors or []}), 400
+        flash(_t("work_not_saved") + " " + exc.message)
+        return redirect(page + "#aliases", code=303)
+    data["after"] = after
+    if not form.get("confirm"):
+        if _json():
+            return jsonify({"ok": True, "preview": True, **data})
+        return render_template("work/alias_confirm.html", d=data)
+    if _text(form, "version") != version:
+        data["conflict"] = True
+        access.audit("edit_conflict", target=f"Employer:{code}", detail={"fields": ["aliases"]})
+        if _json():
+            return jsonify({"ok": False, "status": 409, "error": _t("work_conflict"),
+                            "errors": [{"param": "version", "message": "the record changed meanwhile"}],
+                            "current": before, "version": version}), 409
+        return render_template("work/alias_confirm.html", d=data), 409
+    if action == "add":
+        aliases = add_alias(store, code, alias, source="web")
+    else:
+        aliases = remove_alias(store, code, alias, source="web")
+    access.audit("employer_alias" if action == "add" else "employer_alias_remove", target=code,
+                 detail={"fields": ["aliases"]})
+    if _json():
+        return jsonify({"ok": True, "aliases": aliases,
+                        "version": record_version(store.get_node("Employer", (code,)))})
+    flash(_t("work_saved"))
+    return redirect(page + "#aliases", code=303)
