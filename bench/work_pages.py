@@ -78,6 +78,15 @@ def main(argv=None) -> int:
     vid = bkk.post("/api/v1/vacancies", json={"npsn": npsn, "employer": target, "title": "Teknisi",
                                               "programs": [program], "openings": 3}).get_json()["id"]
     if args.only == "candidates":
+        # A vacancy at the firm employing most of the programme's alumni: paths to find.
+        from collections import Counter
+
+        G = store.graph()
+        busiest = Counter(t.split(":", 1)[1] for u, t, a in G.edges(data=True)
+                          if a.get("type") == "WORKS_AT" and G.nodes[u].get("program_code") == program)
+        vid = bkk.post("/api/v1/vacancies", json={
+            "npsn": npsn, "employer": busiest.most_common(1)[0][0], "title": "Teknisi",
+            "programs": [program], "openings": 3}).get_json()["id"]
         try:
             print(json.dumps(candidates_before_after(store, bkk, vid, args.runs), indent=2))
         finally:
