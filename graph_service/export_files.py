@@ -18,8 +18,8 @@ Employers: those that came from a ``dudi`` file (``verified``) go to
 ``dudi.csv``; the others were created from a reference in another file and
 are written the same way, as references (``kode_dudi``, ``nama_dudi``,
 ``kota_dudi``) in the rows that use them. Nodes, relationships and
-properties no loader file here carries (vacancies and referrals, an
-employer's review marks, aliases and address) are counted in the report,
+properties no loader file here carries (an employer's review marks, an
+unverified employer's aliases, a corrected start's old dates) are counted in the report,
 not written: for a whole copy use ``alumni-graph backup``.
 """
 from __future__ import annotations
@@ -41,7 +41,7 @@ HEADERS = {
     "siswa": ("nisn", "nama", "npsn", "kode_program", "jenis_kelamin", "tanggal_lahir",
               "tahun_masuk", "tahun_lulus", "status", "bersedia_dihubungi", "boleh_ditampilkan",
               "sumber_persetujuan", "tanggal_persetujuan", "ref_persetujuan_wali", "no_hp", "email"),
-    "dudi": ("kode", "nama", "bidang_usaha", "kota", "provinsi", "skala", "kontak", "alamat"),
+    "dudi": ("kode", "nama", "bidang_usaha", "kota", "provinsi", "skala", "kontak", "alamat", "nama_lain"),
     "prakerin": ("nisn", *_EMP, "mulai", "selesai", "nilai", "guru_pembimbing",
                  "kunjungan_monitoring"),
     "pekerjaan": ("nisn", *_EMP, "jabatan", "mulai", "selesai", "selaras", "sumber"),
@@ -62,7 +62,7 @@ CARRIED = {
                "graduation_year", "status", "consent_contact", "consent_display", "consent_source",
                "consent_date", "guardian_consent_ref", "phone", "email"},
     "Employer": {"name", "name_normalized", "sector", "kbli", "city", "province", "scale",
-                 "contact", "verified", "address"},
+                 "contact", "verified", "address", "aliases"},
     "Vacancy": {"school_npsn", "employer_code", "title", "programs", "openings", "deadline", "origin",
                 "notes", "created_by", "created_on"},
     "HAS_PROGRAM": set(), "STUDIED_IN": set(),
@@ -149,7 +149,7 @@ def graph_rows(dump: dict) -> tuple[dict[str, list[dict]], dict]:
                                 "bidang_usaha": f"{sector}{kbli}" if sector and kbli else sector,
                                 "kota": props.get("city"), "provinsi": props.get("province"),
                                 "skala": props.get("scale"), "kontak": props.get("contact"),
-                                "alamat": props.get("address")})
+                                "alamat": props.get("address"), "nama_lain": props.get("aliases")})
         elif label == "Vacancy":
             out["lowongan"].append({"npsn": props.get("school_npsn"), "kode_lowongan": key[0],
                                     **emp_ref(props.get("employer_code")), "posisi": props.get("title"),

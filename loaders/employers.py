@@ -365,6 +365,20 @@ class EmployerIndex:
                 return True
         return False
 
+    def alias_owners(self, code: str, alias: str, *, ignore: tuple = ()) -> list[Employer]:
+        """The other employers ``alias`` ("name" or "name | city") already
+        names: their name or a confirmed alias, without legal form, in a form
+        that does not differ, in a city that fits (when the alias names one).
+        An alias naming another firm would make a load's reference ambiguous:
+        the firm's page, the CLI and a ``dudi`` file's ``nama_lain`` refuse it."""
+        name, city = split_alias(alias)
+        form, core = _alias_key(name)
+        found = [e for e in self._by_key(core)
+                 if e.code != code and e.code not in ignore
+                 and (not forms_differ(form, e.form) or self._is_alias(e, name, city))
+                 and (not city or fits_city(city, e))]
+        return sorted(found, key=lambda e: e.code)
+
     def _similar(self, core: str, form: str | None, city: str | None) -> Review | None:
         if not core or not self.by_name:
             return None
@@ -513,23 +527,14 @@ def decide_review(store, code: str, same: bool, *, source: str) -> dict:
 
 
 def alias_owners(store, code: str, alias: str, *, ignore: tuple = ()) -> list[dict]:
-    """Other employers ``alias`` already names, by the loader's own matching:
-    their name or a confirmed alias, without legal form, in a form that does
-    not differ, in a city that fits (when the alias names one). An alias that
-    names another firm would make a load's reference ambiguous: refused."""
-    name, city = split_alias(alias)
-    form, core = _alias_key(name)
+    """Other employers ``alias`` already names, by the loader's own matching
+    (:meth:`EmployerIndex.alias_owners`), as their stored properties."""
     index = EmployerIndex()
     nodes = {}
     for props in store.iter_nodes("Employer"):
-        if props["code"] == code or props["code"] in ignore:
-            continue
         index.add_node(props)
         nodes[props["code"]] = props
-    found = [e for e in index._by_key(core)
-             if (not forms_differ(form, e.form) or index._is_alias(e, name, city))
-             and (not city or fits_city(city, e))]
-    return [nodes[e.code] for e in sorted(found, key=lambda e: e.code)]
+    return [nodes[e.code] for e in index.alias_owners(code, alias, ignore=ignore)]
 
 
 def clean_alias(alias: str) -> str:

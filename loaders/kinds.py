@@ -304,6 +304,30 @@ def vacancy_id(value) -> str:
     return s
 
 
+def alias_list(value) -> list[str]:
+    """``AHM; Astra Honda | Kota Tegal`` → another name per item (``;`` apart;
+    "name | city" for a name that holds in one city only), spaces collapsed.
+
+    >>> alias_list("AHM;  Astra  Honda | Kota Tegal ;")
+    ['AHM', 'Astra Honda | Kota Tegal']
+    """
+    items = []
+    for part in as_text(value).split(";"):
+        name, _, city = " ".join(part.split()).partition("|")
+        name, city = name.strip(), city.strip()
+        if not name and not city:
+            continue
+        if not re.search(r"\w", name):
+            raise Invalid(f"nama lain tanpa huruf atau angka: {part.strip()!r}",
+                          f"another name without letters or digits: {part.strip()!r}")
+        if len(name) > 200:
+            raise Invalid("nama lain paling panjang 200 karakter", "another name has at most 200 characters")
+        items.append(f"{name} | {city}" if city else name)
+    if not items:
+        raise Invalid("wajib diisi", "required")
+    return list(dict.fromkeys(items))
+
+
 def code_list(value) -> list[str]:
     """``TKR; TKJ`` → ``["TKR", "TKJ"]``: programme codes, de-duplicated, in order.
 
@@ -419,6 +443,7 @@ KINDS: dict[str, Kind] = {
             Column("kontak", text(300), aliases=("contact", "narahubung", "contact_person", "cp", "no_telp",
                                                  "telepon")),
             Column("alamat", text(300), aliases=("address", "alamat_lengkap")),
+            Column("nama_lain", alias_list, aliases=("alias", "aliases", "nama_alias")),
         ), key=("kode",), stems=("employers", "employer", "du_di")),
         Kind("prakerin", (
             Column("nisn", digits(10), True),

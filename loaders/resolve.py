@@ -162,6 +162,20 @@ def _plan(kind: Kind, rows: list[_Row], ctx: _Context, fr: FileReport) -> _Plan:
                 plan.review_rows.setdefault(emp, []).append(f"{fr.name} baris {row.n}")
             if emp:
                 plan.employer_of[i] = emp
+        if k == "dudi" and r.get("nama_lain") and "nama_lain" not in row.bad and r.get("nama"):
+            code = normalize_code(r["kode"]) if r.get("kode") else derive_code(r["nama"], r.get("kota"))
+            for alias in r["nama_lain"]:
+                owners = employers.alias_owners(code, alias)
+                if owners:
+                    named = ", ".join(f"{e.name} ({e.code})" for e in owners[:3])
+                    row.errors.append(fr.problem(
+                        row.n, "nama_lain", alias,
+                        f"nama lain ini sudah nama DU/DI lain: {named}; hapus dari kolom ini, atau jika "
+                        "keduanya satu DU/DI, gabungkan (daftar DU/DI perlu dicek / merge-employers)",
+                        f"this other name already names another employer: {named}; remove it from this "
+                        "column, or if both are one employer, merge them (review list / merge-employers)"))
+                    row.bad.add("nama_lain")
+                    break
         if row.errors:
             continue
         old = existing_people.get(r["nisn"]) if k == "siswa" else None
@@ -266,7 +280,7 @@ def _plan_row(k: str, i: int, r: dict, cleared: set, emp: str | None, plan: _Pla
         props = {"code": code, "name": r["nama"], "name_normalized": normalize_name(r["nama"]),
                  "verified": True} | _present(r, cleared, {"kota": "city", "provinsi": "province",
                                                   "skala": "scale", "kontak": "contact",
-                                                  "alamat": "address"})
+                                                  "alamat": "address", "nama_lain": "aliases"})
         if "bidang_usaha" in r:
             props["sector"], props["kbli"] = r["bidang_usaha"] or (None, None)
         elif "bidang_usaha" in cleared:
@@ -449,6 +463,7 @@ COLUMN_OF_PROPERTY = {
               "consent_source": "sumber_persetujuan", "consent_date": "tanggal_persetujuan",
               "guardian_consent_ref": "ref_persetujuan_wali"},
     "dudi": {"name": "nama", "city": "kota", "province": "provinsi", "scale": "skala", "contact": "kontak",
+             "aliases": "nama_lain", "address": "alamat",
              "sector": "bidang_usaha", "kbli": "bidang_usaha (KBLI)", "verified": "terverifikasi"},
     "prakerin": {"end": "selesai", "score": "nilai", "supervisor": "guru_pembimbing",
                  "monitoring_visits": "kunjungan_monitoring"},

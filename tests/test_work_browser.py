@@ -176,6 +176,127 @@ def test_bkk_from_a_vacancy_to_candidates_a_referral_and_a_hire(browser, live):
         context.close()
 
 
+def _shot(p, live, name: str, role: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    w = p.viewport_size["width"]
+    p.screenshot(path=str(ARTIFACTS / f"work-{live['store']}-{name}-{role}-{w}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (390, 844)], ids=["desktop", "phone"])
+def test_bkk_corrects_and_deletes_vacancies_referrals_and_a_job_start(browser, live, size):
+    base, store = live["url"], live["graph"]
+    context, p = open_page(browser, live, "bkk", *size)
+    phone = size[0] < 500
+    try:
+        # 1. Correct the vacancy: the change is shown, then saved.
+        p.goto(f"{base}/lowongan/L-TEST1")
+        with p.expect_navigation():
+            p.click("#vacancy-edit")
+        openings = "5" if phone else "4"
+        p.fill("#edit-form input[name=openings]", openings)
+        with p.expect_navigation():
+            p.click("#edit-submit")
+        assert "Jumlah lowongan" in p.locator("#edit-preview").inner_text()
+        _shot(p, live, "lowongan-ubah-periksa", "bkk")
+        with p.expect_navigation():
+            p.click("#edit-submit")
+        assert "/lowongan/L-TEST1" in p.url and "Tersimpan." in p.locator("main").inner_text()
+        assert store.get_node("Vacancy", ("L-TEST1",))["openings"] == int(openings)
+        # 2. Correct a referral's note, from its row.
+        with p.expect_navigation():
+            p.locator("#referral-table tr[data-nisn='0000000118'] a.ref-edit").click()
+        p.fill("#edit-form input[name=notes]", "Wawancara tahap 2" + (" (HP)" if phone else ""))
+        with p.expect_navigation():
+            p.click("#edit-submit")
+        with p.expect_navigation():
+            p.click("#edit-submit")
+        assert "Wawancara tahap 2" in p.locator("#referral-table").inner_text()
+        # 3. Refer someone by mistake, then delete that referral (confirmed first).
+        nisn = "0000000101"
+        row = p.locator(f"#candidate-table tr[data-nisn='{nisn}'] form.refer-one button")
+        if row.count():
+            with p.expect_navigation():
+                row.click()
+            with p.expect_navigation():
+                p.locator(f"#referral-table tr[data-nisn='{nisn}'] button.ref-delete").click()
+            assert "Hapus rujukan ini?" in p.locator("#delete-title").inner_text()
+            _shot(p, live, "rujukan-hapus", "bkk")
+            with p.expect_navigation():
+                p.click("#confirm-delete")
+            assert nisn not in p.locator("#referral-table").inner_html()
+        # 4. Delete a vacancy whose referral became a hire: the page says the job stays.
+        if store.get_node("Vacancy", ("L-TEST2",)) is not None:
+            p.goto(f"{base}/lowongan/L-TEST2")
+            with p.expect_navigation():
+                p.click("#vacancy-delete")
+            assert "tetap tercatat" in p.locator("#delete-hired").inner_text()
+            _shot(p, live, "lowongan-hapus", "bkk")
+            with p.expect_navigation():
+                p.click("#confirm-delete")
+            assert "L-TEST2" not in p.locator("main").inner_text()
+            assert [r for r in store.relationships_of("Person", ("0000000115",)) if r["type"] == "WORKS_AT"]
+        # 5. A job's start corrected on its page moves the record.
+        start, new = ("2020-08-01", "2020-08-15") if not phone else ("2020-08-15", "2020-08-20")
+        p.goto(f"{base}/siswa/0000000103/ubah")
+        with p.expect_navigation():
+            p.locator("#edit-related a", has_text=f"E01 · {start}").click()
+        p.fill("#edit-form input[name=start]", new)
+        with p.expect_navigation():
+            p.click("#edit-submit")
+        assert new in p.locator("#edit-preview").inner_text()
+        _shot(p, live, "pekerjaan-mulai-periksa", "bkk")
+        with p.expect_navigation():
+            p.click("#edit-submit")
+        assert p.url.endswith("/siswa/0000000103")
+        starts = [r["props"]["start"] for r in store.relationships_of("Person", ("0000000103",))
+                  if r["type"] == "WORKS_AT"]
+        assert starts == [new]
+        p.watch.assert_clean(p)
+    finally:
+        context.close()
+    # What Humas then sees: the deleted vacancy is gone from the list.
+    context, p = open_page(browser, live, "humas", *size)
+    try:
+        p.goto(f"{base}/lowongan?npsn={SCHOOL_A}")
+        listed = p.locator("main").inner_html()
+        assert "L-TEST2" not in listed and "Mekanik" not in listed and "Teknisi" in listed
+        p.watch.assert_clean(p)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (390, 844)], ids=["desktop", "phone"])
+def test_humas_adds_and_removes_an_alias_on_the_firms_page(browser, live, size):
+    base, store = live["url"], live["graph"]
+    context, p = open_page(browser, live, "humas", *size)
+    alias = "Maju Motor Grup" if size[0] > 500 else "MMG Tegal"
+    try:
+        p.goto(f"{base}/dudi/E01")
+        p.fill("#alias-form input[name=alias]", alias)
+        with p.expect_navigation():
+            p.click("#alias-add")
+        assert alias in p.locator("#alias-diff").inner_text()
+        _shot(p, live, "alias-periksa", "humas")
+        with p.expect_navigation():
+            p.click("#alias-confirm")
+        assert alias in p.locator("#alias-list").inner_text()
+        _shot(p, live, "dudi-alias", "humas")
+        # An alias that names another firm: refused, the firm named.
+        p.fill("#alias-form input[name=alias]", "PT Sunyi")
+        with p.expect_navigation():
+            p.click("#alias-add")
+        assert "PT Sunyi (E07)" in p.locator("main").inner_text()
+        # Removed again (confirmed first).
+        with p.expect_navigation():
+            p.locator("#alias-list li", has_text=alias).locator("button.alias-remove").click()
+        with p.expect_navigation():
+            p.click("#alias-confirm")
+        assert alias not in (store.get_node("Employer", ("E01",)).get("aliases") or [])
+        p.watch.assert_clean(p)
+    finally:
+        context.close()
+
+
 NEW_PAGES = {
     # name: (path, roles)
     "rencana-kunjungan": (f"/rencana-kunjungan?npsn={SCHOOL_A}", ("humas", "admin")),
@@ -187,6 +308,11 @@ NEW_PAGES = {
     "lowongan-detail": ("/lowongan/L-TEST1", ("bkk", "admin")),
     "laporan-penempatan": (f"/laporan-penempatan?npsn={SCHOOL_A}", ROLES),
     "beranda": (f"/?npsn={SCHOOL_A}", ROLES),
+    "lowongan-ubah": ("/lowongan/L-TEST1/ubah", ("bkk", "admin")),
+    "rujukan-ubah": ("/lowongan/L-TEST1/rujukan/0000000118/ubah", ("bkk", "admin")),
+    "pekerjaan-ubah": ("/siswa/0000000102/pekerjaan/E08/2019-02-01/ubah", ("bkk", "admin")),
+    "prakerin-ubah": ("/siswa/0000000105/prakerin/E08/2025-02-01/ubah", ("bkk", "admin")),
+    "dudi": ("/dudi/E01", ROLES),
 }
 
 

@@ -299,3 +299,37 @@ def test_an_alias_that_names_another_firm_is_refused_naming_it(app, store):
     # Another legal form is another firm (the loader's rule): allowed.
     ok_json(humas.post("/dudi/E01/alias", json={"action": "add", "alias": "CV Sunyi"}))
     assert humas.post("/dudi/E01/alias", json={"action": "remove", "alias": "Tidak Ada"}).status_code == 400
+
+
+def test_a_dudi_files_other_names_load_by_the_same_alias_rules(store):
+    from test_work_queries import load_work
+
+    from alumni_graph.loaders.employers import resolve_employer
+
+    load_work(store)
+    row = {"kode": "E01", "nama": "PT Maju Motor", "nama_lain": "Maju Motor Grup; MM | Kota Contoh"}
+    report = load_rows(store, "dudi", [row], source="dudi.csv")
+    assert report.ok, report.render()
+    assert store.get_node("Employer", ("E01",))["aliases"] == ["Maju Motor Grup", "MM | Kota Contoh"]
+    assert [e["code"] for e in resolve_employer(store, "Maju Motor Grup")] == ["E01"]
+    # A name that already names another firm: the row is refused, the firm named.
+    bad = load_rows(store, "dudi", [{**row, "nama_lain": "Sunyi"}], source="dudi.csv")
+    [err] = [p for p in bad.problems if p.level == "error"]
+    assert (err.column, err.value) == ("nama_lain", "Sunyi") and "PT Sunyi (E07)" in err.message
+    assert store.get_node("Employer", ("E01",))["aliases"] == ["Maju Motor Grup", "MM | Kota Contoh"]
+
+
+def test_aliases_entered_on_the_firms_page_come_back_out_in_the_export(app, store, tmp_path):
+    from alumni_graph.graph_service.embedded import EmbeddedStore
+    from alumni_graph.graph_service.export_files import export_files
+    from alumni_graph.loaders import load_paths
+
+    humas = login(app, "humas")
+    version = ok_json(humas.post("/dudi/E01/alias", json={"action": "add", "alias": "Maju Motor Grup"}))["version"]
+    ok_json(humas.post("/dudi/E01/alias", json={"action": "add", "alias": "Maju Motor Grup", "confirm": "1",
+                                                "version": version}))
+    report = export_files(store, tmp_path / "ekspor")
+    assert "aliases" not in str(report.skipped)
+    copy = EmbeddedStore(tmp_path / "salinan")
+    assert load_paths(copy, [tmp_path / "ekspor"]).ok
+    assert copy.get_node("Employer", ("E01",))["aliases"] == ["Maju Motor Grup"]
