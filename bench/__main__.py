@@ -23,6 +23,7 @@ SECTIONS = {
     "load": "bench.loading",
     "admin_import": "bench.initial_import",
     "queries": "bench.query_speed",
+    "referral": "bench.referral_tails",
     "driver": "bench.driver",
     "graph_page": "bench.graph_page",
     "tracer_form": "bench.tracer_form_weight",

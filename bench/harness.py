@@ -221,11 +221,16 @@ class Bench:
             path = self.work / f"embedded-{self.scale.name}"
             shutil.rmtree(path, ignore_errors=True)
             store = EmbeddedStore(path)
+            before = rss_mb()
             seconds, report = timed(lambda: load_paths(store, list(self.files().values())))
             if not report.ok:
                 raise SystemExit(report.render()[:5000])
             self.log(f"embedded store loaded in {seconds:.1f} s")
-            self._embedded = store
+            self.results.setdefault("data", {})["embedded_load"] = {
+                "seconds": round(seconds, 1), "rss_mb_before": round(before),
+                "rss_mb_after": round(rss_mb())}
+            # Later runs with the same --work reopen it instead of loading again.
+            self.set_embedded(store, remember=True)
             self.note_counts(store)
         return self._embedded
 
@@ -249,8 +254,11 @@ class Bench:
             from tools.neo4j.launcher import fetch_jars, start
 
             fetch_jars()
+            # An earlier run with the same --work that loaded the whole
+            # dataset left its database: keep it (neo4j_loaded() checks the counts).
+            keep = self._neo4j_marker().exists()
             self._server = start(self.work / "neo4j", heap=self.scale.heap,
-                                 pagecache=self.scale.pagecache, timeout=300)
+                                 pagecache=self.scale.pagecache, timeout=300, keep_data=keep)
             self.results.setdefault("settings", {})["neo4j_version"] = self._server.version
             self.log(f"Neo4j {self._server.version} on {self._server.uri} (heap {self.scale.heap}, "
                      f"page cache {self.scale.pagecache}), started in {self._server.started_in_seconds} s")
@@ -265,16 +273,30 @@ class Bench:
         """A Neo4j store holding the whole dataset (batched store-level load if
         no earlier section left it loaded)."""
         store = self.neo4j()
-        if not self._neo4j_loaded or store.count_nodes() != self.embedded().count_nodes():
+        emb = self.embedded()
+        same = (store.count_nodes() == emb.count_nodes()
+                and store.count_relationships() == emb.count_relationships())
+        if not same or not (self._neo4j_loaded or self._neo4j_marker().exists()):
+            self._neo4j_marker().unlink(missing_ok=True)
             store.clear()
             store.init_schema()
-            seconds, _ = timed(lambda: write_all(store, self.embedded()))
+            seconds, _ = timed(lambda: write_all(store, emb))
             self.log(f"Neo4j loaded (store level, batched) in {seconds:.1f} s")
-            self._neo4j_loaded = True
+            self._neo4j_marker().touch()
+        elif not self._neo4j_loaded:
+            self.log("Neo4j: the database an earlier run loaded is complete (same counts); reused")
+        self._neo4j_loaded = True
         return store
+
+    def _neo4j_marker(self) -> Path:
+        return self.work / f"neo4j-{self.scale.name}.loaded"
 
     def mark_neo4j_loaded(self, loaded: bool = True) -> None:
         self._neo4j_loaded = loaded
+        if loaded:
+            self._neo4j_marker().touch()
+        else:  # a section changed the database: the next run reloads it
+            self._neo4j_marker().unlink(missing_ok=True)
 
     def close(self) -> None:
         if self._server is not None:

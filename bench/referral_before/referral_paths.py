@@ -1,0 +1,508 @@
+"""The ``referral_paths`` query as it was before issue 15's tail work
+(main at e1f5bd9), frozen: the benchmark's "before" side
+(``python -m bench --only referral``) and the reference the randomized
+comparison tests check the current query against (same answers).
+Not used by the application.
+
+Original docstring: ``referral_paths``: who can introduce this student to that employer (BKK).
+
+The rules, as implemented here and in ``referral_paths.cypher``:
+
+* A path runs from the person (``nisn``) to the employer over ``STUDIED_IN``,
+  ``WORKS_AT`` (current or past) and ``INTERNED_AT`` relationships, read
+  without direction. Relationships that start after ``as_of`` do not exist
+  yet; a job is current per :mod:`queries.rules`.
+* It is simple (no node twice), has at most ``max_hops`` relationships, never
+  passes through a School, and every person between the two ends is an
+  alumnus (graduation year set) who consented to be contacted. Students and
+  alumni without consent are never intermediaries. The target employer only
+  ends a path. A 1-hop path (the person already works or interned there) is a
+  valid answer.
+* A path is a sequence of nodes: when two nodes are joined by several
+  relationships (an internship, then a job at the same firm), the strongest
+  one is used (equal weights: current job, internship, past job).
+* Strength = the product of the weights (:data:`WEIGHTS`: current job 1.0,
+  studied in 0.8, internship 0.7, past job 0.6). The ``k`` strongest paths are
+  returned; ties: fewer hops, then the sequence of node keys (NISN,
+  ``<npsn>/<code>``, employer code). Every walkable relationship joins a
+  Person to a Program or an Employer and only Program keys hold a ``/``, so
+  the key sequence identifies the path.
+* Persons are named only when they consented to be contacted (the person
+  asking too); the explanation calls the asking person "Anda" / "you".
+* No path: no rows, and ``meta["hint"]`` lists up to 3 employers of the same
+  KBLI section that the person does reach within ``min(max_hops, 3)`` hops
+  (strongest first, then fewer hops, then code).
+"""
+from __future__ import annotations
+
+import bisect
+
+from pathlib import Path
+
+from queries.framework import Param, is_neo4j, merge_weights, require_node, today
+from queries.rules import consented, is_alumnus, job_is_current, shown_name, started
+
+#: Default relationship weights; ``run_query(..., weights={...})`` overrides.
+WEIGHTS = {"works_at_current": 1.0, "works_at_past": 0.6, "interned_at": 0.7, "studied_in": 0.8}
+#: One letter per kind of step (the Cypher computes the same letters).
+_LETTER = {"works_at_current": "C", "studied_in": "S", "interned_at": "I", "works_at_past": "P"}
+#: Multiplication order of the strength product: fixed, so that the same kinds
+#: give bit-identical floats in Neo4j (Java) and Python.
+_PRODUCT_ORDER = "CSIP"
+_TYPE = {"C": "WORKS_AT", "P": "WORKS_AT", "I": "INTERNED_AT", "S": "STUDIED_IN"}
+HINT_MAX_HOPS = 3
+HINT_SIZE = 3
+
+COLUMNS = ("rank", "strength", "hops", "explanation_id", "explanation_en", "nodes",
+           "relationships")
+
+PARAMS = (
+    Param("nisn", "str", required=True, pattern=r"\d{10}",
+          pattern_help="must be 10 digits / harus 10 digit",
+          help="NISN siswa/alumni yang mencari kerja / NISN of the student or alumnus"),
+    Param("employer", "str", required=True, upper=True, pattern=r"[A-Z0-9][A-Z0-9-]{0,99}",
+          pattern_help="an employer code (letters, digits, -) / kode DU/DI (huruf, angka, -)",
+          help="kode DU/DI tujuan / the target employer's code"),
+    Param("max_hops", "int", default=3, min=1, max=5,
+          help="panjang jalur maksimum / maximum path length"),
+    Param("k", "int", default=5, min=1, max=50, help="jumlah jalur / number of paths"),
+    Param("as_of", "date", default=today,
+          help="tanggal acuan untuk pekerjaan saat ini (default hari ini) / "
+               "reference date for current jobs (default today)"),
+)
+
+
+def _letters(weights: dict | None) -> dict:
+    w = merge_weights(WEIGHTS, weights)
+    return {_LETTER[name]: float(value) for name, value in w.items()}
+
+
+def strength_of(kinds: list[str], w: dict) -> float:
+    """The product of the weights of ``kinds``, in the fixed order C, S, I, P."""
+    s = 1.0
+    for letter in _PRODUCT_ORDER:
+        for k in kinds:
+            if k == letter:
+                s *= w[letter]
+    return s
+
+
+def _kind(rel: dict, as_of: str) -> str | None:
+    """The step letter of a relationship, or None if it is not walkable on ``as_of``."""
+    if not started(rel, as_of):
+        return None
+    t = rel.get("type")
+    if t == "STUDIED_IN":
+        return "S"
+    if t == "INTERNED_AT":
+        return "I"
+    if t == "WORKS_AT":
+        return "C" if job_is_current(rel, as_of) else "P"
+    return None
+
+
+class _Walker:
+    """Neighbours of a node over walkable relationships, the best kind per
+    neighbour, computed once per node."""
+
+    def __init__(self, G, as_of: str, w: dict):
+        self.G, self.as_of, self.w = G, as_of, w
+        # Strongest kind first; equal weights: the smaller letter (C < I < P).
+        self._rank = {k: (-x, k) for k, x in w.items()}
+        # networkx's own adjacency dicts: its read-only views cost a call per
+        # step, and a province's hubs have thousands of steps.
+        self._adjacency = (G._succ, G._pred)
+        self._cache: dict[str, dict[str, str]] = {}
+        self._passable: dict[str, bool] = {}
+
+    def neighbours(self, u: str) -> dict[str, str]:
+        found = self._cache.get(u)
+        if found is None:
+            found = {}
+            as_of, rank = self.as_of, self._rank
+            for adjacency in self._adjacency:
+                for v, keyed in adjacency[u].items():
+                    for r in keyed.values():
+                        k = _kind(r, as_of)
+                        if k is None:
+                            continue
+                        old = found.get(v)
+                        if old is None or rank[k] < rank[old]:
+                            found[v] = k
+            # Strongest first: the branch and bound in _paths finds good
+            # paths early and prunes more.
+            present = sorted(set(found.values()), key=lambda k: -self.w[k])
+            if len(present) > 1:
+                found = {v: k for kind in present for v, k in found.items() if k == kind}
+            self._cache[u] = found
+        return found
+
+    def can_pass(self, v: str) -> bool:
+        """May ``v`` stand between the two ends of a path?"""
+        ok = self._passable.get(v)
+        if ok is None:
+            attrs = self.G.nodes[v]
+            label = attrs.get("label")
+            ok = label in ("Program", "Employer") or (
+                label == "Person" and is_alumnus(attrs) and consented(attrs, self.as_of))
+            self._passable[v] = ok
+        return ok
+
+    def distances_to(self, target: str, limit: int) -> dict[str, int]:
+        """Hops from each node to ``target`` through passable nodes (BFS, at
+        most ``limit``): a lower bound that prunes the depth-first search."""
+        dist = {target: 0}
+        frontier = [target]
+        for d in range(1, limit + 1):
+            nxt = []
+            for u in frontier:
+                if u != target and not self.can_pass(u):
+                    continue
+                for v in self.neighbours(u):
+                    if v not in dist:
+                        dist[v] = d
+                        nxt.append(v)
+            frontier = nxt
+        return dist
+
+
+def _paths(walker: _Walker, src: str, max_hops: int, end_ok, avoid: str | None = None,
+           prune: dict | None = None, beyond: int = 0, floor=None):
+    """Every simple path from ``src`` (node ids and step letters) that ends at
+    a node for which ``end_ok(v)`` holds, passing only through passable nodes
+    other than ``avoid``; depth-first, at most ``max_hops`` steps.
+
+    ``prune`` maps nodes to their exact distance to the end (when known);
+    a node it does not hold is at least ``beyond`` steps away. ``floor()``,
+    when given, is the (strength, hops) of the weakest answer that still
+    matters: with all weights at most 1 a path's strength only falls as it
+    grows, so a partial path below that strength, or at it with more hops
+    already certain, is not extended (branch and bound)."""
+    path, kinds, on_path = [src], [], {src}
+    w = walker.w
+
+    def dfs(strength: float):
+        u, depth = path[-1], len(kinds)
+        for v, k in walker.neighbours(u).items():
+            if v in on_path:
+                continue
+            if end_ok(v):
+                yield path + [v], kinds + [k]
+            if depth + 1 >= max_hops or v == avoid:
+                continue
+            if prune is not None and depth + 1 + prune.get(v, beyond) > max_hops:
+                continue
+            longer = strength * w[k]
+            if floor is not None:
+                # The tolerance keeps ties: the product here is taken in path
+                # order, strength_of() in a fixed order, and they may differ
+                # in the last bit.
+                least, hops = floor()
+                if longer < least * (1 - 1e-9):
+                    continue
+                fewest = depth + 1 + (prune.get(v, beyond) if prune is not None else 1)
+                if longer <= least * (1 + 1e-9) and fewest > hops:
+                    continue
+            if not walker.can_pass(v):
+                continue
+            path.append(v)
+            kinds.append(k)
+            on_path.add(v)
+            yield from dfs(longer)
+            on_path.discard(v)
+            kinds.pop()
+            path.pop()
+
+    yield from dfs(1.0)
+
+
+def _raw_node(G, nid: str, as_of: str) -> dict:
+    attrs = G.nodes[nid]
+    label = attrs.get("label")
+    return {
+        "id": nid,
+        "label": label,
+        "name": shown_name(attrs, as_of) if label == "Person" else attrs.get("name"),
+        "program": attrs.get("program_code"),
+        "graduation_year": attrs.get("graduation_year"),
+    }
+
+
+def _require(G, nisn: str, employer: str) -> tuple[str, str]:
+    from graph_service.errors import NotFound
+
+    src, dst = f"Person:{nisn}", f"Employer:{employer}"
+    for nid, param, what in ((src, "nisn", "person"), (dst, "employer", "employer")):
+        if nid not in G:
+            raise NotFound(f"{param}: no {what} with this key / {param}: tidak ditemukan",
+                           [{"param": param, "message": f"no such {what}"}])
+    return src, dst
+
+
+def referral_paths(G, *, nisn: str, employer: str, as_of: str, max_hops: int = 3, k: int = 5,
+                   weights: dict | None = None) -> list[dict]:
+    """The ``k`` strongest referral paths from a person to an employer, on networkx.
+
+    The networkx twin of ``referral_paths.cypher``: a depth-first search
+    bounded by ``max_hops`` and pruned by breadth-first distances to the
+    target; the rules are in the module docstring.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A graph in the embedded layout (``store.graph()``).
+    nisn : str
+        The person looking for work.
+    employer : str
+        The target employer's code.
+    as_of : str
+        Reference date ``YYYY-MM-DD`` (current versus past jobs).
+    max_hops : int
+        At most this many relationships (1 to 5).
+    k : int
+        At most this many paths.
+    weights : dict, optional
+        Overrides of :data:`WEIGHTS`.
+
+    Returns
+    -------
+    list of dict
+        Rows with the keys in :data:`COLUMNS`, strongest first.
+
+    Raises
+    ------
+    NotFound
+        The person or the employer does not exist (the message names the
+        parameter, not the value).
+
+    Examples
+    --------
+    >>> rows = referral_paths(G, nisn="0000000101", employer="E08", as_of="2025-07-01")  # doctest: +SKIP
+    >>> rows[0]["hops"], rows[0]["explanation_en"]  # doctest: +SKIP
+    (3, 'Budi (TKR, class of 2018) works at PT X; Budi studied in the same programme as you')
+    """
+    src, dst = _require(G, nisn, employer)
+    w = _letters(weights)
+    walker = _Walker(G, as_of, w)
+    # Meet in the middle, like the Cypher: exact distances to the target only
+    # for the last half of a path (a breadth-first search to max_hops // 2).
+    # Going deeper from an employer floods through programme hubs and other
+    # schools' people (at 5 hops most of a province); a node the search did not
+    # reach is at least half + 1 steps away, which prunes the depth-first
+    # search from the person just as well once it is past its first half.
+    half = max_hops // 2
+    dist = walker.distances_to(dst, half)
+    # The k best so far, best first. Ties: fewer hops, then the sequence of
+    # node keys (the id without its label).
+    top: list[tuple] = []
+
+    def floor() -> tuple[float, int]:
+        return (-top[-1][0], top[-1][1]) if len(top) == k else (0.0, max_hops + 1)
+
+    bounded = all(x <= 1 for x in w.values())
+    for ids, kinds in _paths(walker, src, max_hops, lambda v: v == dst, avoid=dst,
+                             prune=dist, beyond=half + 1, floor=floor if bounded else None):
+        bisect.insort(top, (-strength_of(kinds, w), len(kinds),
+                            [i.split(":", 1)[1] for i in ids], ids, kinds))
+        del top[k:]
+    raw = [{"strength": -s, "kinds": kinds, "nodes": [_raw_node(G, n, as_of) for n in ids]}
+           for s, _, _, ids, kinds in top]
+    return finish(raw, w)
+
+
+def nearby_employers(G, *, nisn: str, employer: str, as_of: str, max_hops: int = 3,
+                     weights: dict | None = None) -> list[dict]:
+    """The hint: up to 3 employers of the target's KBLI section (not the target)
+    that the person reaches within ``min(max_hops, 3)`` hops, with their best
+    path's strength and hops; strongest first, then fewer hops, then code.
+
+    Examples
+    --------
+    >>> nearby_employers(G, nisn="0000000101", employer="E10", as_of="2025-07-01")  # doctest: +SKIP
+    [{'code': 'E04', 'name': '...', 'sector': 'G', 'strength': 0.7, 'hops': 1}, ...]
+    """
+    src, dst = _require(G, nisn, employer)
+    sector = G.nodes[dst].get("sector")
+    if sector is None:
+        return []
+    w = _letters(weights)
+    walker = _Walker(G, as_of, w)
+    hops = min(max_hops, HINT_MAX_HOPS)
+
+    def end_ok(v):
+        attrs = G.nodes[v]
+        return v != dst and attrs.get("label") == "Employer" and attrs.get("sector") == sector
+
+    best: dict[str, tuple] = {}
+    # The HINT_SIZE-th best employer's (strength, hops), once there are that many.
+    floor_at = [(0.0, hops + 1)]
+
+    def floor() -> tuple[float, int]:
+        return floor_at[0]
+
+    bounded = all(x <= 1 for x in w.values())
+    for ids, kinds in _paths(walker, src, hops, end_ok, avoid=dst,
+                             floor=floor if bounded else None):
+        cand = (-strength_of(kinds, w), len(kinds))
+        if ids[-1] not in best or cand < best[ids[-1]]:
+            best[ids[-1]] = cand
+            if len(best) >= HINT_SIZE:
+                # A weaker path can neither enter the top nor improve a member.
+                third = sorted(best.values())[HINT_SIZE - 1]
+                floor_at[0] = (-third[0], third[1])
+    ranked = sorted(best.items(), key=lambda kv: (kv[1], G.nodes[kv[0]].get("code")))
+    return [{"code": G.nodes[e].get("code"), "name": G.nodes[e].get("name"),
+             "sector": sector, "strength": -s, "hops": h}
+            for e, (s, h) in ranked[:HINT_SIZE]]
+
+
+# -- shared by both implementations ----------------------------------------------
+
+def finish(raw: list[dict], w: dict) -> list[dict]:
+    """Rows from raw paths (strength, step letters, nodes), already ordered:
+    rank, rounded strength, nodes, relationships and the two explanations."""
+    rows = []
+    for rank, path in enumerate(raw, start=1):
+        nodes, kinds = path["nodes"], path["kinds"]
+        rels = []
+        for i, k in enumerate(kinds):
+            a, b = nodes[i], nodes[i + 1]
+            person, other = (a, b) if a["label"] == "Person" else (b, a)
+            rels.append({"type": _TYPE[k], "from": person["id"], "to": other["id"],
+                         "current": (k == "C") if _TYPE[k] == "WORKS_AT" else None,
+                         "weight": w[k]})
+        text_id, text_en = explain(nodes, kinds)
+        rows.append({
+            "rank": rank,
+            "strength": round(path["strength"], 6),
+            "hops": len(kinds),
+            "explanation_id": text_id,
+            "explanation_en": text_en,
+            "nodes": [{"id": n["id"], "type": n["label"], "key": n["id"].split(":", 1)[1],
+                       "name": n["name"]} for n in nodes],
+            "relationships": rels,
+        })
+    return rows
+
+
+_VERB_ID = {"C": "bekerja di", "P": "pernah bekerja di", "I": "pernah prakerin di"}
+_VERB_EN = {"C": "works at", "P": "used to work at", "I": "did an internship at"}
+_VERB_EN_YOU = {"C": "work at", "P": "used to work at", "I": "did an internship at"}
+
+
+def explain(nodes: list[dict], kinds: list[str]) -> tuple[str, str]:
+    """One sentence in Indonesian and one in English, from the employer back
+    to the asking person ("Anda"/"you"); a person is introduced with
+    programme and graduation year the first time they are named.
+
+    >>> nodes = [{"label": "Person", "name": "Ani"},
+    ...          {"label": "Program", "name": "Teknik Kendaraan Ringan"},
+    ...          {"label": "Person", "name": "Budi", "program": "TKR", "graduation_year": 2018},
+    ...          {"label": "Employer", "name": "PT X"}]
+    >>> explain(nodes, ["S", "S", "C"])[0]
+    'Budi (TKR, lulus 2018) bekerja di PT X; Budi satu program dengan Anda'
+    """
+    named: set[int] = set()
+
+    def who(i: int) -> tuple[str, str]:
+        if i == 0:
+            return "Anda", "you"
+        n = nodes[i]
+        name = n.get("name") or ""
+        if i in named:
+            return name, name
+        named.add(i)
+        prog, year = n.get("program"), n.get("graduation_year")
+        bits_id = [b for b in (prog, None if year is None else f"lulus {year}") if b]
+        bits_en = [b for b in (prog, None if year is None else f"class of {year}") if b]
+        return (f"{name} ({', '.join(bits_id)})" if bits_id else name,
+                f"{name} ({', '.join(bits_en)})" if bits_en else name)
+
+    clauses_id, clauses_en = [], []
+    j = len(kinds) - 1
+    while j >= 0:
+        if nodes[j]["label"] == "Program":
+            # Person j+1 and person j-1 meet in programme j: one clause for two steps.
+            sid, sen = who(j + 1)
+            oid, oen = who(j - 1)
+            clauses_id.append(f"{sid} satu program dengan {oid}")
+            clauses_en.append(f"{sen} studied in the same programme as {oen}")
+            j -= 2
+            continue
+        p, e = (j, j + 1) if nodes[j]["label"] == "Person" else (j + 1, j)
+        pid, pen = who(p)
+        employer = nodes[e].get("name") or nodes[e]["id"].split(":", 1)[1]
+        k = kinds[j]
+        clauses_id.append(f"{pid} {_VERB_ID[k]} {employer}")
+        clauses_en.append(f"{pen} {(_VERB_EN_YOU if p == 0 else _VERB_EN)[k]} {employer}")
+        j -= 1
+    text_en = "; ".join(clauses_en)
+    if text_en.startswith("you "):
+        text_en = "Y" + text_en[1:]
+    return "; ".join(clauses_id), text_en
+
+
+def _hint(nearby: list[dict], max_hops: int) -> dict:
+    hops = min(max_hops, HINT_MAX_HOPS)
+    nearby = [{**e, "strength": round(e["strength"], 6)} for e in nearby]
+    if nearby:
+        listed = ", ".join(e["name"] or e["code"] for e in nearby)
+        return {
+            "message_id": f"Tidak ada jalur rujukan dalam {max_hops} langkah. DU/DI sebidang yang "
+                          f"terjangkau (paling banyak {hops} langkah): {listed}",
+            "message_en": f"No referral path within {max_hops} hops. Employers in the same sector "
+                          f"that can be reached (within {hops} hops): {listed}",
+            "employers": nearby,
+        }
+    return {
+        "message_id": f"Tidak ada jalur rujukan dalam {max_hops} langkah, dan tidak ada DU/DI "
+                      f"sebidang yang terjangkau dalam {hops} langkah",
+        "message_en": f"No referral path within {max_hops} hops, and no employer in the same "
+                      f"sector within {hops} hops",
+        "employers": [],
+    }
+
+
+def cypher_params(params: dict, weights: dict | None = None) -> dict:
+    """The parameters of ``referral_paths.cypher`` for validated ``params``."""
+    return {"nisn": params["nisn"], "employer": params["employer"], "as_of": params["as_of"],
+            "max_hops": params["max_hops"], "k": params["k"], "weights": _letters(weights)}
+
+
+def hint_cypher_params(params: dict, weights: dict | None = None) -> dict:
+    """The parameters of ``referral_paths_hint.cypher`` for validated ``params``."""
+    return {"nisn": params["nisn"], "employer": params["employer"], "as_of": params["as_of"],
+            "hops": min(params["max_hops"], HINT_MAX_HOPS), "weights": _letters(weights),
+            "limit": HINT_SIZE}
+
+
+_HERE = Path(__file__).resolve().parent
+
+
+def read_cypher(store, name: str, params: dict) -> list[dict]:
+    """``queries.framework.read_cypher`` on this folder's frozen Cypher files."""
+    from queries.rules import adult_born_by, expand_cypher
+
+    text = expand_cypher((_HERE / f"{name}.cypher").read_text(encoding="utf-8"))
+    return store.read(text, {**params, "adult_born_by": adult_born_by(params["as_of"])})
+
+
+def run(store, params: dict, weights: dict | None = None) -> tuple[list[dict], dict]:
+    """Dispatch: Cypher on Neo4j, the networkx twin elsewhere."""
+    if not is_neo4j(store):
+        G = store.graph()
+        args = {k: params[k] for k in ("nisn", "employer", "as_of", "max_hops")}
+        rows = referral_paths(G, k=params["k"], weights=weights, **args)
+        if rows:
+            return rows, {}
+        return rows, {"hint": _hint(nearby_employers(G, weights=weights, **args),
+                                    params["max_hops"])}
+    require_node(store, "Person", (params["nisn"],), "nisn", "person")
+    require_node(store, "Employer", (params["employer"],), "employer", "employer")
+    rows = finish(read_cypher(store, "referral_paths", cypher_params(params, weights)),
+                  _letters(weights))
+    if rows:
+        return rows, {}
+    nearby = read_cypher(store, "referral_paths_hint", hint_cypher_params(params, weights))
+    return rows, {"hint": _hint(nearby, params["max_hops"])}
+
