@@ -126,6 +126,20 @@ def rss_mb(pid: int | str = "self") -> float:
     return float("nan")
 
 
+def lift_reader_limits() -> None:
+    """Let the loaders read a scale's whole files: at M one ``siswa.csv``
+    holds about a million rows, past the readers' hard limits for a school's
+    upload (:mod:`loaders.limits`: 200,000 rows, 5 million cells, 120 s per
+    file). The bench's files are its own generated data, so the limits are
+    raised for this process, as that module says to."""
+    from loaders import readers, sheets
+    from loaders.limits import Limits
+
+    lifted = Limits(max_rows=5_000_000, max_cells=200_000_000, max_workbook_cells=200_000_000,
+                    max_seconds=3600.0)
+    readers.DEFAULT_LIMITS = sheets.DEFAULT_LIMITS = lifted
+
+
 @dataclass
 class Bar:
     id: str
@@ -152,6 +166,9 @@ class Bench:
     _server = None
     _neo4j_loaded: bool = False
     started: float = field(default_factory=time.time)
+
+    def __post_init__(self) -> None:
+        lift_reader_limits()
 
     # -- output -----------------------------------------------------------
     def log(self, text: str) -> None:
