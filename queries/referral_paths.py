@@ -30,6 +30,8 @@ The rules, as implemented here and in ``referral_paths.cypher``:
 from __future__ import annotations
 
 import bisect
+import threading
+import weakref
 
 from alumni_graph.queries.framework import (
     Param, Query, is_neo4j, merge_weights, read_cypher, require_node, today,
@@ -95,38 +97,93 @@ def _kind(rel: dict, as_of: str) -> str | None:
     return None
 
 
+#: The walkable relationship types; ``W`` (a job) is current or past by date.
+_WALK = {"STUDIED_IN": "S", "INTERNED_AT": "I", "WORKS_AT": "W"}
+
+
+class WalkIndex:
+    """Each node's walkable relationships as ``(neighbour, S|I|W, start, end)``
+    tuples: what the walk reads, without the dates applied, so one index
+    serves every ``as_of`` (the walk filters by date as it goes).
+
+    One per graph object (:func:`walk_index`), filled node by node as walks
+    reach them, and reused by every later call on the same graph: the
+    embedded store never changes a committed graph (a write swaps in a new
+    one), so a new store version gets a new index, and the old one goes
+    with its graph. Tuples of strings: the garbage collector stops tracking
+    them, so the index adds nothing to a collection's work.
+    """
+
+    __slots__ = ("_steps", "nodes", "__weakref__")
+
+    def __init__(self, G):
+        self._steps: dict = {}
+        self.nodes = len(G)  # a cheap check that the graph was not changed in place
+
+    def steps(self, G, u: str) -> tuple:
+        found = self._steps.get(u)
+        if found is None:
+            walk = _WALK
+            found = tuple((v, walk[t], r.get("start"), r.get("end"))
+                          for adjacency in (G._succ, G._pred)
+                          for v, keyed in adjacency[u].items()
+                          for r in keyed.values()
+                          if (t := r.get("type")) in walk)
+            self._steps[u] = found
+        return found
+
+
+_INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_INDEX_LOCK = threading.Lock()
+
+
+def walk_index(G) -> WalkIndex:
+    """The :class:`WalkIndex` of graph ``G`` (made on first use). A graph
+    must not be changed in place once walked (the stores never do); a
+    changed node count starts a new index."""
+    index = _INDEXES.get(G)
+    if index is None or index.nodes != len(G):
+        with _INDEX_LOCK:
+            index = _INDEXES.get(G)
+            if index is None or index.nodes != len(G):
+                index = _INDEXES[G] = WalkIndex(G)
+    return index
+
+
 class _Walker:
     """Neighbours of a node over walkable relationships, the best kind per
-    neighbour, computed once per node."""
+    neighbour, computed once per node and call from the graph's
+    :class:`WalkIndex`."""
 
     def __init__(self, G, as_of: str, w: dict):
         self.G, self.as_of, self.w = G, as_of, w
         # Strongest kind first; equal weights: the smaller letter (C < I < P).
         self._rank = {k: (-x, k) for k, x in w.items()}
-        # networkx's own adjacency dicts: its read-only views cost a call per
-        # step, and a province's hubs have thousands of steps.
-        self._adjacency = (G._succ, G._pred)
+        self._index = walk_index(G)
         self._cache: dict[str, dict[str, str]] = {}
         self._passable: dict[str, bool] = {}
+
+    def degree(self, u: str) -> int:
+        """How many walkable relationships ``u`` has (any date)."""
+        return len(self._index.steps(self.G, u))
 
     def neighbours(self, u: str) -> dict[str, str]:
         found = self._cache.get(u)
         if found is None:
             found = {}
             as_of, rank = self.as_of, self._rank
-            for adjacency in self._adjacency:
-                for v, keyed in adjacency[u].items():
-                    for r in keyed.values():
-                        k = _kind(r, as_of)
-                        if k is None:
-                            continue
-                        old = found.get(v)
-                        if old is None or rank[k] < rank[old]:
-                            found[v] = k
+            for v, code, start, end in self._index.steps(self.G, u):
+                if start is not None and start > as_of:
+                    continue  # does not exist yet on as_of
+                k = code if code != "W" else ("C" if end is None or end > as_of else "P")
+                old = found.get(v)
+                if old is None or (old != k and rank[k] < rank[old]):
+                    found[v] = k
             # Strongest first: the branch and bound in _paths finds good
             # paths early and prunes more.
-            present = sorted(set(found.values()), key=lambda k: -self.w[k])
+            present = set(found.values())
             if len(present) > 1:
+                present = sorted(present, key=lambda k: -self.w[k])
                 found = {v: k for kind in present for v, k in found.items() if k == kind}
             self._cache[u] = found
         return found
@@ -160,8 +217,70 @@ class _Walker:
         return dist
 
 
+class _Ends:
+    """The last one or two steps of every path to ``target``, met from the
+    target's side: ``one[u]`` is the step letter from ``u`` to the target;
+    ``two(u)`` lists ``(q, u->q letter, q->target letter)`` for each
+    passable ``q`` between ``u`` and the target, strongest first.
+
+    The depth-first search from the person stops two steps short of the
+    target and reads the rest here: without it, every partial path reaching
+    a programme or employer hub walked all of the hub's people again
+    (thousands at a province's hubs) to find the few that lead on.
+    ``eager`` builds every ``two(u)`` at once from the target's side (when
+    the search will ask for many ``u``: from 4 hops); otherwise each is made
+    on demand from the smaller of ``u``'s and the target's neighbours.
+    """
+
+    def __init__(self, walker: _Walker, target: str, eager: bool):
+        self.walker, self.target = walker, target
+        near = walker.neighbours(target)
+        self.one = near
+        self._mid = {q: k for q, k in near.items() if walker.can_pass(q)}
+        self._two: dict[str, list] = {}
+        self.eager = eager
+        #: Every node two steps from the target, when eager.
+        self.two_of = self._two
+        if eager:
+            w = walker.w
+            two = self._two
+            for q, k2 in self._mid.items():
+                for u, k1 in walker.neighbours(q).items():
+                    if u != target:
+                        two.setdefault(u, []).append((q, k1, k2))
+            for found in two.values():
+                if len(found) > 1:
+                    found.sort(key=lambda e: -(w[e[1]] * w[e[2]]))
+
+    def two(self, u: str) -> list:
+        found = self._two.get(u)
+        if found is None:
+            if self.eager:
+                return ()
+            walker, mid = self.walker, self._mid
+            if len(mid) <= walker.degree(u):
+                found = []
+                for q, k2 in mid.items():
+                    k1 = walker.neighbours(q).get(u)
+                    if k1 is not None:
+                        found.append((q, k1, k2))
+            else:
+                found = [(q, k1, mid[q]) for q, k1 in walker.neighbours(u).items()
+                         if q in mid and q != self.target]
+            # In u's neighbour order (strongest first), as the search would
+            # have found them, then strongest pair first.
+            if len(found) > 1:
+                w = walker.w
+                order = walker.neighbours(u)
+                pos = {q: i for i, q in enumerate(order)} if len(found) > 8 else None
+                found.sort(key=lambda e: (-(w[e[1]] * w[e[2]]),
+                                          pos[e[0]] if pos is not None else 0))
+            self._two[u] = found
+        return found
+
+
 def _paths(walker: _Walker, src: str, max_hops: int, end_ok, avoid: str | None = None,
-           prune: dict | None = None, beyond: int = 0, floor=None):
+           prune: dict | None = None, beyond: int = 0, floor=None, ends: _Ends | None = None):
     """Every simple path from ``src`` (node ids and step letters) that ends at
     a node for which ``end_ok(v)`` holds, passing only through passable nodes
     other than ``avoid``; depth-first, at most ``max_hops`` steps.
@@ -171,7 +290,14 @@ def _paths(walker: _Walker, src: str, max_hops: int, end_ok, avoid: str | None =
     when given, is the (strength, hops) of the weakest answer that still
     matters: with all weights at most 1 a path's strength only falls as it
     grows, so a partial path below that strength, or at it with more hops
-    already certain, is not extended (branch and bound)."""
+    already certain, is not extended (branch and bound).
+
+    ``ends`` (a single target: ``avoid``, the only node ``end_ok`` accepts)
+    gives the last one or two steps from the target's side: the search
+    never goes deeper than two steps short of the target."""
+    if ends is not None:
+        yield from _paths_to(walker, src, max_hops, ends, floor)
+        return
     path, kinds, on_path = [src], [], {src}
     w = walker.w
 
@@ -196,6 +322,63 @@ def _paths(walker: _Walker, src: str, max_hops: int, end_ok, avoid: str | None =
                     continue
                 fewest = depth + 1 + (prune.get(v, beyond) if prune is not None else 1)
                 if longer <= least * (1 + 1e-9) and fewest > hops:
+                    continue
+            if not walker.can_pass(v):
+                continue
+            path.append(v)
+            kinds.append(k)
+            on_path.add(v)
+            yield from dfs(longer)
+            on_path.discard(v)
+            kinds.pop()
+            path.pop()
+
+    yield from dfs(1.0)
+
+
+def _paths_to(walker: _Walker, src: str, max_hops: int, ends: _Ends, floor=None):
+    """:func:`_paths` to the single target of ``ends``: the same paths."""
+    target = ends.target
+    path, kinds, on_path = [src], [], {src}
+    w = walker.w
+    one = ends.one
+    # Eager ends hold every node two steps from the target.
+    eager, two_of = ends.eager, ends.two_of
+
+    def dfs(strength: float):
+        u, depth = path[-1], len(kinds)
+        left = max_hops - depth
+        k = one.get(u)
+        if k is not None:
+            yield path + [target], kinds + [k]
+        if left == 2:
+            if floor is not None:
+                least, hops = floor()
+                if depth + 2 > hops:
+                    least *= 1 + 1e-9  # at the floor with more hops: out
+                else:
+                    least *= 1 - 1e-9
+            for q, k1, k2 in ends.two(u):
+                if floor is not None and strength * w[k1] * w[k2] < least:
+                    break  # strongest first: the rest are weaker still
+                if q not in on_path:
+                    yield path + [q, target], kinds + [k1, k2]
+            return
+        if left < 3:
+            return
+        for v, k in walker.neighbours(u).items():
+            if v in on_path or v == target:
+                continue
+            if left == 3 and eager and v not in one and v not in two_of:
+                continue  # more than two steps from the target: too far
+            longer = strength * w[k]
+            if floor is not None:
+                # The tolerance keeps ties (see _paths); the shortest path on
+                # from v is one more step if v neighbours the target.
+                least, hops = floor()
+                if longer < least * (1 - 1e-9):
+                    continue
+                if longer <= least * (1 + 1e-9) and depth + (2 if v in one else 3) > hops:
                     continue
             if not walker.can_pass(v):
                 continue
@@ -280,14 +463,11 @@ def referral_paths(G, *, nisn: str, employer: str, as_of: str, max_hops: int = 3
     src, dst = _require(G, nisn, employer)
     w = _letters(weights)
     walker = _Walker(G, as_of, w)
-    # Meet in the middle, like the Cypher: exact distances to the target only
-    # for the last half of a path (a breadth-first search to max_hops // 2).
-    # Going deeper from an employer floods through programme hubs and other
-    # schools' people (at 5 hops most of a province); a node the search did not
-    # reach is at least half + 1 steps away, which prunes the depth-first
-    # search from the person just as well once it is past its first half.
-    half = max_hops // 2
-    dist = walker.distances_to(dst, half)
+    # Meet in the middle, like the Cypher: the search from the person stops
+    # two steps short of the employer and reads the last two steps from the
+    # employer's side (_Ends). From 4 hops the search asks for the last two
+    # steps from many nodes: they are built at once from the employer's people.
+    ends = _Ends(walker, dst, eager=max_hops >= 4)
     # The k best so far, best first. Ties: fewer hops, then the sequence of
     # node keys (the id without its label).
     top: list[tuple] = []
@@ -297,7 +477,7 @@ def referral_paths(G, *, nisn: str, employer: str, as_of: str, max_hops: int = 3
 
     bounded = all(x <= 1 for x in w.values())
     for ids, kinds in _paths(walker, src, max_hops, lambda v: v == dst, avoid=dst,
-                             prune=dist, beyond=half + 1, floor=floor if bounded else None):
+                             floor=floor if bounded else None, ends=ends):
         bisect.insort(top, (-strength_of(kinds, w), len(kinds),
                             [i.split(":", 1)[1] for i in ids], ids, kinds))
         del top[k:]

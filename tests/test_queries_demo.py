@@ -154,3 +154,47 @@ def test_cypher_plans_seek_indexes_at_the_anchors(demo, neo4j_server):
             assert anchors <= {"NodeUniqueIndexSeek", "NodeIndexSeek"}, (name, _leaf_details(plan))
             if name == "referral_paths":  # the two halves meet in a hash join
                 assert "NodeHashJoin" in ops, ops
+
+
+def referral_sample(G, n: int, seed: int) -> list[tuple[dict, dict | None]]:
+    """``n`` random ``referral_paths`` cases on a demo graph: the bench's
+    person/employer sampler (a third of the targets random: the hint), every
+    ``max_hops`` 1..5, ``k`` from 1 to 50, past and future reference dates,
+    and now and then other weights (ties everywhere, a weight above 1 that
+    turns the branch and bound off, a zero weight)."""
+    rng = random.Random(seed)
+    ix = demo_index(G)
+    cases = []
+    for i in range(n):
+        nisn, target = referral_pair(rng, ix, i)
+        params = {"nisn": nisn, "employer": target, "max_hops": rng.choice((1, 2, 3, 3, 4, 5, 5)),
+                  "k": rng.choice((1, 3, 5, 5, 20, 50)),
+                  "as_of": rng.choice((DEMO_TODAY, DEMO_TODAY, "2026-06-30", "2024-07-01", "2021-01-15"))}
+        weights = rng.choice((None, None, None, {"studied_in": 1.0, "interned_at": 1.0, "works_at_past": 1.0},
+                              {"interned_at": 0.9}, {"studied_in": 1.3}, {"works_at_past": 0.0}))
+        cases.append((params, weights))
+    return cases
+
+
+def test_referral_paths_answer_as_before_issue_15(demo):
+    """The walk of issue 15 (a per-graph adjacency, the last two steps met from
+    the employer's side) against the query as it was before, frozen in
+    bench/referral_before: the same rows and meta (hint included) for many
+    random cases on the demo school, on both stores. bench section
+    ``referral`` compares them at S and M too."""
+    from bench.referral_before import referral_paths as before
+    from queries import REGISTRY
+
+    emb, neo = demo
+    query = REGISTRY["referral_paths"]
+    cases = referral_sample(emb.graph(), 240, seed=15)
+    with_rows = with_hint = 0
+    for store, count in ((emb, len(cases)), (neo, 40)):
+        for params, weights in cases[:count]:
+            old = before.run(store, query.validate(params), weights)
+            now = run_query(store, "referral_paths", params, weights=weights)
+            assert (now.rows, now.meta) == old, (store.backend, params, weights)
+            with_rows += bool(now.rows)
+            with_hint += "hint" in now.meta
+    # Real answers and hints both, not only empty ones.
+    assert with_rows >= 100 and with_hint >= 30, (with_rows, with_hint)
