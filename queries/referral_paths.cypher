@@ -47,15 +47,26 @@ WITH ns,
 WITH ns, kinds,
      reduce(s = 1.0, k IN [x IN kinds WHERE x = 'C'] + [x IN kinds WHERE x = 'S']
                           + [x IN kinds WHERE x = 'I'] + [x IN kinds WHERE x = 'P'] |
-            s * $weights[k]) AS strength,
-     [n IN ns | CASE WHEN n:Person THEN 'Person:' + n.nisn
-                     WHEN n:Program THEN 'Program:' + n.school_npsn + '/' + n.code
-                     ELSE 'Employer:' + n.code END] AS ids
+            s * $weights[k]) AS strength
 // Parallel relationships (an internship and a job at the same firm) give one
 // path per node sequence: keep the strongest choice, ties by kind letter.
 ORDER BY strength DESC, kinds
-WITH ids, collect({ns: ns, kinds: kinds, strength: strength})[0] AS best
-WITH ids, best.ns AS ns, best.kinds AS kinds, best.strength AS strength
+WITH ns, collect({kinds: kinds, strength: strength})[0] AS best
+WITH ns, best.kinds AS kinds, best.strength AS strength
+// Only a path as strong as the k-th strongest, and no longer, can be an
+// answer: the node keys that order the ties are read for those alone (at a
+// province's hubs the join holds tens of thousands of weaker paths).
+ORDER BY strength DESC, size(ns)
+WITH collect({ns: ns, kinds: kinds, strength: strength}) AS found
+WITH found, found[$k - 1] AS kth
+UNWIND found AS f
+WITH f, kth
+WHERE kth IS NULL OR f.strength > kth.strength
+   OR (f.strength = kth.strength AND size(f.ns) <= size(kth.ns))
+WITH f.ns AS ns, f.kinds AS kinds, f.strength AS strength,
+     [n IN f.ns | CASE WHEN n:Person THEN 'Person:' + n.nisn
+                       WHEN n:Program THEN 'Program:' + n.school_npsn + '/' + n.code
+                       ELSE 'Employer:' + n.code END] AS ids
 // Ties: fewer hops, then the sequence of node keys (the id without its label).
 ORDER BY strength DESC, size(ids), [i IN ids | substring(i, size(split(i, ':')[0]) + 1)]
 LIMIT $k

@@ -3,8 +3,11 @@
 // Same step rules as referral_paths.cypher; the walk never enters the target
 // (tested on $employer inline, so the expansion prunes there).
 // Parameters: $nisn, $employer, $as_of, $hops (1..3), $weights, $limit.
-MATCH (src:Person {nisn: $nisn})
+// The target's sector is read once (as a value, not a node to look up again
+// for every path found).
 MATCH (dst:Employer {code: $employer})
+WITH dst.sector AS sector
+MATCH (src:Person {nisn: $nisn})
 MATCH p = (src)(
     (a)-[r:STUDIED_IN|WORKS_AT|INTERNED_AT]-(b)
     WHERE (r.start IS NULL OR r.start <= $as_of)
@@ -13,7 +16,7 @@ MATCH p = (src)(
       AND (NOT b:Person OR (b.graduation_year IS NOT NULL AND @consented(b)))
   ){1,3}(e:Employer)
 WHERE length(p) <= $hops
-  AND e.sector = dst.sector
+  AND e.sector = sector
   AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
 WITH e, length(p) AS hops,
      [r IN relationships(p) |
