@@ -132,8 +132,8 @@ def lift_reader_limits() -> None:
     upload (:mod:`loaders.limits`: 200,000 rows, 5 million cells, 120 s per
     file). The bench's files are its own generated data, so the limits are
     raised for this process, as that module says to."""
-    from loaders import readers, sheets
-    from loaders.limits import Limits
+    from alumni_graph.loaders import readers, sheets
+    from alumni_graph.loaders.limits import Limits
 
     lifted = Limits(max_rows=5_000_000, max_cells=200_000_000, max_workbook_cells=200_000_000,
                     max_seconds=3600.0)

@@ -54,7 +54,7 @@ def runners(store):
     """``{"before": fn, "now": fn}``, each taking raw parameters and
     returning ``(rows, meta)`` the way ``run_query`` serves them."""
     from bench.referral_before import referral_paths as before
-    from queries import REGISTRY, _with_employer_code, run_query
+    from alumni_graph.queries import REGISTRY, _with_employer_code, run_query
 
     query = REGISTRY["referral_paths"]
 
@@ -109,9 +109,9 @@ def compare(store, sets: list[dict], repeat: int) -> dict:
 
 def breakdown(store, G, raw: dict) -> dict:
     """The main search and the hint of one case timed apart (current code)."""
-    from queries import REGISTRY
-    from queries import referral_paths as rp
-    from queries.framework import is_neo4j, read_cypher
+    from alumni_graph.queries import REGISTRY
+    from alumni_graph.queries import referral_paths as rp
+    from alumni_graph.queries.framework import is_neo4j, read_cypher
 
     params = REGISTRY["referral_paths"].validate(raw)
     args = {k: params[k] for k in ("nisn", "employer", "as_of", "max_hops")}

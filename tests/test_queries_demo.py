@@ -183,7 +183,7 @@ def test_referral_paths_answer_as_before_issue_15(demo):
     random cases on the demo school, on both stores. bench section
     ``referral`` compares them at S and M too."""
     from bench.referral_before import referral_paths as before
-    from queries import REGISTRY
+    from alumni_graph.queries import REGISTRY
 
     emb, neo = demo
     query = REGISTRY["referral_paths"]

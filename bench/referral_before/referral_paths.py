@@ -39,8 +39,8 @@ import bisect
 
 from pathlib import Path
 
-from queries.framework import Param, is_neo4j, merge_weights, require_node, today
-from queries.rules import consented, is_alumnus, job_is_current, shown_name, started
+from alumni_graph.queries.framework import Param, is_neo4j, merge_weights, require_node, today
+from alumni_graph.queries.rules import consented, is_alumnus, job_is_current, shown_name, started
 
 #: Default relationship weights; ``run_query(..., weights={...})`` overrides.
 WEIGHTS = {"works_at_current": 1.0, "works_at_past": 0.6, "interned_at": 0.7, "studied_in": 0.8}
@@ -229,7 +229,7 @@ def _raw_node(G, nid: str, as_of: str) -> dict:
 
 
 def _require(G, nisn: str, employer: str) -> tuple[str, str]:
-    from graph_service.errors import NotFound
+    from alumni_graph.graph_service.errors import NotFound
 
     src, dst = f"Person:{nisn}", f"Employer:{employer}"
     for nid, param, what in ((src, "nisn", "person"), (dst, "employer", "employer")):
@@ -481,7 +481,7 @@ _HERE = Path(__file__).resolve().parent
 
 def read_cypher(store, name: str, params: dict) -> list[dict]:
     """``queries.framework.read_cypher`` on this folder's frozen Cypher files."""
-    from queries.rules import adult_born_by, expand_cypher
+    from alumni_graph.queries.rules import adult_born_by, expand_cypher
 
     text = expand_cypher((_HERE / f"{name}.cypher").read_text(encoding="utf-8"))
     return store.read(text, {**params, "adult_born_by": adult_born_by(params["as_of"])})
