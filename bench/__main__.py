@@ -19,6 +19,7 @@ from pathlib import Path
 from bench.harness import ROOT, SCALES, Bench
 
 SECTIONS = {
+    "cost": "bench.cost_growth",
     "embedded": "bench.embedded_scale",
     "load": "bench.loading",
     "admin_import": "bench.initial_import",

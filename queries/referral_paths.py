@@ -192,7 +192,7 @@ class _Walker:
         """May ``v`` stand between the two ends of a path?"""
         ok = self._passable.get(v)
         if ok is None:
-            attrs = self.G.nodes[v]
+            attrs = self.G._node[v]  # the node's attribute dict (no view per call)
             label = attrs.get("label")
             ok = label in ("Program", "Employer") or (
                 label == "Person" and is_alumnus(attrs) and consented(attrs, self.as_of))
@@ -280,7 +280,8 @@ class _Ends:
 
 
 def _paths(walker: _Walker, src: str, max_hops: int, end_ok, avoid: str | None = None,
-           prune: dict | None = None, beyond: int = 0, floor=None, ends: _Ends | None = None):
+           prune: dict | None = None, beyond: int = 0, floor=None, ends: _Ends | None = None,
+           each_step: bool = False):
     """Every simple path from ``src`` (node ids and step letters) that ends at
     a node for which ``end_ok(v)`` holds, passing only through passable nodes
     other than ``avoid``; depth-first, at most ``max_hops`` steps.
@@ -294,15 +295,31 @@ def _paths(walker: _Walker, src: str, max_hops: int, end_ok, avoid: str | None =
 
     ``ends`` (a single target: ``avoid``, the only node ``end_ok`` accepts)
     gives the last one or two steps from the target's side: the search
-    never goes deeper than two steps short of the target."""
+    never goes deeper than two steps short of the target.
+
+    ``each_step``: the last step of a path is read from the walk index as
+    it is, one path per relationship (two relationships to the same end give
+    two paths, with their own letters): for a caller that keeps the best
+    path per end (the hint), this skips building each last node's
+    neighbours."""
     if ends is not None:
         yield from _paths_to(walker, src, max_hops, ends, floor)
         return
     path, kinds, on_path = [src], [], {src}
     w = walker.w
 
+    index, G, as_of = walker._index, walker.G, walker.as_of
+
     def dfs(strength: float):
         u, depth = path[-1], len(kinds)
+        if each_step and depth + 1 >= max_hops:
+            for v, code, start, end in index.steps(G, u):
+                if start is not None and start > as_of:
+                    continue
+                if v not in on_path and end_ok(v):
+                    k = code if code != "W" else ("C" if end is None or end > as_of else "P")
+                    yield path + [v], kinds + [k]
+            return
         for v, k in walker.neighbours(u).items():
             if v in on_path:
                 continue
@@ -344,6 +361,7 @@ def _paths_to(walker: _Walker, src: str, max_hops: int, ends: _Ends, floor=None)
     one = ends.one
     # Eager ends hold every node two steps from the target.
     eager, two_of = ends.eager, ends.two_of
+    index, G = walker._index, walker.G
 
     def dfs(strength: float):
         u, depth = path[-1], len(kinds)
@@ -369,8 +387,14 @@ def _paths_to(walker: _Walker, src: str, max_hops: int, ends: _Ends, floor=None)
         for v, k in walker.neighbours(u).items():
             if v in on_path or v == target:
                 continue
-            if left == 3 and eager and v not in one and v not in two_of:
-                continue  # more than two steps from the target: too far
+            if eager and v not in one:
+                if left == 3 and v not in two_of:
+                    continue  # more than two steps from the target: too far
+                if left == 4 and not any(x in two_of or x in one for x, *_ in index.steps(G, v)):
+                    # Not within three steps on any date (the walk index
+                    # without dates: a superset): too far, known before
+                    # reading v's consent or building its neighbours.
+                    continue
             longer = strength * w[k]
             if floor is not None:
                 # The tolerance keeps ties (see _paths); the shortest path on
@@ -506,9 +530,14 @@ def nearby_employers(G, *, nisn: str, employer: str, as_of: str, max_hops: int =
     walker = _Walker(G, as_of, w)
     hops = min(max_hops, HINT_MAX_HOPS)
 
+    nodes, ends = G._node, {dst: False}
+
     def end_ok(v):
-        attrs = G.nodes[v]
-        return v != dst and attrs.get("label") == "Employer" and attrs.get("sector") == sector
+        ok = ends.get(v)
+        if ok is None:
+            attrs = nodes[v]
+            ok = ends[v] = attrs.get("label") == "Employer" and attrs.get("sector") == sector
+        return ok
 
     best: dict[str, tuple] = {}
     # The HINT_SIZE-th best employer's (strength, hops), once there are that many.
@@ -519,7 +548,7 @@ def nearby_employers(G, *, nisn: str, employer: str, as_of: str, max_hops: int =
 
     bounded = all(x <= 1 for x in w.values())
     for ids, kinds in _paths(walker, src, hops, end_ok, avoid=dst,
-                             floor=floor if bounded else None):
+                             floor=floor if bounded else None, each_step=True):
         cand = (-strength_of(kinds, w), len(kinds))
         if ids[-1] not in best or cand < best[ids[-1]]:
             best[ids[-1]] = cand
