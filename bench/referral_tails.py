@@ -129,9 +129,35 @@ def breakdown(store, G, raw: dict) -> dict:
         else:
             rp.nearby_employers(store.graph(), **args)
         hint_ms = round((time.perf_counter() - began) * 1000, 1)
-    return {"main_ms": round(main_ms, 1), "hint_ms": hint_ms,
-            "employer_degree": G.degree(f"Employer:{params['employer']}"),
-            "person_degree": G.degree(f"Person:{params['nisn']}")}
+    out = {"main_ms": round(main_ms, 1), "hint_ms": hint_ms,
+           "employer_degree": G.degree(f"Employer:{params['employer']}"),
+           "person_degree": G.degree(f"Person:{params['nisn']}")}
+    if is_neo4j(store):
+        out["profile"] = {"referral_paths": busiest(store, "referral_paths", rp.cypher_params(params))}
+        if hint_ms is not None:
+            out["profile"]["referral_paths_hint"] = busiest(
+                store, "referral_paths_hint", rp.hint_cypher_params(params))
+    return out
+
+
+def busiest(store, name: str, params: dict, top: int = 4) -> list[str]:
+    """PROFILE one Cypher file: its ``top`` operators by rows produced."""
+    from alumni_graph.queries.framework import cypher_text
+    from alumni_graph.queries.rules import adult_born_by
+
+    params = {**params, "adult_born_by": adult_born_by(params["as_of"])}
+    with store._driver.session(database=store.database) as session:
+        result = session.run("PROFILE " + cypher_text(name), params)
+        list(result)
+        plan = result.consume().profile
+
+    def walk(p):
+        yield p
+        for c in p.get("children", []):
+            yield from walk(c)
+
+    ops = sorted(walk(plan), key=lambda p: -(p.get("rows") or 0))[:top]
+    return [f"{p['operatorType'].split('@')[0]} rows={p.get('rows')} hits={p.get('dbHits')}" for p in ops]
 
 
 def run(b: Bench) -> None:

@@ -1,25 +1,33 @@
 // referral_paths hint: when no path reaches the employer, the nearest other
 // employers of the same KBLI section that the person does reach.
-// Same step rules as referral_paths.cypher; the walk never enters the target
-// (tested on $employer inline, so the expansion prunes there).
+// Same step rules as referral_paths.cypher. Every walkable relationship joins
+// a Person to a Program or an Employer, so a person reaches an employer in 1
+// or 3 hops: the two are matched apart, each with its last step to an
+// employer of the sector (filtered while expanding, not after).
 // Parameters: $nisn, $employer, $as_of, $hops (1..3), $weights, $limit.
-// The target's sector is read once (as a value, not a node to look up again
-// for every path found).
 MATCH (dst:Employer {code: $employer})
 WITH dst.sector AS sector
 MATCH (src:Person {nisn: $nisn})
-MATCH p = (src)(
-    (a)-[r:STUDIED_IN|WORKS_AT|INTERNED_AT]-(b)
-    WHERE (r.start IS NULL OR r.start <= $as_of)
-      AND NOT b:School
-      AND NOT (b:Employer AND b.code = $employer)
-      AND (NOT b:Person OR (b.graduation_year IS NOT NULL AND @consented(b)))
-  ){1,3}(e:Employer)
-WHERE length(p) <= $hops
-  AND e.sector = sector
-  AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
-WITH e, length(p) AS hops,
-     [r IN relationships(p) |
+CALL (src, sector) {
+    MATCH (src)-[r:STUDIED_IN|WORKS_AT|INTERNED_AT]-(e:Employer)
+    WHERE (r.start IS NULL OR r.start <= $as_of) AND e.sector = sector AND e.code <> $employer
+    RETURN e, [r] AS rels
+  UNION ALL
+    MATCH (src)-[r1:STUDIED_IN|WORKS_AT|INTERNED_AT]-(x)
+    WHERE $hops >= 3 AND (r1.start IS NULL OR r1.start <= $as_of) AND NOT x:School
+      AND NOT (x:Employer AND x.code = $employer)
+      AND (NOT x:Person OR (x.graduation_year IS NOT NULL AND @consented(x)))
+    MATCH (x)-[r2:STUDIED_IN|WORKS_AT|INTERNED_AT]-(p)
+    WHERE (r2.start IS NULL OR r2.start <= $as_of) AND p <> src AND NOT p:School
+      AND NOT (p:Employer AND p.code = $employer)
+      AND (NOT p:Person OR (p.graduation_year IS NOT NULL AND @consented(p)))
+    MATCH (p)-[r3:STUDIED_IN|WORKS_AT|INTERNED_AT]-(e:Employer)
+    WHERE (r3.start IS NULL OR r3.start <= $as_of) AND e.sector = sector
+      AND e.code <> $employer AND e <> x AND r3 <> r2 AND r2 <> r1
+    RETURN e, [r1, r2, r3] AS rels
+}
+WITH e, size(rels) AS hops,
+     [r IN rels |
         CASE WHEN type(r) = 'STUDIED_IN' THEN 'S'
              WHEN type(r) = 'INTERNED_AT' THEN 'I'
              WHEN r.end IS NULL OR r.end > $as_of THEN 'C'
