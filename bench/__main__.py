@@ -28,6 +28,7 @@ SECTIONS = {
     "driver": "bench.driver",
     "graph_page": "bench.graph_page",
     "tracer_form": "bench.tracer_form_weight",
+    "staff_load": "bench.staff_load",  # before api (which loads an extra school)
     "api": "bench.api_load",  # last: it loads an extra school into the stores
 }
 

@@ -53,6 +53,16 @@ def markdown(docs: list[dict]) -> str:
         out.append("")
         out += _numbers(doc)
         out.append("")
+        for backend, x in _get(doc, "results", "staff_load", default={}).items():
+            if isinstance(x, dict) and x.get("table"):
+                on = x.get("cache_on", {})
+                out.append(f"Staff load on {backend} (bench/staff_load.py): 20 staff, think time "
+                           f"{on.get('think_seconds')} s, {on.get('seconds')} s per run after "
+                           f"{on.get('warmup_seconds')} s of warm-up; server CPU seconds per process "
+                           f"off {x['cache_off'].get('server_cpu_seconds')}, on {on.get('server_cpu_seconds')}")
+                out.append("")
+                out.append(x["table"])
+                out.append("")
     return "\n".join(out)
 
 
