@@ -505,7 +505,8 @@ def subject_delete_cmd(ctx, nisn, yes) -> None:
     click.echo(json.dumps(report, indent=2))
 
 
-def _serve(config: Config, host: str, port: int, debug: bool, banner: list[str] | None = None) -> None:
+def _serve(config: Config, host: str, port: int, debug: bool, banner: list[str] | None = None,
+           workers: int | None = None, threads: int | None = None) -> None:
     from alumni_graph.web import create_app
 
     if not ipaddress.ip_address(_resolve(host)).is_loopback:
@@ -531,10 +532,12 @@ def _serve(config: Config, host: str, port: int, debug: bool, banner: list[str] 
         except OSError as exc:
             raise click.ClickException(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
         return
-    import waitress
+    from alumni_graph import server
 
+    workers = workers or app.config["WORKERS"]
+    threads = threads or app.config["THREADS"]
     try:
-        waitress.serve(app, host=host, port=port, threads=8, ident="alumni-graph")
+        server.serve(config, host, port, workers=workers, threads=threads)
     except OSError as exc:
         raise click.ClickException(
             f"cannot listen on {host}:{port} ({exc.strerror or exc}); is another server running? "
@@ -561,10 +564,14 @@ _port = click.option("--port", default=5000, show_default=True, type=click.IntRa
 @_host
 @_port
 @click.option("--debug", is_flag=True, help="Flask's development server with the debugger.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Server processes (default ALUMNI_GRAPH_WORKERS: 2).")
+@click.option("--threads", type=click.IntRange(1, 64), default=None,
+              help="Threads per process (default ALUMNI_GRAPH_THREADS: 4).")
 @click.pass_context
-def serve(ctx, host, port, debug) -> None:
-    """Serve the web app (production WSGI server unless --debug)."""
-    _serve(_config(ctx), host, port, debug)
+def serve(ctx, host, port, debug, workers, threads) -> None:
+    """Serve the web app (production server, gunicorn, unless --debug)."""
+    _serve(_config(ctx), host, port, debug, workers=workers, threads=threads)
 
 
 @cli.command()

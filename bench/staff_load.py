@@ -400,6 +400,38 @@ def table(runs: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+# -- which server: waitress (threads) or gunicorn (processes x threads) -----------------------
+
+def _gunicorn(workers: int, threads: int, keepalive: int) -> list[str]:
+    return [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "gthread",
+            "--threads", str(threads), "--keep-alive", str(keepalive), "--bind", "127.0.0.1:{port}",
+            "--graceful-timeout", "5", "--timeout", "300", "alumni_graph.web:create_app()"]
+
+
+#: The candidates of issue 15's server choice, each started the same way
+#: (the app from the environment, 127.0.0.1). "serve" is ``alumni-graph serve``
+#: as shipped, whatever it runs.
+SERVERS = {
+    "waitress 1x8": [sys.executable, "-c",
+                     "import waitress; from alumni_graph.web import create_app; "
+                     "waitress.serve(create_app(), host='127.0.0.1', port={port}, threads=8)"],
+    "gunicorn 2x4 keep-alive 2 s": _gunicorn(2, 4, 2),
+    "gunicorn 2x4 no keep-alive": _gunicorn(2, 4, 0),
+    "gunicorn 3x4 no keep-alive": _gunicorn(3, 4, 0),
+    "serve": None,
+}
+
+
+def compare_servers(env: dict, data_dir: Path, pools: list[SchoolPool], names: list[str], *,
+                    seconds: float = 45, think: float = 0.5, warmup: float = 15,
+                    cache: bool = True, log_dir: Path | None = None) -> dict:
+    """The same mix against each server of ``names`` (keys of SERVERS), one after another."""
+    return {name: measure(env, data_dir, pools, cache=cache, seconds=seconds, think=think,
+                          warmup=warmup, argv=SERVERS[name], label=name.replace(" ", "_"),
+                          log_dir=log_dir)
+            for name in names}
+
+
 # -- the bench section ------------------------------------------------------------------------
 
 def run(b: Bench) -> None:
@@ -459,6 +491,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--warmup", type=float, default=15, help="unmeasured seconds first")
     ap.add_argument("--cache", choices=("off", "on", "both"), default="both")
     ap.add_argument("--out", type=Path, default=None, help="write the JSON here")
+    ap.add_argument("--servers", nargs="+", choices=list(SERVERS), default=None,
+                    help="compare these servers (cache on) instead of cache off/on")
     args = ap.parse_args(argv)
     from alumni_graph.graph_service import Config, open_store
 
@@ -469,7 +503,13 @@ def main(argv: list[str] | None = None) -> int:
     with open_store(config) as store:
         pools = pools_of(store)
     runs = {}
-    for cache in {"off": (False,), "on": (True,), "both": (False, True)}[args.cache]:
+    if args.servers:
+        runs = compare_servers(env, args.data_dir, pools, args.servers, seconds=args.seconds,
+                               think=args.think, warmup=args.warmup)
+        for name, r in runs.items():
+            print(f"{name}: server CPU seconds per process {r['server_cpu_seconds']}; "
+                  f"load average {r['load_average']}")
+    for cache in {"off": (False,), "on": (True,), "both": (False, True)}[args.cache] if not args.servers else ():
         runs[f"cache {'on' if cache else 'off'}"] = measure(
             env, args.data_dir, pools, cache=cache, seconds=args.seconds, think=args.think,
             warmup=args.warmup)

@@ -181,20 +181,28 @@ def test_an_unknown_setting_is_a_warning(tmp_path, caplog):
 
 def test_serve_passes_the_settings_to_the_app(tmp_path, monkeypatch):
     """``alumni-graph serve`` builds the app from the environment's Config."""
-    import waitress
     from click.testing import CliRunner
 
+    from alumni_graph import server
     from alumni_graph.cli import cli
+    from alumni_graph.web import create_app
 
     served = {}
-    monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.update(app=app, **kw))
+    monkeypatch.setattr(server, "serve", lambda config, host, port, **kw: served.update(
+        app=create_app(config=config), port=port, **kw))
     env = {"ALUMNI_GRAPH_DATA_DIR": str(tmp_path), "ALUMNI_GRAPH_CONTACT_DETAILS": "hidden",
-           "ALUMNI_GRAPH_LOGIN_MAX_FAILURES": "2", "ALUMNI_GRAPH_BACKEND": "embedded"}
+           "ALUMNI_GRAPH_LOGIN_MAX_FAILURES": "2", "ALUMNI_GRAPH_BACKEND": "embedded",
+           "ALUMNI_GRAPH_WORKERS": "3"}
     result = CliRunner().invoke(cli, ["serve", "--port", "5999"], env=env)
     assert result.exit_code == 0, result.output
     assert served["port"] == 5999
     assert served["app"].config["CONTACT_DETAILS"] == "hidden"
     assert served["app"].config["LOGIN_MAX_FAILURES"] == 2
+    assert (served["workers"], served["threads"]) == (3, 4)  # the setting; the default
+    result = CliRunner().invoke(cli, ["serve", "--port", "5999", "--workers", "1", "--threads", "2"],
+                                env=env)
+    assert result.exit_code == 0, result.output
+    assert (served["workers"], served["threads"]) == (1, 2)  # the options win
 
 
 def test_serve_with_a_bad_setting_exits_2_in_one_line(tmp_path):

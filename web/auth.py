@@ -25,9 +25,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -80,36 +77,23 @@ class _SessionInterface(SecureCookieSessionInterface):
 
 
 class LoginLimiter:
-    """Failed logins in memory, per (name, address) and per address."""
+    """Failed logins per (name, address) and per address, shared by every
+    server process (security/limits.py: SQLite in the data directory)."""
 
-    def __init__(self):
-        self._fails: dict[tuple, deque] = defaultdict(deque)
-        self._lock = threading.Lock()
+    def __init__(self, data_dir: Path):
+        from alumni_graph.security.limits import SharedHits
 
-    def _recent(self, key, window: float, now: float) -> deque:
-        q = self._fails[key]
-        while q and now - q[0] > window:
-            q.popleft()
-        return q
+        self._hits = SharedHits(data_dir)
 
     def blocked(self, name: str, ip: str, *, limit: int, limit_ip: int, window: float) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            return (len(self._recent(("u", name, ip), window, now)) >= limit
-                    or len(self._recent(("ip", ip), window, now)) >= limit_ip)
+        return (self._hits.count(("u", name, ip), window) >= limit
+                or self._hits.count(("ip", ip), window) >= limit_ip)
 
     def failed(self, name: str, ip: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            self._fails[("u", name, ip)].append(now)
-            self._fails[("ip", ip)].append(now)
-            if len(self._fails) > 10_000:  # drop the stalest keys; memory stays bounded
-                for key in [k for k, q in self._fails.items() if not q or now - q[-1] > 3600]:
-                    del self._fails[key]
+        self._hits.add(("u", name, ip), ("ip", ip))
 
     def succeeded(self, name: str, ip: str) -> None:
-        with self._lock:
-            self._fails.pop(("u", name, ip), None)
+        self._hits.clear(("u", name, ip))
 
 
 #: What a user with a one-time password may open before changing it.
@@ -124,7 +108,7 @@ def init_app(app, data_dir: Path) -> None:
     app.session_interface = _SessionInterface()
     app.extensions["alumni_graph_accounts"] = Accounts(data_dir)
     app.extensions["alumni_graph_audit"] = AuditLog(data_dir)
-    app.extensions["alumni_graph_limiter"] = LoginLimiter()
+    app.extensions["alumni_graph_limiter"] = LoginLimiter(data_dir)
     app.extensions["alumni_graph_data_dir"] = data_dir
     app.register_blueprint(bp)
     app.before_request(_gate)

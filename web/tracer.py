@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
 import time
 import urllib.parse
-from collections import defaultdict, deque
+from collections import defaultdict
 
 from flask import (
     Blueprint, abort, current_app, flash, g, get_flashed_messages, jsonify, redirect,
@@ -102,27 +101,24 @@ def wa_link(phone: str | None, name: str | None, school: str, link: str) -> str 
 
 
 class Limiter:
-    """Sliding-window counters in memory (one process; a restart forgets)."""
+    """Sliding-window counters shared by every server process
+    (security/limits.py), in the app's data directory (found on first use)."""
 
     def __init__(self):
-        self._hits: dict[tuple, deque] = defaultdict(deque)
-        self._lock = threading.Lock()
+        self._hits = None
+
+    def _shared(self):
+        if self._hits is None:
+            from alumni_graph.security.limits import SharedHits
+
+            self._hits = SharedHits(current_app.extensions["alumni_graph_data_dir"])
+        return self._hits
 
     def count(self, key: tuple, window: float) -> int:
-        now = time.monotonic()
-        with self._lock:
-            q = self._hits[key]
-            while q and now - q[0] > window:
-                q.popleft()
-            return len(q)
+        return self._shared().count(key, window)
 
     def hit(self, key: tuple) -> None:
-        now = time.monotonic()
-        with self._lock:
-            self._hits[key].append(now)
-            if len(self._hits) > 20_000:
-                for k in [k for k, q in self._hits.items() if not q or now - q[-1] > 3600]:
-                    del self._hits[k]
+        self._shared().add(key)
 
 
 @bp.record_once
