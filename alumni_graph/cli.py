@@ -537,7 +537,7 @@ def _serve(config: Config, host: str, port: int, debug: bool, banner: list[str] 
     workers = workers or app.config["WORKERS"]
     threads = threads or app.config["THREADS"]
     try:
-        server.serve(config, host, port, workers=workers, threads=threads)
+        server.serve(config, host, port, workers=workers, threads=threads, app=app)
     except OSError as exc:
         raise click.ClickException(
             f"cannot listen on {host}:{port} ({exc.strerror or exc}); is another server running? "
@@ -565,12 +565,12 @@ _port = click.option("--port", default=5000, show_default=True, type=click.IntRa
 @_port
 @click.option("--debug", is_flag=True, help="Flask's development server with the debugger.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Server processes (default ALUMNI_GRAPH_WORKERS: 2).")
+              help="Server processes (default ALUMNI_GRAPH_WORKERS: 1).")
 @click.option("--threads", type=click.IntRange(1, 64), default=None,
-              help="Threads per process (default ALUMNI_GRAPH_THREADS: 4).")
+              help="Threads per process (default ALUMNI_GRAPH_THREADS: 8).")
 @click.pass_context
 def serve(ctx, host, port, debug, workers, threads) -> None:
-    """Serve the web app (production server, gunicorn, unless --debug)."""
+    """Serve the web app (production server unless --debug: waitress; gunicorn with --workers 2+)."""
     _serve(_config(ctx), host, port, debug, workers=workers, threads=threads)
 
 

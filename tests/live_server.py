@@ -140,9 +140,20 @@ class LiveServer:
             "Content-Type": f"multipart/form-data; boundary={boundary}",
             "X-CSRF-Token": self.csrf or "", "Accept": "application/json"})
 
+    def pids(self) -> list[int]:
+        """The server's processes: the gunicorn master and its workers."""
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        return [self.proc.pid, *map(int, children)]
+
     def rss_kb(self, field: str = "VmRSS") -> int:
-        """The server process's resident memory (or ``VmHWM``, its peak), in KiB."""
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-        raise RuntimeError(f"no {field}")
+        """The server's resident memory (or ``VmHWM``, the peak), in KiB: the
+        sum over its processes (the master and the workers, not an upload's
+        isolated child)."""
+        total = 0
+        for pid in self.pids():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith(field + ":"):
+                    total += int(line.split()[1])
+        if not total:
+            raise RuntimeError(f"no {field}")
+        return total

@@ -188,8 +188,8 @@ def test_serve_passes_the_settings_to_the_app(tmp_path, monkeypatch):
     from alumni_graph.web import create_app
 
     served = {}
-    monkeypatch.setattr(server, "serve", lambda config, host, port, **kw: served.update(
-        app=create_app(config=config), port=port, **kw))
+    monkeypatch.setattr(server, "serve", lambda config, host, port, app=None, **kw: served.update(
+        app=app or create_app(config=config), port=port, **kw))
     env = {"ALUMNI_GRAPH_DATA_DIR": str(tmp_path), "ALUMNI_GRAPH_CONTACT_DETAILS": "hidden",
            "ALUMNI_GRAPH_LOGIN_MAX_FAILURES": "2", "ALUMNI_GRAPH_BACKEND": "embedded",
            "ALUMNI_GRAPH_WORKERS": "3"}
@@ -198,7 +198,7 @@ def test_serve_passes_the_settings_to_the_app(tmp_path, monkeypatch):
     assert served["port"] == 5999
     assert served["app"].config["CONTACT_DETAILS"] == "hidden"
     assert served["app"].config["LOGIN_MAX_FAILURES"] == 2
-    assert (served["workers"], served["threads"]) == (3, 4)  # the setting; the default
+    assert (served["workers"], served["threads"]) == (3, 8)  # the setting; the default
     result = CliRunner().invoke(cli, ["serve", "--port", "5999", "--workers", "1", "--threads", "2"],
                                 env=env)
     assert result.exit_code == 0, result.output

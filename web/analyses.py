@@ -16,7 +16,7 @@ import math
 
 from flask import Blueprint, Response, g, render_template, request, url_for
 
-from alumni_graph.web import access, get_store, i18n
+from alumni_graph.web import access, cache, get_store, i18n
 from alumni_graph.web.api import registry, run_registered
 from alumni_graph.web.exports import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
 
@@ -157,9 +157,7 @@ def _title(name: str) -> str:
 
 
 def _schools() -> list[dict]:
-    from alumni_graph.queries import explore
-
-    return explore.schools(get_store())
+    return cache.schools()
 
 
 def _params(name: str, *, school_default: bool = True) -> dict:

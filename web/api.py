@@ -292,7 +292,7 @@ def programme(npsn: str, code: str):
 @access.requires("bkk", "humas", "admin", "viewer")
 @doc("Every school with its programmes (for selectors).", response="Schools")
 def schools():
-    return ok(schools=explore.schools(get_store()))
+    return ok(schools=cache.schools())
 
 
 @bp.get("/overview")
@@ -303,7 +303,7 @@ def schools():
      response="Overview")
 def overview():
     npsn = request.args.get("npsn") or None
-    return ok(overview=explore.overview(get_store(), npsn, request.args.get("as_of") or None))
+    return ok(overview=cache.overview(npsn, request.args.get("as_of") or None))
 
 
 # -- graph ------------------------------------------------------------------------

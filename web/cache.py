@@ -147,6 +147,16 @@ def _still(version: str) -> bool:
     return get_store().version() == version
 
 
+def _keep(cache: ResultCache, version: str, key: tuple, value) -> None:
+    """Keep a JSON copy of ``value`` if nothing was committed meanwhile."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return  # not JSON-ready: computed each time
+    if _still(version):
+        cache.put(version, key, text)
+
+
 def role_view(query: str) -> tuple:
     """What the names and contact policy show the caller in ``query``'s rows:
     the role's names rule, whether the view names everyone to this role (a
@@ -175,9 +185,45 @@ def query_result(query: str, params_key, compute: Callable[[], dict]) -> dict:
     if text is not None:
         return json.loads(text)
     result = compute()
-    if _still(version):
-        cache.put(version, key, json.dumps(result, ensure_ascii=False))
+    _keep(cache, version, key, result)
     return result
+
+
+def shared(name: str, args: tuple, compute: Callable[[], object]):
+    """``compute()`` for answers that are the same for every caller (counts,
+    the list of schools), kept by ``name``, ``args`` and the store's version:
+    no role in the key, so only for what shows no person."""
+    from flask import has_request_context, request
+
+    cache = the_cache()
+    if cache is None or not has_request_context() or request.method != "GET":
+        return compute()
+    version = request_version()
+    key = ("shared", name, args)
+    text = cache.get(version, key)
+    if text is not None:
+        return json.loads(text)
+    value = compute()
+    _keep(cache, version, key, value)
+    return value
+
+
+def schools():
+    """Every school with its programmes (``queries.explore.schools``), kept."""
+    from alumni_graph.queries import explore
+    from alumni_graph.web import get_store
+
+    return shared("schools", (), lambda: explore.schools(get_store()))
+
+
+def overview(npsn: str | None, as_of: str | None) -> dict:
+    """Beranda's numbers (``queries.explore.overview``: counts only), kept;
+    ``as_of`` defaults to today (in the key)."""
+    from alumni_graph.queries import explore
+    from alumni_graph.web import get_store
+
+    return shared("overview", (npsn, as_of or dt.date.today().isoformat()),
+                  lambda: explore.overview(get_store(), npsn, as_of))
 
 
 def params_key(params: dict) -> str | None:

@@ -15,7 +15,7 @@ from flask import (
 )
 
 from alumni_graph.queries import explore
-from alumni_graph.web import access, get_store, graphview, i18n, names, param_error
+from alumni_graph.web import access, cache, get_store, graphview, i18n, names, param_error
 from alumni_graph.web.api import around_graph, entity_payload, int_arg, label_of, registry, run_registered
 from alumni_graph.web.exports import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
 from alumni_graph.security.uploads import UPLOADS_DIR, Uploads
@@ -136,7 +136,7 @@ def vendor(name: str):
 
 def _schools_and_npsn() -> tuple[list[dict], str | None]:
     """Every school, and the one the page is about: ``?npsn=`` or the only/first one."""
-    schools = explore.schools(get_store())
+    schools = cache.schools()
     npsn = (request.args.get("npsn") or "").strip() or None
     if npsn is None and schools:
         npsn = schools[0]["npsn"]
@@ -162,7 +162,7 @@ def index():
     if request.args.get("npsn") == "":
         npsn = None  # "all schools" chosen explicitly
     as_of = _as_of()
-    overview = explore.overview(get_store(), npsn, as_of)
+    overview = cache.overview(npsn, as_of)
     # Prospects: the Calon mitra list itself, so both pages show the same number
     # (one school at a time: the query is per school).
     overview["prospects"] = overview["prospects_more"] = None

@@ -35,8 +35,8 @@ EXTRA = {
     # The address alumni open tracer links at; None: the address of the request.
     "PUBLIC_URL": None,
     # ``alumni-graph serve``: server processes and threads in each (alumni_graph/server.py).
-    "WORKERS": 2,
-    "THREADS": 4,
+    "WORKERS": 1,
+    "THREADS": 8,
 }
 
 #: Flask settings that are part of the app's security, never the operator's to change.

@@ -23,8 +23,7 @@ from flask import (
 
 from alumni_graph.graph_service.errors import NotFound, ParameterError
 from alumni_graph.graph_service.schema import OUTREACH_STATUSES, REFERRAL_STATUSES, VACANCY_ORIGINS
-from alumni_graph.queries import explore
-from alumni_graph.web import access, get_store, i18n, wants_json
+from alumni_graph.web import access, cache, get_store, i18n, wants_json
 from alumni_graph.web.api import run_registered
 from alumni_graph.web.exports import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
 from alumni_graph.web.openapi import COMPONENTS, _envelope, doc
@@ -64,7 +63,7 @@ def _user() -> str:
 def _school() -> tuple[list[dict], str]:
     """Every school and the one the page is about (``npsn`` from the query
     string or form, else the first one); 404 when there is none."""
-    schools = explore.schools(get_store())
+    schools = cache.schools()
     npsn = (request.values.get("npsn") or "").strip()
     if not npsn:
         body = request.get_json(silent=True) if request.is_json else None
@@ -174,11 +173,11 @@ def _work_helpers():
         """The current outreach status of ``code`` (one pipeline read per request)."""
         if npsn is None or access.current_role() not in HUMAS:
             return None
-        cache = g.setdefault("work_pipeline", {})
-        if npsn not in cache:
+        pipeline = g.setdefault("work_pipeline", {})
+        if npsn not in pipeline:
             rows = run_registered("outreach_pipeline", {"npsn": npsn})["rows"]
-            cache[npsn] = {r["code"]: r for r in rows}
-        return cache[npsn].get(code)
+            pipeline[npsn] = {r["code"]: r for r in rows}
+        return pipeline[npsn].get(code)
 
     return {"work_alerts": work_alerts, "outreach_status": outreach_status,
             "outreach_statuses": OUTREACH_STATUSES,
