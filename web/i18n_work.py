@@ -18,6 +18,7 @@ WORK_STRINGS: dict[str, tuple[str, str]] = {
                              "status: record a hire with the outcome form (it also writes the job)"),
     "work_deleted": ("Dihapus.", "Deleted."),
     "work_delete": ("Hapus…", "Delete…"),
+    "work_delete_vacancy": ("Hapus lowongan…", "Delete vacancy…"),
     "work_delete_vacancy_title": ("Hapus lowongan ini?", "Delete this vacancy?"),
     "work_delete_referral_title": ("Hapus rujukan ini?", "Delete this referral?"),
     "work_delete_refs": ("Rujukan yang ikut terhapus ({n}):", "Referrals deleted with it ({n}):"),

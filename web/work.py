@@ -835,7 +835,7 @@ def _shown(value):
 
 def _edit(label: str, key: tuple, fields: tuple, kind: str, base_row: dict, back: str, title: str,
           props: dict | None = None, choices: dict | None = None, dates: tuple = (), move=None,
-          check=None):
+          check=None, multi: dict | None = None, labels: dict | None = None):
     """The edit flow of one record: the form (GET), the change shown before
     it is saved (POST), the save (POST with ``confirm``). A save whose
     ``version`` is not the record's current one is refused with 409 and the
@@ -856,11 +856,16 @@ def _edit(label: str, key: tuple, fields: tuple, kind: str, base_row: dict, back
     data = {"title": title, "label": label, "key": "/".join(key), "fields": [f for f, _, _ in fields],
             "current": current, "entered": current, "version": version, "changes": [], "conflict": False,
             "back": back, "statuses": ["bekerja", "melanjutkan", "wirausaha", "mencari_kerja", "tidak_terdata"],
-            "choices": choices or {}, "dates": list(dates) + ["end", "start"]}
+            "choices": choices or {}, "dates": list(dates) + ["end", "start"], "multi": multi or {},
+            "labels": labels or {}}
+    for f in data["multi"]:  # a set of codes: compared and shown in one order
+        current[f] = "; ".join(sorted(filter(None, current[f].split("; "))))
     if request.method == "GET":
         return _edit_answer(data)
     form = _form()
     entered = {f: _text(form, f) or "" for f, _, _ in fields}
+    for f in data["multi"]:
+        entered[f] = "; ".join(sorted(filter(None, entered[f].split("; "))))
     if move is not None and "start" in entered and "start" not in form:
         entered["start"] = current["start"]  # a form (or script) without the key keeps it
     for f in BOOLEAN_FIELDS:
@@ -1051,7 +1056,10 @@ def _start_edit(nisn: str, type_: str, code: str, start: str, kind: str, fields:
 
     label = "Job" if type_ == "WORKS_AT" else "Internship"
     base = {"nisn": nisn, "kode_dudi": code, "mulai": start}
-    return _edit(label, (nisn, code, start), fields, kind, base, back, f"{code} · {start}", props=props,
+    person = get_store().get_node("Person", (nisn,)) or {}
+    firm = (get_store().get_node("Employer", (code,)) or {}).get("name") or code
+    title = f"{person.get('name') or nisn} · {_t('work_rel_' + type_)} {firm} ({start})"
+    return _edit(label, (nisn, code, start), fields, kind, base, back, title, props=props,
                  dates=("start",), move=("mulai", write), check=check)
 
 
@@ -1090,8 +1098,11 @@ def vacancy_edit(id: str):
     base = {"npsn": v["school_npsn"], "kode_lowongan": vid, "kode_dudi": v["employer_code"],
             "posisi": v.get("title")}
     choices = {"origin": [(o, "origin_" + o) for o in VACANCY_ORIGINS]}
+    programs = sorted({p["code"] for p in _programs(explore.schools(get_store()), v["school_npsn"])}
+                      | set(v.get("programs") or []))
     return _edit("Vacancy", (vid,), VACANCY_FIELDS, "lowongan", base, url_for("work.vacancy", id=vid),
-                 f"{v.get('title')} · {vid}", choices=choices, dates=("deadline",))
+                 f"{v.get('title')} · {vid}", choices=choices, dates=("deadline",),
+                 multi={"programs": programs}, labels={"title": _t("work_position")})
 
 
 def _referral_props(vid: str, nisn: str) -> dict:
@@ -1143,7 +1154,9 @@ def _delete(kind: str, vid: str, nisn: str | None = None):
     people = {p["nisn"]: p for p in store.iter_nodes("Person", [(r["nisn"],) for r in refs])}
     shown = [{**r, "name": r["name"] if names.reveals(people.get(r["nisn"], {})) else names.label(
         people.get(r["nisn"], {}))} for r in refs]
-    data = {"kind": kind, "vacancy": {"id": vid, "title": v.get("title"), "employer_code": v.get("employer_code")},
+    firm = (store.get_node("Employer", (v.get("employer_code"),)) or {}).get("name")
+    data = {"kind": kind, "vacancy": {"id": vid, "title": v.get("title"), "employer_code": v.get("employer_code"),
+                                      "employer_name": firm},
             "referrals": shown, "hired": sum(r["status"] == "diterima" for r in refs), "version": version,
             "nisn": nisn, "conflict": False}
     form = _form() if request.method == "POST" else {}
