@@ -1098,7 +1098,7 @@ def vacancy_edit(id: str):
     base = {"npsn": v["school_npsn"], "kode_lowongan": vid, "kode_dudi": v["employer_code"],
             "posisi": v.get("title")}
     choices = {"origin": [(o, "origin_" + o) for o in VACANCY_ORIGINS]}
-    programs = sorted({p["code"] for p in _programs(explore.schools(get_store()), v["school_npsn"])}
+    programs = sorted({p["code"] for p in _programs(cache.schools(), v["school_npsn"])}
                       | set(v.get("programs") or []))
     return _edit("Vacancy", (vid,), VACANCY_FIELDS, "lowongan", base, url_for("work.vacancy", id=vid),
                  f"{v.get('title')} · {vid}", choices=choices, dates=("deadline",),
