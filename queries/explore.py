@@ -1,6 +1,7 @@
 """What the web pages need from a store beyond the query registry.
 
-``search`` (autocomplete), ``entity`` (detail pages), ``around`` (the
+``search`` (autocomplete), ``entity`` (detail pages), ``focus`` (the graph page's first
+view: the school and its strongest employers), ``around`` (the
 neighbourhood drawn by the graph explorer), ``between`` (the evidence graph of
 one prospective partner), ``schools`` (the pages' selectors), ``overview`` (the home page's numbers) and
 ``layout`` (server-side positions for large drawings).
@@ -493,6 +494,118 @@ def _around_networkx(store, label: str, keyt: tuple, depth: int, max_nodes: int,
     # Summary id -> networkx node id (they differ for a hidden person).
     handles = {n["id"]: nid for n, nid in zip(nodes, kept)}
     return _with_edges(store, nodes, len(order), handles, head["id"], max_edges=max_edges)
+
+
+#: The graph page's first view: how many employers, and how their strength
+#: is counted (each of the school's alumni working there now, each person who
+#: interned there, and an active partnership of the school or a programme).
+FOCUS_EMPLOYERS = 25
+FOCUS_WEIGHTS = {"WORKS_AT": 1, "INTERNED_AT": 1, "PARTNERS_WITH": 10}
+#: The drawn link between a programme and an employer (not a stored relationship).
+FOCUS_LINK = "PROGRAM_LINK"
+
+
+def focus(store, npsn: str, limit: int = FOCUS_EMPLOYERS, as_of: str | None = None) -> dict:
+    """The graph page's first view: the school, its programmes and its
+    ``limit`` strongest employers, ranked by :data:`FOCUS_WEIGHTS` (alumni
+    working there now + people who interned there + 10 for an active
+    partnership), ties by code. Each employer carries ``strength``,
+    ``alumni_now``, ``interns`` and ``partner``; each programme is joined to
+    the employers its people work or interned at by a drawn
+    :data:`FOCUS_LINK` edge with the two counts (no person appears, so no
+    name: an aggregate every role may see). ``total_nodes`` counts every
+    employer linked to the school."""
+    as_of = as_of or dt.date.today().isoformat()
+    limit = _bounds("limit", limit, 1, 1000)
+    params = {"npsn": str(npsn), "as_of": as_of}
+    if _is_cypher(store):
+        rows = store.read(_cypher("focus"), params)
+    else:
+        rows = _focus_rows_networkx(store.graph(), str(npsn), as_of)
+    score: dict[str, int] = {}
+    counts: dict[str, dict] = {}
+    links: dict[tuple, dict] = {}
+    for r in rows:
+        code, rtype, people = r["code"], r["type"], int(r["people"])
+        score[code] = score.get(code, 0) + FOCUS_WEIGHTS[rtype] * people
+        c = counts.setdefault(code, {"alumni_now": 0, "interns": 0, "partner": False})
+        if rtype == "PARTNERS_WITH":
+            c["partner"] = True
+            continue
+        field = "alumni_now" if rtype == "WORKS_AT" else "interns"
+        c[field] += people
+        link = links.setdefault((r["program"], code), {"alumni_now": 0, "interns": 0})
+        link[field] += people
+    kept = sorted(score, key=lambda code: (-score[code], code))[:limit]
+    found, handles = [], {}
+    if _is_cypher(store):
+        for r in store.read(_cypher("focus_nodes"), {"npsn": str(npsn), "codes": kept}):
+            node = summary(r["label"], r["p"], names=ALL_NAMES)  # no person here
+            found.append(node)
+            handles[node["id"]] = r["eid"]
+    else:
+        g = store.graph()
+        school = node_id("School", (str(npsn),))
+        ids = []
+        if school in g:
+            ids = [school] + [v for _, v, t in g.out_edges(school, data="type") if t == "HAS_PROGRAM"]
+            ids += [node_id("Employer", (code,)) for code in kept]
+        for nid in ids:
+            if nid in g:
+                node = summary(g.nodes[nid]["label"], g.nodes[nid], names=ALL_NAMES)
+                found.append(node)
+                handles[node["id"]] = nid
+    center = node_id("School", (str(npsn),))
+    if center not in handles:
+        raise NotFound("no school with that key")
+    found.sort(key=lambda n: (TYPE_ORDER[n["type"]], n["key"]))
+    programs = {n["key"].split("/", 1)[1]: n["id"] for n in found if n["type"] == "Program"}
+    for n in found:
+        if n["type"] == "Employer":
+            n.update(strength=score[n["key"]], **counts[n["key"]])
+    # the ranking, not the key order, for the employers
+    rank = {code: i for i, code in enumerate(kept)}
+    found.sort(key=lambda n: (TYPE_ORDER[n["type"]], rank.get(n["key"], 0), n["key"]))
+    total = 1 + len(programs) + len(score)
+    out = _with_edges(store, found, total, handles, center, max_edges=MAX_RELATIONSHIPS * 3)
+    drawn = []
+    for (program, code), c in links.items():
+        if code not in rank:
+            continue
+        source = programs.get(program, center)  # a programme the school no longer lists: the school
+        drawn.append({"id": f"{source}|{node_id('Employer', (code,))}|{FOCUS_LINK}",
+                      "from": source, "to": node_id("Employer", (code,)), "type": FOCUS_LINK, **c})
+    merged: dict[str, dict] = {}
+    for e in drawn:  # two unknown programmes both drawn from the school: one edge
+        m = merged.setdefault(e["id"], {**e, "alumni_now": 0, "interns": 0})
+        m["alumni_now"] += e["alumni_now"]
+        m["interns"] += e["interns"]
+    out["edges"] = sorted(out["edges"] + list(merged.values()), key=lambda e: e["id"])
+    out["total_edges"] = len(out["edges"])
+    out["weights"] = dict(FOCUS_WEIGHTS)
+    return out
+
+
+def _focus_rows_networkx(g, npsn: str, as_of: str) -> list[dict]:
+    """:func:`focus`'s raw rows on the embedded store (explore_focus.cypher's twin)."""
+    from queries.rules import job_is_current, partnership_is_active
+
+    people: dict[tuple, set] = {}
+    partners = set()
+    for nid, a in g.nodes(data=True):
+        lab = a["label"]
+        if lab == "Person" and a.get("school_npsn") == npsn:
+            for _, v, e in g.out_edges(nid, data=True):
+                if e["type"] == "INTERNED_AT" or (e["type"] == "WORKS_AT" and job_is_current(e, as_of)):
+                    key = (g.nodes[v]["code"], a.get("program_code"), e["type"])
+                    people.setdefault(key, set()).add(nid)
+        elif (lab == "School" and a.get("npsn") == npsn) or (lab == "Program" and a.get("school_npsn") == npsn):
+            for _, v, e in g.out_edges(nid, data=True):
+                if e["type"] == "PARTNERS_WITH" and partnership_is_active(e, as_of):
+                    partners.add(g.nodes[v]["code"])
+    rows = [{"code": c, "program": p, "type": t, "people": len(s)} for (c, p, t), s in people.items()]
+    rows += [{"code": c, "program": None, "type": "PARTNERS_WITH", "people": 1} for c in partners]
+    return rows
 
 
 def between(store, npsn: str, employer: str, max_nodes: int = 500, max_edges: int = 1500, *,

@@ -170,13 +170,39 @@ def test_graph_draws_expands_and_opens_details(page, live):
     expected = page.request.get(live["url"] + "/graf.json").json()["graph"]["meta"]["shown_nodes"]
     canvas = page.locator("#graph")
     assert canvas.locator("canvas").count() == 1
-    assert int(canvas.get_attribute("data-node-count")) == expected == 5
+    # the first view: school, 2 programmes, the 4 employers ranked by strength
+    assert int(canvas.get_attribute("data-node-count")) == expected == 7
+    assert page.locator("#graph-more").is_disabled()
     # click the partner firm: its people appear around it
     x, y = _node_point(page, "graph", "Employer:E-002")
     page.mouse.click(x, y)
     page.wait_for_function("() => document.getElementById('graph').dataset.expanded === '1' &&"
                            " document.getElementById('graph').dataset.expanding === '0'")
     assert int(canvas.get_attribute("data-node-count")) == expected + 3
+    # all of its neighbours are shown: the button says so and is off; the link opens its page
+    assert page.locator("#graph-more").is_disabled()
+    assert page.get_attribute("#graph-open", "href") == "/dudi/E-002"
+    # "+20 lagi" is a real button: with steps of 2 (the fixture's firms have
+    # few neighbours; the school, already drawn, is the nearest) a click adds
+    # one person, the button the other two, and then it is off
+    page.goto(live["url"] + "/graf")
+    _settled(page)
+    page.evaluate("() => { document.getElementById('graph').dataset.step = '2'; }")
+    page.wait_for_timeout(800)  # not a double-click with the earlier click on the same point
+    x, y = _node_point(page, "graph", "Employer:E-002")
+    page.mouse.click(x, y)
+    page.wait_for_function("() => document.getElementById('graph').dataset.expanding === '0' &&"
+                           " document.getElementById('graph').dataset.expanded === '1'")
+    assert int(canvas.get_attribute("data-node-count")) == expected + 1
+    more = page.locator("#graph-more")
+    assert more.is_enabled() and "CV Jaringan Nusantara" in more.inner_text()
+    page.wait_for_timeout(800)
+    page.mouse.click(x, y)  # a second click on the point adds nothing (the button does)
+    page.wait_for_timeout(300)
+    assert int(canvas.get_attribute("data-node-count")) == expected + 1
+    more.click()
+    page.wait_for_function(f"() => Number(document.getElementById('graph').dataset.nodeCount) === {expected + 3}")
+    page.wait_for_function("() => document.getElementById('graph-more').disabled")
     # hovering a hostile name shows it as text in the tooltip
     x, y = _node_point(page, "graph", "Employer:E-001")
     page.mouse.move(x, y)

@@ -56,6 +56,9 @@ PARITY_CALLS = [
                                                  "year_from": 2020, "year_to": 2021}, names=ALL)),
     ("around-sector", lambda s: explore.around(s, "Program", f"{fx.NPSN}/TKJ", depth=2,
                                                filters={"sector": "J"}, names=ALL)),
+    ("focus", lambda s: explore.focus(s, fx.NPSN, as_of="2026-11-01")),
+    ("focus-capped", lambda s: explore.focus(s, fx.NPSN, limit=2, as_of="2026-11-01")),
+    ("focus-past", lambda s: explore.focus(s, fx.NPSN, as_of="2020-06-30")),
     ("between", lambda s: explore.between(s, fx.NPSN, "E-001", names=ALL)),
     ("between-none", lambda s: explore.between(s, fx.NPSN, "E-005", names=ALL)),
     ("schools", lambda s: explore.schools(s)),
@@ -164,6 +167,30 @@ def test_around_rejects_bad_depth(graph_store):
     assert exc.value.errors[0]["param"] == "depth"
     with pytest.raises(NotFound):
         explore.around(graph_store, "School", "99999999", names=ALL)
+
+
+def test_focus_keeps_the_strongest_employers(graph_store):
+    """The graph page's first view: the school, its programmes and the
+    employers ranked by alumni working there now + interns + 10 for an active
+    partnership; no person, so nobody is named to anyone."""
+    res = explore.focus(graph_store, fx.NPSN, as_of="2026-11-01")
+    firms = [n for n in res["nodes"] if n["type"] == "Employer"]
+    assert [n["key"] for n in firms] == ["E-002", "E-001", "E-003", "E-004"]
+    e2 = firms[0]  # active partner, 1 alumnus working, 2 interns
+    assert (e2["strength"], e2["alumni_now"], e2["interns"], e2["partner"]) == (13, 1, 2, True)
+    assert [n["strength"] for n in firms] == sorted((n["strength"] for n in firms), reverse=True)
+    assert {n["type"] for n in res["nodes"]} == {"School", "Program", "Employer"}
+    assert res["center"] == f"School:{fx.NPSN}"
+    links = {(e["from"], e["to"]): e for e in res["edges"] if e["type"] == explore.FOCUS_LINK}
+    assert links[(f"Program:{fx.NPSN}/TKJ", "Employer:E-002")]["interns"] == 2
+    # the E-003 partnership ended in 2021: no bonus now, but in 2020 it leads
+    past = explore.focus(graph_store, fx.NPSN, as_of="2020-06-30")
+    assert next(n for n in past["nodes"] if n["key"] == "E-003")["partner"] is True
+    capped = explore.focus(graph_store, fx.NPSN, limit=1, as_of="2026-11-01")
+    assert [n["key"] for n in capped["nodes"] if n["type"] == "Employer"] == ["E-002"]
+    assert capped["truncated"] and capped["total_nodes"] == 7
+    with pytest.raises(NotFound):
+        explore.focus(graph_store, "99999999")
 
 
 def test_between(graph_store):

@@ -126,6 +126,26 @@ def test_graph_page(client, make_client):
     assert "Menampilkan 4 dari" in html
 
 
+def test_graph_first_view_is_the_strongest_employers(client, make_client):
+    """/graf opens on the school, its programmes and its strongest employers
+    (explore.focus), strongest first, with the rule written on the page; a
+    narrowed view (depth, filters) is the neighbourhood as before."""
+    body = ok_json(client.get("/graf.json"))
+    nodes = body["graph"]["nodes"]
+    assert {n["type"] for n in nodes} == {"School", "Program", "Employer"}
+    assert [n["key"] for n in nodes if n["type"] == "Employer"] == ["E-002", "E-001", "E-003", "E-004"]
+    assert any(e["rel"] == "PROGRAM_LINK" for e in body["graph"]["edges"])
+    partner = next(n for n in nodes if n["key"] == "E-002")
+    assert "1 alumni bekerja di sini sekarang · 2 siswa pernah prakerin" in partner["title"]
+    assert body["focused"]["employers"] == 4
+    html = client.get("/graf").get_data(as_text=True)
+    assert "4 DU/DI terkuat" in html and 'id="graph-more"' in html and "+20 lagi" in html
+    deep = ok_json(client.get("/graf.json?depth=2"))
+    assert "focused" not in deep and any(n["type"] == "Person" for n in deep["graph"]["nodes"])
+    few = ok_json(make_client({"GRAPH_MAX_NODES": 2}).get("/graf.json"))
+    assert [n["key"] for n in few["graph"]["nodes"] if n["type"] == "Employer"] == ["E-002", "E-001"]
+
+
 def test_person_page_contact(app, client):
     # bkk and admin see contact details in full on the detail page (audit-logged)
     html = login(app, "bkk").get("/siswa/0051000001").get_data(as_text=True)

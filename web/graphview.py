@@ -30,6 +30,7 @@ EDGE_COLOR = {
     "CONTACTED": "#5dade2",
     "AT": "#95a5a6",
     "REFERRED_TO": "#f5b041",
+    "PROGRAM_LINK": "#7fb3d5",
 }
 #: URL names of the node types (``/api/v1/graph/around/<slug>/<key>``).
 SLUGS = {"School": "school", "Program": "programme", "Person": "person", "Employer": "employer",
@@ -90,7 +91,12 @@ def _tooltip(node: dict, lang: str) -> str:
     for field in ("sector", "city"):
         if node.get(field):
             lines.append(f"{t(field)}: {node[field]}")
-    if node.get("degree") is not None:
+    if node.get("strength") is not None:  # the graph page's first view (explore.focus)
+        lines.append(t("focus_strength").format(alumni=node.get("alumni_now", 0),
+                                                interns=node.get("interns", 0)))
+        if node.get("partner"):
+            lines.append(t("focus_partner"))
+    elif node.get("degree") is not None:
         lines.append(f"{t('relationships')}: {node['degree']}")
     return "\n".join(lines)
 
@@ -98,10 +104,20 @@ def _tooltip(node: dict, lang: str) -> str:
 def _edge_tooltip(edge: dict, lang: str) -> str:
     t = lambda key: i18n.translate(lang, key)  # noqa: E731
     parts = [t("rel_" + edge["type"])]
+    if edge["type"] == "PROGRAM_LINK":
+        parts.append(t("focus_strength").format(alumni=edge.get("alumni_now", 0),
+                                                interns=edge.get("interns", 0)))
     for field in ("title", "kind", "date", "start", "end"):
         if edge.get(field) not in (None, ""):
             parts.append(f"{t(field)}: {edge[field]}")
     return "\n".join(parts)
+
+
+def _width(edge: dict) -> float:
+    """A drawn programme–employer link is thicker the more people it stands for."""
+    if edge["type"] != "PROGRAM_LINK":
+        return 1
+    return round(1 + min(edge.get("alumni_now", 0) + edge.get("interns", 0), 25) ** 0.5, 1)
 
 
 def build(sub: dict, lang: str, *, layout_threshold: int = 150,
@@ -129,7 +145,7 @@ def build(sub: dict, lang: str, *, layout_threshold: int = 150,
             extra["x"], extra["y"] = positions[n["id"]]
         if "level" in n:
             extra["level"] = n["level"]
-        degree = n.get("degree") or 0
+        degree = n.get("strength", n.get("degree")) or 0
         net.add_node(
             n["id"], label=_short(n["name"]), shape=style["shape"], color=style["color"],
             size=round(8 + min(degree, 100) ** 0.5 * 3, 1),
@@ -147,7 +163,7 @@ def build(sub: dict, lang: str, *, layout_threshold: int = 150,
         net.add_edge(
             e["from"], e["to"], id=e["id"], title=_edge_tooltip(e, lang),
             color=EDGE_COLOR.get(e["type"], "#999999"), dashes=bool(e.get("end")),
-            rel=e["type"], width=1,
+            rel=e["type"], width=_width(e),
         )
     net.options = {
         "autoResize": True,

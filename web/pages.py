@@ -541,7 +541,19 @@ def graph():
             "legend": graphview.legend(g.lang),
             "max_nodes_cap": current_app.config["GRAPH_MAX_NODES"],
             "focus": min(GRAPH_FOCUS, current_app.config["GRAPH_MAX_NODES"])}
-    if key:
+    narrowed = any(request.args.get(k) for k in ("program", "sector", "year_from", "year_to",
+                                                  "max_nodes", "types")) or data["depth"] > 1
+    if key and slug == "school" and not narrowed:
+        # The first view: the school, its programmes and its strongest
+        # employers (explore.focus), labelled; "+20 lagi" and search for more.
+        focus = explore.focus(get_store(), key, limit=min(explore.FOCUS_EMPLOYERS,
+                                                          current_app.config["GRAPH_MAX_NODES"]))
+        data["graph"] = graphview.build(focus, g.lang,
+                                        layout_threshold=current_app.config["GRAPH_LAYOUT_THRESHOLD"])
+        data["focused"] = {"employers": sum(1 for n in focus["nodes"] if n["type"] == "Employer"),
+                           "weights": focus["weights"]}
+        data["sectors"] = sorted({n.get("sector") for n in focus["nodes"] if n.get("sector")})
+    elif key:
         args = request.args
         if not args.get("max_nodes"):
             # A focused first view: the nearest and best-connected 30 points,

@@ -57,19 +57,20 @@
     return String(key).split("/").map(encodeURIComponent).join("/");
   }
 
-  //: Neighbours added per click: a click adds the 20 nearest, the next click 20 more.
+  //: Neighbours added per step: a click adds the 20 nearest, "+20 lagi" the next 20.
   var STEP = 20;
 
   function expand(state, id, done) {
     var node = state.nodes.get(id);
     // Unnamed people (no display consent for this user) are not expandable.
-    if (!node || node.expandable === false || state.expanded[id] === "all" || state.busy) { return; }
+    if (!node || state.busy) { return; }
+    if (node.expandable === false || state.expanded[id] === "all") { pick(state, id); return; }
     var round = (state.expanded[id] || 0) + 1;
     state.expanded[id] = round;
     state.busy = true;
     state.container.dataset.expanding = "1";
     var url = "/api/v1/graph/around/" + encodeURIComponent(node.slug) + "/" + keyPath(node.key) +
-              "?depth=1&max_nodes=" + String(1 + round * STEP);
+              "?depth=1&max_nodes=" + String(1 + round * (Number(state.container.dataset.step) || STEP));
     fetch(url, {headers: headers(), credentials: "same-origin"})
       .then(function (r) { return r.json(); })
       .then(function (body) {
@@ -90,6 +91,7 @@
         state.container.dataset.expanded = String(Object.keys(state.expanded).length);
         var more = state.expanded[id] !== "all" ? " " + (state.container.dataset.more || "") : "";
         status(state.container, showing(state.container, body.graph.meta) + more);
+        pick(state, id);
         if (done) { done(); }
       })
       .catch(function () {
@@ -97,6 +99,33 @@
         status(state.container, state.container.dataset.failed);
       })
       .then(function () { state.busy = false; state.container.dataset.expanding = "0"; });
+  }
+
+  // The picked point: a real "+20 lagi" button for its next neighbours and a
+  // link to its page (a phone has no double-click).
+  function pick(state, id) {
+    var base = state.container.id;
+    var button = document.getElementById(base + "-more");
+    var open = document.getElementById(base + "-open");
+    var hint = document.getElementById(base + "-hint");
+    var node = id ? state.nodes.get(id) : null;
+    state.picked = node ? id : null;
+    if (!button) { return; }
+    if (hint) { hint.hidden = !!node; }
+    var name = node ? String(node.name || node.label || "") : "";
+    var more = node && node.expandable !== false && state.expanded[id] !== "all";
+    button.disabled = !more;
+    button.hidden = !node;
+    button.textContent = node ? (more ? button.dataset.label : button.dataset.done).replace("{name}", name)
+                              : button.textContent;
+    if (open) {
+      var ok = node && safeUrl(node.url);
+      open.hidden = !ok;
+      if (ok) {
+        open.href = node.url;
+        open.textContent = open.dataset.label.replace("{name}", name);
+      }
+    }
   }
 
   function highlight(state, index) {
@@ -137,8 +166,17 @@
       if (window.agFirstDraw === undefined) { window.agFirstDraw = performance.now(); }
     });
     network.on("click", function (p) {
-      if (p.nodes.length === 1 && container.dataset.expand === "on") { expand(state, p.nodes[0]); }
+      if (p.nodes.length !== 1 || container.dataset.expand !== "on") { return; }
+      var id = p.nodes[0];
+      // The first click adds the nearest 20; the "+20 lagi" button the next ones.
+      if (!state.expanded[id]) { expand(state, id); } else { pick(state, id); }
     });
+    var moreButton = document.getElementById(container.id + "-more");
+    if (moreButton) {
+      moreButton.addEventListener("click", function () {
+        if (state.picked) { expand(state, state.picked); }
+      });
+    }
     network.on("doubleClick", function (p) {
       if (p.nodes.length !== 1) { return; }
       var node = nodes.get(p.nodes[0]);
