@@ -70,7 +70,7 @@ MAX_RELATIONSHIPS = 1000
 
 #: Read with every node so :func:`summary` can apply the display-consent rule;
 #: never part of a summary.
-CONSENT_FIELDS = ("consent_display", "birth_date", "guardian_consent_ref")
+CONSENT_FIELDS = ("consent_display", "consent_contact", "birth_date", "guardian_consent_ref")
 _PROJECTED = sorted(
     {k for nt in NODE_TYPES.values() for k in nt.key}
     | {"name"}
@@ -92,9 +92,9 @@ HIDDEN_PREFIX = "~"
 class Names:
     """Which people an answer may name.
 
-    ``mode``: ``all`` (bkk, admin: referral work), ``consented`` (only people
-    with effective display consent, :func:`queries.rules.display_consented`
-    on ``as_of``, default today), ``none`` (every person is a neutral label;
+    ``mode``: ``all`` (bkk, admin: referral work), ``consented`` (humas: only
+    people with effective display consent, or alumni who agreed to be
+    contacted, :func:`queries.rules.outreach_named` on ``as_of``, default today), ``none`` (every person is a neutral label;
     search finds no people). ``key`` keys the hash that replaces a hidden
     person's NISN; ``lang`` is the language of the neutral labels.
     """
@@ -112,13 +112,13 @@ class Names:
 
     def reveals(self, props: dict) -> bool:
         """May this person be named under this policy?"""
-        from alumni_graph.queries.rules import display_consented
+        from alumni_graph.queries.rules import outreach_named
 
         if self.mode == "all":
             return True
         if self.mode == "none":
             return False
-        return display_consented(props, self.as_of or dt.date.today().isoformat())
+        return outreach_named(props, self.as_of or dt.date.today().isoformat())
 
     def token(self, nisn) -> str:
         """The opaque key of a hidden person: stable, not reversible without the key."""
@@ -588,7 +588,7 @@ def focus(store, npsn: str, limit: int = FOCUS_EMPLOYERS, as_of: str | None = No
 
 def _focus_rows_networkx(g, npsn: str, as_of: str) -> list[dict]:
     """:func:`focus`'s raw rows on the embedded store (explore_focus.cypher's twin)."""
-    from queries.rules import job_is_current, partnership_is_active
+    from alumni_graph.queries.rules import job_is_current, partnership_is_active
 
     people: dict[tuple, set] = {}
     partners = set()
@@ -653,33 +653,6 @@ def schools(store) -> list[dict]:
     for r in rows:
         r["programs"] = sorted(r["programs"], key=lambda p: p["code"])
     return sorted(rows, key=lambda r: ((r["name"] or "").lower(), r["npsn"]))
-
-
-# -- consent for exports ------------------------------------------------------
-
-def displayable(store, npsn: str, people: list[dict], as_of: str | None = None) -> list[bool]:
-    """For each ``{name, program, graduation_year}`` of a school's people (a
-    query's champions), whether they may appear by name in an export: every
-    person of the school with that name, programme and year has
-    ``consent_display`` as it counts on ``as_of`` (the minor rule,
-    queries/rules.py). Unknown people: no."""
-    from alumni_graph.queries.rules import display_consented
-
-    names = sorted({p.get("name") for p in people if p.get("name")})
-    if not names:
-        return [False] * len(people)
-    if _is_cypher(store):
-        found = [r["p"] for r in store.read(_cypher("people_named"), {"npsn": str(npsn), "names": names})]
-    else:
-        wanted = set(names)
-        found = [a for _, a in store.graph().nodes(data=True)
-                 if a["label"] == "Person" and a.get("school_npsn") == npsn and a.get("name") in wanted]
-    verdict: dict[tuple, bool] = {}
-    for a in found:
-        key = (a.get("name"), a.get("program_code"), a.get("graduation_year"))
-        verdict[key] = verdict.get(key, True) and display_consented(a, as_of)
-    return [verdict.get((p.get("name"), p.get("program"), p.get("graduation_year")), False)
-            for p in people]
 
 
 # -- overview -----------------------------------------------------------------

@@ -1,12 +1,13 @@
 // Autocomplete over the four node types: a name containing $q (lower-cased by
 // the caller) or a key starting with it. rank: 0 exact key, 1 name prefix,
 // 2 anything else. Ties sort by name, type and key, as in the networkx twin.
-// People are found only when $all_people or they may be named (display
-// consent with the minor rule, queries/rules.py; needs $adult_born_by).
+// People are found only when $all_people or they may be named to humas
+// (queries.rules.outreach_named: display consent, or an alumnus with contact
+// consent, each with the minor rule; needs $adult_born_by).
 CALL () {
   MATCH (n:Person)
   WHERE 'Person' IN $types AND (toLower(n.name) CONTAINS $q OR toLower(n.nisn) STARTS WITH $q)
-    AND ($all_people OR @display_consented(n))
+    AND ($all_people OR @display_consented(n) OR (n.graduation_year IS NOT NULL AND @consented(n)))
   RETURN n, 'Person' AS label, n.nisn AS key, n.nisn AS search_key
   UNION ALL
   MATCH (n:Employer)

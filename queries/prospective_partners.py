@@ -23,7 +23,7 @@ implemented here and in ``prospective_partners.cypher``:
   programmes (of the chosen programme when ``program`` is given).
 * ``last_contact``: the school's latest CONTACTED date on or before ``as_of``.
 * ``champions``: up to 3 alumni who consented to be contacted and work there
-  now, most recent graduation year first, then NISN; each as name, programme
+  now, most recent graduation year first, then NISN; each as NISN, name, programme
   and graduation year. Alumni without consent are counted, never named.
 * ``recommended_program``: among the programmes with current alumni or
   internships there, the one with most current alumni, then most internships,
@@ -225,7 +225,8 @@ def finish(rows: list[dict], limit: int) -> list[dict]:
         row = dict(row)
         champs = sorted(row.pop("champions"), key=lambda c: (-c["graduation_year"], c["nisn"]))
         row["champions"] = [
-            {"name": c["name"], "program": c["program"], "graduation_year": c["graduation_year"]}
+            {"nisn": c["nisn"], "name": c["name"], "program": c["program"],
+             "graduation_year": c["graduation_year"]}
             for c in champs[:MAX_CHAMPIONS]
         ]
         candidates = [p for p in row.pop("programs") if p["current"] or p["internships"]]

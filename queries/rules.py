@@ -117,6 +117,15 @@ def display_consented(person: dict, as_of: str | None = None) -> bool:
     return effective_consent(person, "consent_display", as_of)
 
 
+def outreach_named(person: dict, as_of: str | None = None) -> bool:
+    """May be named to Humas (the outreach office) on ``as_of``: display
+    consent, or an alumnus who agreed to be contacted (a champion: the
+    people Humas asks for an introduction to a firm), each with the minor
+    rule. Humas' rule everywhere (pages, graph, search, exports), so a
+    champion named on Calon mitra opens on the person page too."""
+    return display_consented(person, as_of) or (is_alumnus(person) and consented(person, as_of))
+
+
 def shown_name(person: dict, as_of: str | None = None):
     """The person's name, or None when they have not consented to be contacted."""
     return person.get("name") if consented(person, as_of) else None

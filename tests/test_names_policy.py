@@ -64,8 +64,9 @@ def allowed(props: dict, role: str, duty: bool) -> set[str]:
     for nisn, p in props.items():
         if role in ("admin", "bkk"):
             ok = duty or consented(p, today)
-        else:  # humas: the query's own rule and display consent
-            ok = consented(p, today) and display_consented(p, today)
+        else:  # humas: the query's own rule, and display consent or an alumnus (outreach)
+            ok = consented(p, today) and (display_consented(p, today)
+                                          or p.get("graduation_year") is not None)
         if ok:
             out.add(p["name"])
     return out
@@ -74,12 +75,12 @@ def allowed(props: dict, role: str, duty: bool) -> set[str]:
 CASES = {
     # query: (params, duty view?, {role: names that must appear})
     "alumni_at_employer": ({"employer": "E-002"}, False,
-                           {"admin": {ANI, FAJAR}, "bkk": {ANI, FAJAR}, "humas": {FAJAR}}),
+                           {"admin": {ANI, FAJAR}, "bkk": {ANI, FAJAR}, "humas": {ANI, FAJAR}}),
     "internship_monitoring": ({"npsn": fx.NPSN}, True,
                               {"admin": {CITRA, DEWI}, "bkk": {CITRA, DEWI}, "humas": {DEWI}}),
     "untraced_reach": ({"npsn": fx.NPSN}, True,
                        {"admin": {GITA, FORMULA}, "bkk": {GITA, FORMULA}}),
-    "prospective_partners": ({"npsn": fx.NPSN}, False, {"admin": {FORMULA}, "humas": set()}),
+    "prospective_partners": ({"npsn": fx.NPSN}, False, {"admin": {FORMULA}, "humas": {FORMULA}}),
     "key_connectors": ({"npsn": fx.NPSN}, False, {}),
     "alumni_register": ({"npsn": fx.NPSN}, False, {}),
     "referral_paths": ({"nisn": CITRA, "employer": "E-002"}, False, {}),
@@ -107,9 +108,9 @@ def test_query_names_by_role(app, people, query, role):
             if p["name"] in shown:
                 assert ok_json(login(app, "humas").get(f"/api/v1/person/{p['nisn']}"))
     if query == "prospective_partners" and role == "humas":
-        # the champion is counted, not named
+        # a champion agreed to be contacted: named to humas without display consent
         champs = [c for r in body["rows"] for c in r["champions"]]
-        assert champs and all(c["name"] is None for c in champs if c.get("graduation_year") == 2020)
+        assert any(c["name"] == fx.FORMULA and c["nisn"] == FORMULA for c in champs)
 
 
 @pytest.mark.parametrize("role,visible", [("admin", True), ("bkk", True), ("humas", False)])
@@ -122,10 +123,8 @@ def test_pages_and_exports_follow_the_same_policy(app, people, role, visible):
         formula_csv = "'" + fx.FORMULA.replace('"', '""')
         csv = c.get(f"/calon-mitra.csv?npsn={fx.NPSN}").get_data(as_text=True)
         html = c.get(f"/calon-mitra?npsn={fx.NPSN}").get_data(as_text=True)
-        assert (formula_csv in csv) is (role == "admin")
-        assert ("HYPERLINK" in html) is (role == "admin")
-        if role == "humas":
-            assert "(tanpa nama)" in csv
+        # the champion (contact consent, no display consent) for both: outreach
+        assert formula_csv in csv and "HYPERLINK" in html
 
 
 def test_untraced_page_names_everyone_for_bkk(app, people):
@@ -135,13 +134,15 @@ def test_untraced_page_names_everyone_for_bkk(app, people):
 
 def test_no_nisn_existence_oracle(app, people):
     humas = login(app, "humas")
-    hidden = humas.get(f"/api/v1/person/{ANI}")     # exists, no display consent
+    hidden = humas.get(f"/api/v1/person/{CITRA}")   # exists, a student with no consent
     missing = humas.get("/api/v1/person/0059999999")  # does not exist
     assert hidden.status_code == missing.status_code == 404
     assert hidden.get_json() == missing.get_json()
     assert ok_json(humas.get(f"/api/v1/person/{DEWI}"))["entity"]["key"] == DEWI
     # bkk and admin still open everyone
-    assert ok_json(login(app, "bkk").get(f"/api/v1/person/{ANI}"))["entity"]["key"] == ANI
+    assert ok_json(login(app, "bkk").get(f"/api/v1/person/{CITRA}"))["entity"]["key"] == CITRA
+    # an alumna who agreed to be contacted opens for humas (a champion's page)
+    assert ok_json(humas.get(f"/api/v1/person/{ANI}"))["entity"]["key"] == ANI
 
 
 def test_policy_table_covers_every_query():
@@ -150,6 +151,6 @@ def test_policy_table_covers_every_query():
 
     assert set(names.VIEW_RULE) == set(REGISTRY)
     assert names.describe("untraced_reach", "bkk") == "all"
-    assert names.describe("untraced_reach", "humas") == "contact+display"
+    assert names.describe("untraced_reach", "humas") == "contact+outreach"
     assert names.describe("alumni_register", "admin") == "contact"
     assert names.describe("tracer_summary", "viewer") == "none"

@@ -80,11 +80,15 @@ def test_no_personal_values_in_application_logs(app, client, caplog):
 
 # -- minimum exposure ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("role,phone", [("admin", "081234500001"), ("bkk", "081234500001"),
-                                        ("humas", "0812*****001")])
-def test_contact_details_by_role(app, role, phone):
+@pytest.mark.parametrize("role,phone,student_phone", [
+    ("admin", "081234500001", "081234500004"), ("bkk", "081234500001", "081234500004"),
+    # humas: in full for an adult alumna (outreach), masked for a student
+    ("humas", "081234500001", "0812*****004")])
+def test_contact_details_by_role(app, role, phone, student_phone):
     contact = ok_json(login(app, role).get(f"/api/v1/person/{ANI}"))["entity"]["contact"]
     assert contact["phone"] == phone
+    dewi = ok_json(login(app, role).get("/api/v1/person/0051000004"))["entity"]["contact"]
+    assert dewi["phone"] == student_phone
     assert login(app, "viewer").get(f"/api/v1/person/{ANI}").status_code == 403
 
 
@@ -99,18 +103,23 @@ def test_a_minor_without_guardian_consent_shows_no_contact(app, client, web_stor
 
 def test_exports_name_only_people_who_may_be_shown(app, web_store):
     # 0051000005 is a champion (agreed to be contacted) but not to be displayed:
-    # humas sees them neither on the page nor in the export (the names policy,
-    # web/names.py); admin sees the champion in both: page and export agree.
+    # Humas sees the champion for outreach (contact consent, web/names.py) on
+    # the page and in the export, as admin does; once the consent to be
+    # contacted is withdrawn, nobody sees them as a champion.
     web_store.upsert_nodes("Person", [{"nisn": "0051000005", "consent_display": False}], source="test")
     humas, admin = login(app, "humas"), login(app, "admin")
-    text = humas.get(f"/calon-mitra.csv?npsn={fx.NPSN}&as_of=2026-11-01").get_data(as_text=True)
-    assert "HYPERLINK" not in text and "(tanpa nama)" in text
-    page = ok_json(humas.get(f"/calon-mitra.json?npsn={fx.NPSN}&as_of=2026-11-01"))
-    assert not any(c["name"] == fx.FORMULA for row in page["rows"] for c in row["champions"])
-    text = admin.get(f"/calon-mitra.csv?npsn={fx.NPSN}&as_of=2026-11-01").get_data(as_text=True)
-    assert "HYPERLINK" in text and "(tanpa nama)" not in text
-    page = ok_json(admin.get(f"/calon-mitra.json?npsn={fx.NPSN}&as_of=2026-11-01"))
-    assert any(c["name"] == fx.FORMULA for row in page["rows"] for c in row["champions"])
+    for c in (humas, admin):
+        text = c.get(f"/calon-mitra.csv?npsn={fx.NPSN}&as_of=2026-11-01").get_data(as_text=True)
+        assert "HYPERLINK" in text and "(tanpa nama)" not in text
+        assert "0051000005" not in text  # the export names, it does not identify by NISN
+        page = ok_json(c.get(f"/calon-mitra.json?npsn={fx.NPSN}&as_of=2026-11-01"))
+        assert any(ch["name"] == fx.FORMULA for row in page["rows"] for ch in row["champions"])
+    web_store.upsert_nodes("Person", [{"nisn": "0051000005", "consent_contact": False}], source="test")
+    for c in (humas, admin):
+        page = ok_json(c.get(f"/calon-mitra.json?npsn={fx.NPSN}&as_of=2026-11-01"))
+        assert not any(ch["name"] == fx.FORMULA for row in page["rows"] for ch in row["champions"])
+        text = c.get(f"/calon-mitra.csv?npsn={fx.NPSN}&as_of=2026-11-01").get_data(as_text=True)
+        assert "HYPERLINK" not in text
 
 
 @pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])

@@ -57,13 +57,19 @@ def test_search(client):
 
 
 def test_person_contact_is_consent_aware_and_masked(app, client):
-    # humas sees contact details masked; bkk and admin in full (audit-logged)
+    # bkk and admin see contact details in full (audit-logged); humas in full
+    # for an adult alumna who agreed to be contacted (outreach), masked for a
+    # student (web/names.py, the contact rule)
     assert ok_json(client.get("/api/v1/person/0051000001"))["entity"]["contact"]["phone"] == "081234500001"
     client = login(app, "humas")
     ani = ok_json(client.get("/api/v1/person/0051000001"))["entity"]
-    assert ani["contact"] == {"shown": True, "masked": True, "phone": "0812*****001",
-                              "email": "s***@example.org"}
+    assert ani["contact"] == {"shown": True, "masked": False, "phone": "081234500001",
+                              "email": "siswa0001@example.org", "tel": "tel:081234500001",
+                              "wa": "https://wa.me/6281234500001"}
     assert "phone" not in ani["properties"] and "email" not in ani["properties"]
+    dewi = ok_json(client.get("/api/v1/person/0051000004"))["entity"]  # a student
+    assert dewi["contact"] == {"shown": True, "masked": True, "phone": "0812*****004",
+                               "email": "s***@example.org"}
     # Budi gave no display consent: humas may not open his record at all, even
     # knowing his NISN (no name, employers or contacts in the answer)
     refused = client.get("/api/v1/person/0051000002")

@@ -132,18 +132,17 @@ def require_query(name: str) -> None:
 
 
 def contact_policy() -> str:
-    """How a person's phone and email are shown to the current user:
-    ``full`` for bkk and admin, ``masked`` for humas, ``hidden`` for viewers
-    and anonymous callers; ``CONTACT_DETAILS = "hidden"`` hides them from
-    everyone."""
+    """How people's phone and email are shown to the current user (the
+    contact rule, :data:`web.names.CONTACT_RULE`): ``full`` for bkk and
+    admin, ``outreach`` for humas (adult alumni in full, others masked),
+    ``hidden`` for viewers and anonymous callers; ``CONTACT_DETAILS =
+    "hidden"`` hides them from everyone."""
+    from alumni_graph.web.names import CONTACT_RULE
+
     if current_app.config.get("CONTACT_DETAILS", "masked") == "hidden":
         return "hidden"
-    role = current_role()
-    if role in CONTACT_ROLES:
-        return "full"
-    if role == "humas":
-        return "masked"
-    return "hidden"
+    rule = CONTACT_RULE.get(current_role() or "", "none")
+    return "hidden" if rule == "none" else rule
 
 
 def name_policy():
@@ -191,15 +190,9 @@ def mask_email(email: str | None) -> str | None:
 
 
 def person_contact(props: dict) -> dict:
-    """The contact block of a person page: consent first, then the policy."""
-    from alumni_graph.queries.rules import consented
+    """The contact block of a person for the current user: the one contact
+    rule, :func:`web.names.contact` (consent first, then the role)."""
+    from alumni_graph.web.names import contact
 
-    policy = contact_policy()
-    if not consented(props, dt.date.today().isoformat()):  # the minor rule included
-        return {"shown": False, "reason": "no_consent", "phone": None, "email": None}
-    if policy == "hidden":
-        return {"shown": False, "reason": "policy", "phone": None, "email": None}
-    phone, email = props.get("phone"), props.get("email")
-    if policy == "masked":
-        phone, email = mask_phone(phone), mask_email(email)
-    return {"shown": True, "masked": policy == "masked", "phone": phone, "email": email}
+    return contact(props, current_role(),
+                   setting=current_app.config.get("CONTACT_DETAILS", "masked"))

@@ -7,9 +7,11 @@ A person is named to a role in a view when both hold:
 
 * **the role's rule** (:data:`ROLE_RULE`): ``admin`` and ``bkk`` see the
   school's own people (their duty: placement, tracing, referral work);
-  ``humas`` only people with effective display consent (``boleh_ditampilkan``,
-  for a minor with a guardian's consent: :func:`queries.rules.display_consented`),
-  the same rule as the person page, the graph and search; ``viewer`` nobody.
+  ``humas`` people with effective display consent (``boleh_ditampilkan``)
+  and alumni who agreed to be contacted (``bersedia_dihubungi``: the
+  champions Humas asks for an introduction to a firm), each with the minor
+  rule (:func:`queries.rules.outreach_named`) -- the same rule on the person
+  page, the graph, search and exports; ``viewer`` nobody.
 * **the view's rule** (:data:`VIEW_RULE`): a list that names people *to others*
   (a champion, a referral intermediary, the successful-alumni register, key
   connectors, alumni at a firm, exports) needs contact consent
@@ -22,15 +24,24 @@ Query results pass through :func:`apply` (``web.api.run_registered`` calls it
 for every query a page, a JSON route or an export runs); graphs, search and
 detail pages through :func:`web.access.name_policy` (``queries.explore.Names``),
 which follows the same role rule.
+
+Contact details (phone, email, ``tel:`` and WhatsApp links) follow
+:func:`contact`, the one contact rule (:data:`CONTACT_RULE`): only for a
+person who agreed to be contacted (minor rule), in full to bkk and admin, in
+full to humas for adult alumni only (outreach: champions on Calon mitra, the
+firm's page, the call sheet, the person page) and masked for anyone else,
+never to viewers. Pages, JSON routes and the call sheet call it (through
+:func:`web.access.person_contact` or :func:`contacts`).
 """
 from __future__ import annotations
 
 import datetime as dt
 
-from alumni_graph.queries.rules import display_consented
+from alumni_graph.queries.rules import consented, is_alumnus, is_minor, outreach_named
 
 #: The role's rule: ``all`` (the school's own staff with a duty), ``display``
-#: (only people with display consent), ``none`` (aggregates only).
+#: (humas: display consent, or an alumnus who agreed to be contacted:
+#: :func:`queries.rules.outreach_named`), ``none`` (aggregates only).
 ROLE_RULE = {"admin": "all", "bkk": "all", "humas": "display", "viewer": "none"}
 
 #: The view's rule for naming: ``contact`` (named to others: contact consent,
@@ -72,13 +83,13 @@ def names_all(view: str, role: str | None) -> bool:
 
 def describe(view: str, role: str) -> str:
     """The rule for ``view`` and ``role`` in words (docs, tests):
-    ``all``, ``contact``, ``contact+display``, ``none``."""
+    ``all``, ``contact``, ``contact+outreach`` (humas), ``none``."""
     role_rule = ROLE_RULE.get(role, "none")
     if role_rule == "none":
         return "none"
     if names_all(view, role):
         return "all"
-    return "contact" if role_rule == "all" else "contact+display"
+    return "contact" if role_rule == "all" else "contact+outreach"
 
 
 def apply(view: str, result: dict, role: str | None, store, *, as_of: str | None = None) -> dict:
@@ -91,24 +102,20 @@ def apply(view: str, result: dict, role: str | None, store, *, as_of: str | None
     as_of = as_of or dt.date.today().isoformat()
     people = list(_people(result.get("rows")) ) + list(_people(result.get("meta")))
     if rule == "display":
-        nisns = sorted({p["nisn"] for p in people if p.get("nisn")})
+        champions = [c for champs in _champion_lists(result.get("rows")) for c in champs
+                     if isinstance(c, dict)]
+        nisns = sorted({p["nisn"] for p in (*people, *champions) if p.get("nisn")})
         props = {str(p.get("nisn")): p for p in store.iter_nodes("Person", [(n,) for n in nisns])}
-        allowed = {n for n in nisns if display_consented(props.get(str(n), {}), as_of)}
+        allowed = {n for n in nisns if outreach_named(props.get(str(n), {}), as_of)}
     else:
         allowed = set()
     for p in people:
-        if p.get("nisn") and p["nisn"] in allowed:
-            continue
-        if "nisn" not in p and rule == "display":
-            continue  # champions: handled below, by name
-        _unname(p)
-    # Every row's champions in one consent lookup (one per row scanned the
-    # whole graph once per row: seconds per Calon mitra page for humas).
-    champs = [c for row_champs in _champion_lists(result.get("rows")) for c in row_champs]
-    shown = _champions_shown(store, result, champs, as_of) if rule == "display" and champs else []
-    for c, ok in zip(champs, shown or [False] * len(champs)):
-        if not ok:
-            _unname(c)
+        if not (p.get("nisn") and p["nisn"] in allowed):
+            _unname(p)
+    for champs in _champion_lists(result.get("rows")):
+        for c in champs:
+            if isinstance(c, dict) and not (c.get("nisn") and c["nisn"] in allowed):
+                _unname(c)
     return result
 
 
@@ -136,12 +143,60 @@ def _champion_lists(rows) -> list[list[dict]]:
     return [r["champions"] for r in rows or [] if isinstance(r, dict) and isinstance(r.get("champions"), list)]
 
 
-def _champions_shown(store, result: dict, champs: list[dict], as_of: str) -> list[bool]:
-    from alumni_graph.queries import explore
+# -- contact -------------------------------------------------------------------------
 
-    npsn = (result.get("params") or {}).get("npsn")
-    people = [c for c in champs if isinstance(c, dict) and c.get("name")]
-    if not npsn or not people:
-        return [False] * len(champs)
-    verdict = dict(zip(map(id, people), explore.displayable(store, npsn, people, as_of)))
-    return [verdict.get(id(c), False) for c in champs]
+#: How a role sees the phone and email of a person who agreed to be contacted:
+#: ``full`` (bkk, admin: placement, tracing, referral work; with ``tel:`` and
+#: WhatsApp links), ``outreach`` (humas: in full with links for an adult
+#: alumnus -- the champions it asks for an introduction to a firm --, masked
+#: for anyone else), ``none`` (viewers and anonymous callers).
+CONTACT_RULE = {"admin": "full", "bkk": "full", "humas": "outreach", "viewer": "none"}
+
+
+def contact(person: dict, role: str | None, *, setting: str = "masked",
+            as_of: str | None = None) -> dict:
+    """The contact block of ``person`` as ``role`` may see it.
+
+    ``shown`` False with a ``reason`` (``no_consent``: no effective contact
+    consent, the minor rule included; ``policy``: the role or the
+    ``CONTACT_DETAILS = hidden`` setting); else ``phone``, ``email``,
+    ``masked`` and, when in full, ``tel`` and ``wa`` links.
+    """
+    from alumni_graph.web.access import mask_email, mask_phone
+
+    as_of = as_of or dt.date.today().isoformat()
+    if not consented(person, as_of):
+        return {"shown": False, "reason": "no_consent", "phone": None, "email": None}
+    rule = CONTACT_RULE.get(role or "", "none")
+    if setting == "hidden" or rule == "none":
+        return {"shown": False, "reason": "policy", "phone": None, "email": None}
+    phone, email = person.get("phone"), person.get("email")
+    full = rule == "full" or (is_alumnus(person) and not is_minor(person, as_of))
+    if not full:
+        return {"shown": True, "masked": True, "phone": mask_phone(phone), "email": mask_email(email)}
+    return {"shown": True, "masked": False, "phone": phone, "email": email, **links(phone)}
+
+
+def links(phone) -> dict:
+    """``tel:`` and WhatsApp (``https://wa.me/62…``) links of a phone number
+    (a local ``08…`` number becomes ``62 8…``); nothing without a number."""
+    number = "".join(ch for ch in str(phone or "") if ch.isdigit() or ch == "+")
+    if not number.strip("+"):
+        return {}
+    digits = number.lstrip("+")
+    wa = "62" + digits[1:] if digits.startswith("0") else digits
+    return {"tel": "tel:" + number, "wa": "https://wa.me/" + wa}
+
+
+def contacts(store, nisns, role: str | None, *, setting: str = "masked") -> dict:
+    """:func:`contact` for several people by NISN: ``{nisn: contact}`` for
+    those whose contact is shown in full (with links)."""
+    wanted = sorted({str(n) for n in nisns if n and not str(n).startswith("~")})
+    if not wanted or CONTACT_RULE.get(role or "", "none") == "none" or setting == "hidden":
+        return {}
+    out = {}
+    for props in store.iter_nodes("Person", [(n,) for n in wanted]):
+        c = contact(props, role, setting=setting)
+        if c.get("shown") and not c.get("masked") and c.get("tel"):
+            out[str(props.get("nisn"))] = c
+    return out

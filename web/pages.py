@@ -291,10 +291,24 @@ def _partners_data(*, export: bool = False) -> dict:
         nav = request.args.to_dict()
         data["prev_url"] = url_for("pages.partners", **{**nav, "hal": page_no - 1}) if page_no > 1 else None
         data["next_url"] = url_for("pages.partners", **{**nav, "hal": page_no + 1}) if page_no < pages else None
+    if not export:
+        _champion_contacts(rows, npsn)
     data.update(query=result["query"], params=result["params"], columns=result["columns"],
                 rows=[{**r, "evidence_text": _evidence_text(r)} for r in rows],
                 meta=result.get("meta", {}), total=total)
     return data
+
+
+def _champion_contacts(rows: list[dict], npsn: str) -> None:
+    """Each champion's phone links as the contact rule (web/names.py) lets
+    the current role see them (humas: outreach to adult alumni who agreed to
+    be contacted); shown contacts are audited."""
+    champs = [c for r in rows for c in r.get("champions") or [] if isinstance(c, dict) and c.get("nisn")]
+    found = _contacts([c["nisn"] for c in champs]) if champs else {}
+    for c in champs:
+        c["contact"] = found.get(c["nisn"])
+    if found:
+        access.audit("view_contacts", target="calon-mitra", detail={"npsn": npsn, "people": len(found)})
 
 
 def _evidence_text(r: dict) -> str:
@@ -499,23 +513,10 @@ def _staff_sentence(text: str, student: str, lang: str) -> str:
 
 
 def _contacts(nisns: list[str]) -> dict:
-    """Phone links of intermediaries (they consented to be contacted) for the
-    roles that see contacts in full; nothing for the others."""
-    from alumni_graph.queries.rules import consented
-
-    if access.contact_policy() != "full":
-        return {}
-    today = dt.date.today().isoformat()
-    out = {}
-    for props in get_store().iter_nodes("Person", [(n,) for n in nisns]):
-        phone = "".join(ch for ch in str(props.get("phone") or "") if ch.isdigit() or ch == "+")
-        if not phone or not consented(props, today):
-            continue
-        digits = phone.lstrip("+")
-        wa = "62" + digits[1:] if digits.startswith("0") else digits
-        out[str(props.get("nisn"))] = {"phone": props.get("phone"), "tel": "tel:" + phone,
-                                       "wa": "https://wa.me/" + wa}
-    return out
+    """Phone links of intermediaries (they consented to be contacted) as the
+    one contact rule (web/names.py) lets the current role see them."""
+    return names.contacts(get_store(), nisns, access.current_role(),
+                          setting=current_app.config.get("CONTACT_DETAILS", "masked"))
 
 
 # -- graph explorer ----------------------------------------------------------------------
@@ -604,14 +605,27 @@ def _current(r: dict) -> bool:
 @page("/dudi/<code>", "entity.html", cache=True)
 @access.requires("bkk", "humas", "admin", "viewer")
 def employer(code: str):
-    return _detail("Employer", code, lambda e: [
+    data = _detail("Employer", code, _employer_sections)
+    # The alumni working here now: whom to ask for an introduction (humas,
+    # bkk), with phone links as the contact rule allows (web/names.py).
+    now = next(s for s in data["sections"] if s["title"] == "alumni_now")
+    found = _contacts([r["other"]["key"] for r in now["rows"] if not r["other"].get("redacted")])
+    for r in now["rows"]:
+        r["contact"] = found.get(r["other"]["key"])
+    if found:
+        access.audit("view_contacts", target="employer", detail={"code": code, "people": len(found)})
+    return data
+
+
+def _employer_sections(e: dict) -> list[dict]:
+    return [
         _section("alumni_now", _rows(e, "WORKS_AT", "in", _current), ["start", "title", "aligned"]),
         _section("alumni_before", _rows(e, "WORKS_AT", "in", lambda r: not _current(r)),
                  ["start", "end", "title", "aligned"]),
         _section("interns", _rows(e, "INTERNED_AT", "in"), ["start", "end", "score"]),
         _section("partnerships", _rows(e, "PARTNERS_WITH", "in"), ["start", "end", "kinds", "mou_number"]),
         _section("contacts", _rows(e, "CONTACTED", "in"), ["date", "kind", "by", "notes"]),
-    ])
+    ]
 
 
 @page("/siswa/<nisn>", "entity.html")
