@@ -513,8 +513,9 @@ def focus(store, npsn: str, limit: int = FOCUS_EMPLOYERS, as_of: str | None = No
     ``alumni_now``, ``interns`` and ``partner``; each programme is joined to
     the employers its people work or interned at by a drawn
     :data:`FOCUS_LINK` edge with the two counts (no person appears, so no
-    name: an aggregate every role may see). ``total_nodes`` counts every
-    employer linked to the school."""
+    name: an aggregate every role may see) when that programme holds a
+    quarter or more of the employer's people (at least its largest).
+    ``total_nodes`` counts every employer linked to the school."""
     as_of = as_of or dt.date.today().isoformat()
     limit = _bounds("limit", limit, 1, 1000)
     params = {"npsn": str(npsn), "as_of": as_of}
@@ -580,7 +581,17 @@ def focus(store, npsn: str, limit: int = FOCUS_EMPLOYERS, as_of: str | None = No
         m = merged.setdefault(e["id"], {**e, "alumni_now": 0, "interns": 0})
         m["alumni_now"] += e["alumni_now"]
         m["interns"] += e["interns"]
-    out["edges"] = sorted(out["edges"] + list(merged.values()), key=lambda e: e["id"])
+    # Only the programmes an employer's people mostly come from (a quarter or
+    # more of them, at least the largest): every link drawn is a tangle.
+    by_firm: dict[str, list[dict]] = {}
+    for e in merged.values():
+        by_firm.setdefault(e["to"], []).append(e)
+    kept_links = []
+    for links_of in by_firm.values():
+        people = [e["alumni_now"] + e["interns"] for e in links_of]
+        top = max(people)
+        kept_links += [e for e, n in zip(links_of, people) if n == top or 4 * n >= sum(people)]
+    out["edges"] = sorted(out["edges"] + kept_links, key=lambda e: e["id"])
     out["total_edges"] = len(out["edges"])
     out["weights"] = dict(FOCUS_WEIGHTS)
     return out

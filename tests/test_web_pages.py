@@ -139,7 +139,12 @@ def test_graph_first_view_is_the_strongest_employers(client, make_client):
     assert "1 alumni bekerja di sini sekarang · 2 siswa pernah prakerin" in partner["title"]
     assert body["focused"]["employers"] == 4
     html = client.get("/graf").get_data(as_text=True)
-    assert "4 DU/DI terkuat" in html and 'id="graph-more"' in html and "+20 lagi" in html
+    assert "4 DU/DI terkuat" in html and "+ 10 bila mitra aktif" in html
+    assert 'id="graph-more"' in html and "+20 lagi" in html
+    # fixed positions (school in the middle, rings around it): the same picture every time
+    assert body["graph"]["meta"]["layout"] == "rings"
+    school = next(n for n in nodes if n["type"] == "School")
+    assert (school["x"], school["y"]) == (0, 0) and all("x" in n for n in nodes)
     deep = ok_json(client.get("/graf.json?depth=2"))
     assert "focused" not in deep and any(n["type"] == "Person" for n in deep["graph"]["nodes"])
     few = ok_json(make_client({"GRAPH_MAX_NODES": 2}).get("/graf.json"))

@@ -50,7 +50,16 @@ STRINGS = {
                      "{n} alumni did not consent: counted, not shown."),
     "year_from": ("Tahun lulus dari", "Graduated from"),
     "year_to": ("sampai", "to"),
-    "years": ("Jendela (tahun)", "Window (years)"),
+    "years": ("Berapa tahun terakhir", "How many recent years"),
+    "min_visits_label": ("Kunjungan minimal per siswa", "Least visits per student"),
+    "long_visits_label": ("Kunjungan minimal, prakerin > {m} bulan", "Least visits, placement > {m} months"),
+    "print_view": ("Versi cetak", "Printable version"),
+    "show_students": ("Lihat {n} siswa", "Show {n} students"),
+    "print_filters": ("Saringan", "Filters"),
+    "print_all": ("semua", "all"),
+    "print_none_under": ("Semua siswa prakerin sudah cukup dikunjungi.", "Every intern was visited enough."),
+    "print_sign": ("Mengetahui,", "Acknowledged,"),
+    "as_of": ("Per tanggal", "As of"),
     "program_code": ("Kode program", "Programme code"),
     "totals": ("Jumlah", "Totals"),
     "alumni": ("Lulusan", "Alumni"), "traced": ("Terlacak", "Traced"),
@@ -246,8 +255,37 @@ def _tracer():
 def tracer():
     params, result, chart = _tracer()
     return _render("tracer.html", "tracer_summary", params, result=result, chart=chart,
+                   print_url=url_for("analyses.tracer_print", **request.args),
                    exports={"csv": url_for("analyses.tracer_csv", **request.args),
                             "xlsx": url_for("analyses.tracer_xlsx", **request.args)})
+
+
+def _print_filters(params: dict, labels: dict) -> list[tuple[str, str]]:
+    """The filters a printed page was made with, in words (the school is in its head)."""
+    return [(_t(label), str(params[name])) for name, label in labels.items()
+            if params.get(name) not in (None, "")]
+
+
+@bp.get("/penelusuran/cetak")
+@access.requires(*access.QUERY_ROLES["tracer_summary"])
+def tracer_print():
+    """The tracer summary laid out for paper: the school, the date, the
+    filters, the totals, then one block per programme (its years as rows),
+    each kept on one page where it fits."""
+    params, result, _ = _tracer()
+    programs: dict[str, dict] = {}
+    for row in result["rows"]:
+        block = programs.setdefault(row["program"], {"program": row["program"],
+                                                     "name": row.get("program_name"), "rows": []})
+        block["rows"].append(row)
+    access.audit("print", target="penelusuran", detail={"rows": len(result["rows"])})
+    return render_template("print/tracer.html", d={"result": result, "programs": list(programs.values()),
+                                                   "npsn": params.get("npsn"), "schools": _schools(),
+                                                   "back": url_for("analyses.tracer", **request.args),
+                                                   "filters": _print_filters(params, {
+                                                       "program": "program_code", "year_from": "year_from",
+                                                       "year_to": "year_to", "as_of": "as_of"})},
+                           title=_title("tracer_summary"))
 
 
 def _tracer_export(fmt: str):
@@ -309,7 +347,26 @@ def internships():
                        color=lambda h: "#c0392b" if h["never_hired"] or h["low_score"] else "#1f6fb2")
     return _render("internships.html", "internship_monitoring", params, result=result,
                    chart=chart, hosts=hosts, host_chart=host_chart,
-                   hosts_url=_api_url("internship_hosts", host_params))
+                   hosts_url=_api_url("internship_hosts", host_params),
+                   print_url=url_for("analyses.internships_print", **request.args))
+
+
+@bp.get("/prakerin/cetak")
+@access.requires(*access.QUERY_ROLES["internship_monitoring"])
+def internships_print():
+    """The internship monitoring list for paper: per supervising teacher, the
+    students still owed a visit (name as the names policy allows, programme,
+    firm, dates, visits done of expected), one teacher's block per page
+    where it fits, with a line to sign."""
+    params = _params("internship_monitoring")
+    result = run_registered("internship_monitoring", params)
+    access.audit("print", target="prakerin", detail={"rows": len(result["rows"])})
+    return render_template("print/internships.html", d={
+        "result": result, "npsn": params.get("npsn"), "schools": _schools(),
+        "back": url_for("analyses.internships", **request.args),
+        "filters": _print_filters(params, {"program": "program_code", "years": "years",
+                                           "min_visits": "min_visits_label", "as_of": "as_of"})},
+        title=_title("internship_monitoring"))
 
 
 # -- 4. key connectors ----------------------------------------------------------------

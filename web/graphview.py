@@ -120,8 +120,44 @@ def _width(edge: dict) -> float:
     return round(1 + min(edge.get("alumni_now", 0) + edge.get("interns", 0), 25) ** 0.5, 1)
 
 
+def rings(sub: dict) -> dict[str, tuple[int, int]]:
+    """Fixed positions for the graph page's first view (``explore.focus``):
+    the school in the middle, its programmes on an inner ring, the employers
+    on two staggered outer rings (so neighbouring labels do not overlap),
+    each near the programme most of its people come from, the strongest
+    first. Always the same picture for the same data."""
+    import math
+
+    nodes, edges = sub["nodes"], sub["edges"]
+    programs = [n["id"] for n in nodes if n["type"] == "Program"]
+    angle = {pid: 2 * math.pi * i / max(len(programs), 1) - math.pi / 2 for i, pid in enumerate(programs)}
+    pos = {n["id"]: (0, 0) for n in nodes if n["type"] == "School"}
+    # An ellipse as wide as a laptop's canvas (graph.js turns it upright on a phone).
+    for pid, a in angle.items():
+        pos[pid] = (round(320 * math.cos(a)), round(165 * math.sin(a)))
+    weight: dict[str, dict[str, int]] = {}
+    for e in edges:
+        if e["type"] == "PROGRAM_LINK" and e["from"] in angle:
+            weight.setdefault(e["to"], {})[e["from"]] = e.get("alumni_now", 0) + e.get("interns", 0)
+    firms = [n for n in nodes if n["type"] == "Employer"]
+
+    def home(n):
+        w = weight.get(n["id"])
+        if not w:
+            return math.pi / 2  # no programme link (a partner only): at the bottom
+        best = max(sorted(w), key=w.get)
+        return angle[best]
+
+    firms.sort(key=lambda n: ((home(n) + math.pi / 2) % (2 * math.pi), -(n.get("strength") or 0), n["key"]))
+    for i, n in enumerate(firms):
+        a = 2 * math.pi * i / max(len(firms), 1) - math.pi / 2
+        rx, ry = (560, 290) if i % 2 == 0 else (720, 375)
+        pos[n["id"]] = (round(rx * math.cos(a)), round(ry * math.sin(a)))
+    return pos
+
+
 def build(sub: dict, lang: str, *, layout_threshold: int = 150,
-          highlight: dict | None = None) -> dict:
+          highlight: dict | None = None, positions: dict | None = None) -> dict:
     """vis-network nodes, edges and options for ``sub`` (an ``explore`` subgraph).
 
     Above ``layout_threshold`` nodes the positions come from the server
@@ -131,9 +167,10 @@ def build(sub: dict, lang: str, *, layout_threshold: int = 150,
     from pyvis.network import Network  # heavy import (IPython): only when drawing
 
     nodes, edges = sub["nodes"], sub["edges"]
-    large = len(nodes) > layout_threshold
-    positions = {}
-    if large:
+    fixed = bool(positions)
+    large = len(nodes) > layout_threshold or fixed
+    positions = dict(positions or {})
+    if large and not fixed:
         from alumni_graph.queries.explore import layout
 
         positions = layout(nodes, edges)
@@ -145,10 +182,12 @@ def build(sub: dict, lang: str, *, layout_threshold: int = 150,
             extra["x"], extra["y"] = positions[n["id"]]
         if "level" in n:
             extra["level"] = n["level"]
-        degree = n.get("strength", n.get("degree")) or 0
+        degree = n.get("degree") or 0
+        size = (10 + min(n["strength"], 100) ** 0.5 * 1.6 if n.get("strength") is not None
+                else 8 + min(degree, 100) ** 0.5 * 3)
         net.add_node(
             n["id"], label=_short(n["name"]), shape=style["shape"], color=style["color"],
-            size=round(8 + min(degree, 100) ** 0.5 * 3, 1),
+            size=round(size, 1),
             title=_tooltip(n, lang), borderWidth=3 if n["id"] == sub.get("center") else 1,
             # Fields for graph.js (filters, expand, detail page); vis ignores them.
             type=n["type"], kind=style_key(n), key=n["key"], slug=SLUGS[n["type"]],
@@ -180,10 +219,13 @@ def build(sub: dict, lang: str, *, layout_threshold: int = 150,
         "edges": {"smooth": False if large else {"type": "continuous"},
                   "arrows": {"to": {"enabled": True, "scaleFactor": 0.4}}},
     }
+    if fixed:  # few points, far apart: larger labels, straight lines
+        net.options["nodes"]["font"]["size"] = 20
+        net.options["edges"]["smooth"] = False
     vis_nodes, vis_edges, *_ = net.get_network_data()
     meta = {k: sub[k] for k in ("center", "total_nodes", "total_edges", "truncated") if k in sub}
     meta.update(shown_nodes=len(vis_nodes), shown_edges=len(vis_edges),
-                layout="server" if large else "browser")
+                layout="rings" if fixed else "server" if large else "browser")
     if highlight:
         meta["highlight"] = highlight
     return {"nodes": vis_nodes, "edges": vis_edges, "options": net.options, "meta": meta}

@@ -15,7 +15,7 @@ from flask import (
 )
 
 from alumni_graph.queries import explore
-from alumni_graph.web import access, cache, get_store, graphview, i18n, names, param_error
+from alumni_graph.web import access, cache, cards, get_store, graphview, i18n, names, param_error
 from alumni_graph.web.api import around_graph, entity_payload, int_arg, label_of, registry, run_registered
 from alumni_graph.web.exports import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
 from alumni_graph.security.uploads import UPLOADS_DIR, Uploads
@@ -65,6 +65,12 @@ def _twin_url(name: str, view_args: dict) -> str:
 
 #: A code made of lower-case words joined by "_" (shown as words).
 _CODE = re.compile(r"[a-z]+(?:_[a-z]+)+")
+
+
+@bp.app_template_filter("cardlist")
+def _cardlist(rendered):
+    """Label the cells of record tables so a phone shows them as cards (web/cards.py)."""
+    return cards.label_cells(rendered)
 
 
 @bp.app_context_processor
@@ -549,7 +555,7 @@ def graph():
         # employers (explore.focus), labelled; "+20 lagi" and search for more.
         focus = explore.focus(get_store(), key, limit=min(explore.FOCUS_EMPLOYERS,
                                                           current_app.config["GRAPH_MAX_NODES"]))
-        data["graph"] = graphview.build(focus, g.lang,
+        data["graph"] = graphview.build(focus, g.lang, positions=graphview.rings(focus),
                                         layout_threshold=current_app.config["GRAPH_LAYOUT_THRESHOLD"])
         data["focused"] = {"employers": sum(1 for n in focus["nodes"] if n["type"] == "Employer"),
                            "weights": focus["weights"]}

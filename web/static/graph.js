@@ -149,6 +149,10 @@
   }
 
   function draw(container, data) {
+    if (data.meta && data.meta.layout === "rings" && container.clientHeight > container.clientWidth) {
+      // The first view is laid out for a wide screen; on an upright phone, turn it upright.
+      data.nodes.forEach(function (n) { var x = n.x; n.x = n.y; n.y = x; });
+    }
     var nodes = new vis.DataSet(data.nodes.map(prepare));
     var edges = new vis.DataSet(data.edges.map(prepare));
     var network = new vis.Network(container, {nodes: nodes, edges: edges}, data.options);
