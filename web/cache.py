@@ -21,6 +21,9 @@ very next request (each request syncs the store first: ``web.get_store``):
   stored: it is cut out of the body before the body is kept and put back for
   each request.
 
+* **shared answers** (:func:`shared`: the schools list, Beranda's counts):
+  the same for every caller, so keyed by their arguments and the version only.
+
 An entry is kept only when the store's version is the same before and after
 the answer was computed (a commit during the computation could have been
 half seen). Entries are copies (JSON text): a caller changing what it got
