@@ -51,7 +51,7 @@ def neo4j_memory(b: Bench, store) -> dict:
     server = getattr(b, "_server", None)
     if server is not None:
         out["jvm_rss_mb"] = round(rss_mb(server.pid))
-        data = server.work_dir / "data" / "databases"
+        data = server.work_dir / "data" / "databases"  # as written so far (before a checkpoint)
         if data.exists():
             out["store_files_mb"] = round(_dir_mb(data))
     return out
@@ -116,8 +116,8 @@ def _staff(doc: dict) -> str:
 
 def table(docs: list[dict]) -> str:
     """The cost-growth table, one row per scale (markdown)."""
-    head = ("| scale | nodes / relationships | load s: embedded / Neo4j | memory: embedded graph MB "
-            "/ Neo4j heap used MB (JVM RSS) / Neo4j files MB | prospective_partners p95 ms: emb / neo | "
+    head = ("| scale | nodes / relationships | load s: embedded / Neo4j | memory MB: embedded graph "
+            "/ Neo4j heap used (JVM RSS) | prospective_partners p95 ms: emb / neo | "
             "referral_paths 3 hops p95 ms: emb / neo | 5 hops: emb / neo | staff-load p95 ms | load avg |")
     rows = [head, "|" + "---|" * 9]
     for doc in docs:
@@ -133,7 +133,7 @@ def table(docs: list[dict]) -> str:
             f"{num(counts.get('nodes'))} / {num(counts.get('relationships'))} | "
             f"{num(c.get('embedded_load_seconds'))} / {num(c.get('neo4j_load_seconds'))} | "
             f"{num(c.get('embedded_graph_mb'))} / {num(mem.get('heap_used_mb'))} "
-            f"({num(mem.get('jvm_rss_mb'))}) / {num(mem.get('store_files_mb'))} | "
+            f"({num(mem.get('jvm_rss_mb'))}) | "
             f"{_ms(doc, QUERIES[0], 'embedded')} / {_ms(doc, QUERIES[0], 'neo4j')} | "
             f"{_ms(doc, QUERIES[1], 'embedded')} / {_ms(doc, QUERIES[1], 'neo4j')} | "
             f"{_ms(doc, QUERIES[2], 'embedded')} / {_ms(doc, QUERIES[2], 'neo4j')} | "

@@ -47,7 +47,7 @@ class Scale:
 SCALES = {
     "S": Scale("S", 3, "three demo schools: about 20k nodes, 46k relationships",
                heap="1g", pagecache="1g", load_runs=5, curve_persons=10_000, curve_runs=5),
-    "K": Scale("K", 40, "a regency (kabupaten) of 40 schools: about 260k nodes, 620k relationships",
+    "K": Scale("K", 20, "a regency (kabupaten): 20 schools, about 130k nodes, 310k relationships",
                heap="2g", pagecache="2g", load_runs=1, curve_persons=20_000, curve_runs=2),
     "M": Scale("M", 160, "a province slice of 160 schools: about 1M nodes, 2.4M relationships",
                heap="3g", pagecache="3g", load_runs=1, curve_persons=50_000, curve_runs=2),

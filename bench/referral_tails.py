@@ -1,7 +1,7 @@
 """3t. ``referral_paths`` tails: the query before issue 15 and now, in one run.
 
     python -m bench --scale M --only referral        # this section alone
-    python -m bench.referral_tails --help             # the same, outside python -m bench
+    python -m bench.referral_tails table bench/results/bench-S.json bench/results/bench-M.json
 
 The query as it was before (``bench/referral_before/``, frozen: the networkx
 twin and its two Cypher files) and as it is now, interleaved case by case
@@ -198,9 +198,42 @@ def run(b: Bench) -> None:
                   f"{bar['answers_differ'] + wide['answers_differ']} of {bar['cases'] + wide['cases']} cases")
 
 
-if __name__ == "__main__":
-    import sys
+def table(docs: list[dict]) -> str:
+    """Before -> now per scale, store and hop count (markdown), from
+    ``bench-<scale>.json`` files of runs with this section."""
+    rows = ["| scale | store | max_hops | before p50 / p95 / p99 / max ms | now p50 / p95 / p99 / max ms "
+            "| p95 before / now | wide sample p95 / p99: before -> now ms | answers differ | load avg |",
+            "|" + "---|" * 9]
 
+    def four(d):
+        return f"{d['p50_ms']:,} / {d['p95_ms']:,} / {d['p99_ms']:,} / {d['max_ms']:,}"
+
+    for doc in docs:
+        res = doc["results"].get("referral_tails", {})
+        for hops in HOPS:
+            for label in ("embedded", "neo4j"):
+                r = res.get(f"max_hops={hops}", {}).get(label)
+                if r is None:
+                    continue
+                bar, wide = r["bar_cases"], r["wide"]
+                ratio = bar["before"]["p95_ms"] / max(bar["now"]["p95_ms"], 0.1)
+                rows.append(
+                    f"| {doc['scale']} | {label} | {hops} | {four(bar['before'])} | {four(bar['now'])} | "
+                    f"{ratio:.1f}x | {wide['before']['p95_ms']:,} / {wide['before']['p99_ms']:,} -> "
+                    f"{wide['now']['p95_ms']:,} / {wide['now']['p99_ms']:,} | "
+                    f"{bar['answers_differ'] + wide['answers_differ']} of {bar['cases'] + wide['cases']} | "
+                    f"{doc['machine'].get('load_average')} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+    from pathlib import Path
+
+    if sys.argv[1:2] == ["table"]:  # python -m bench.referral_tails table bench-S.json bench-M.json
+        print(table([json.loads(Path(p).read_text(encoding="utf-8")) for p in sys.argv[2:]]))
+        sys.exit(0)
     from bench.__main__ import main
 
     sys.exit(main(["--only", "referral", *sys.argv[1:]]))
