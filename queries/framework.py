@@ -402,8 +402,9 @@ def is_neo4j(store) -> bool:
     return getattr(store, "backend", None) == "neo4j"
 
 
-def read_cypher(store, name: str, params: dict) -> list[dict]:
+def read_cypher(store, name: str, params: dict, *, text: str | None = None) -> list[dict]:
     """Run ``<name>.cypher`` on a Neo4j store; every value travels as a parameter.
+    ``text``: a variant of that file's text to run instead (still named ``name``).
 
     A Cypher error is a bug of ours, not of the caller: it becomes an
     AlumniGraphError naming the query and Neo4j's status code (never the
@@ -416,7 +417,7 @@ def read_cypher(store, name: str, params: dict) -> list[dict]:
     # The consent rule's minor cut-off, for every query (``@consented``).
     params = {**params, "adult_born_by": adult_born_by(params.get("as_of") or today())}
     try:
-        return store.read(cypher_text(name), params)
+        return store.read(cypher_text(name) if text is None else text, params)
     except Neo4jError as exc:
         raise AlumniGraphError(f"query {name} failed in Neo4j ({exc.code})") from None
 

@@ -34,7 +34,7 @@ import threading
 import weakref
 
 from alumni_graph.queries.framework import (
-    Param, Query, is_neo4j, merge_weights, read_cypher, require_node, today,
+    Param, Query, cypher_text, is_neo4j, merge_weights, read_cypher, require_node, today,
 )
 from alumni_graph.queries.rules import consented, is_alumnus, job_is_current, shown_name, started
 
@@ -669,6 +669,22 @@ def _hint(nearby: list[dict], max_hops: int) -> dict:
     }
 
 
+def main_cypher(max_hops: int) -> str:
+    """``referral_paths.cypher`` for ``max_hops``: up to 3 hops, the two halves'
+    quantifier bounds cut from 3 and 2 to 2 and 1 (a path of at most 3 hops
+    meets in the middle after at most 2 steps from the person and 1 from the
+    employer). The bounds must be literals in Cypher; without the cut, every
+    3-hop question expanded a third step from each of the person's hubs'
+    people and a second from the employer's, and threw them away after the
+    join. Same answers: the WHERE clauses cut to ``$max_hops`` either way."""
+    text = cypher_text("referral_paths")
+    if max_hops <= 3:
+        short = text.replace("){1,3}(mid)", "){1,2}(mid)").replace("){0,2}(mid)", "){0,1}(mid)")
+        assert short.count("){1,2}(mid)") == 1 and short.count("){0,1}(mid)") == 1
+        return short
+    return text
+
+
 def cypher_params(params: dict, weights: dict | None = None) -> dict:
     """The parameters of ``referral_paths.cypher`` for validated ``params``."""
     return {"nisn": params["nisn"], "employer": params["employer"], "as_of": params["as_of"],
@@ -694,8 +710,8 @@ def run(store, params: dict, weights: dict | None = None) -> tuple[list[dict], d
                                     params["max_hops"])}
     require_node(store, "Person", (params["nisn"],), "nisn", "person")
     require_node(store, "Employer", (params["employer"],), "employer", "employer")
-    rows = finish(read_cypher(store, "referral_paths", cypher_params(params, weights)),
-                  _letters(weights))
+    rows = finish(read_cypher(store, "referral_paths", cypher_params(params, weights),
+                              text=main_cypher(params["max_hops"])), _letters(weights))
     if rows:
         return rows, {}
     nearby = read_cypher(store, "referral_paths_hint", hint_cypher_params(params, weights))
