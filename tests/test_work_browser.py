@@ -62,7 +62,7 @@ def live(request, tmp_path_factory):
 def open_page(browser, live, role: str, width=1366, height=768):
     context = browser.new_context(viewport={"width": width, "height": height})
     p = context.new_page()
-    p.set_default_timeout(15_000)
+    p.set_default_timeout(30_000)  # a loaded shared box: Beranda after login can take 15 s
     p.watch = Watch(p, live["url"])
     p.goto(live["url"] + "/masuk")
     p.fill("#login-username", f"uji-{role}")
