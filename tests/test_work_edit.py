@@ -333,3 +333,24 @@ def test_aliases_entered_on_the_firms_page_come_back_out_in_the_export(app, stor
     copy = EmbeddedStore(tmp_path / "salinan")
     assert load_paths(copy, [tmp_path / "ekspor"]).ok
     assert copy.get_node("Employer", ("E01",))["aliases"] == ["Maju Motor Grup"]
+
+
+# -- the call sheet follows the one contact rule -----------------------------------------------
+
+@pytest.mark.parametrize("role", ["humas", "admin"])
+def test_the_call_sheet_links_exactly_what_the_contact_rule_gives(app, store, role):
+    from alumni_graph.web.names import contact
+
+    c = login(app, role)
+    sheet = ok_json(c.get(f"/rencana-kunjungan/lembar.json?npsn={SCHOOL_A}&tanggal=2025-07-03"))
+    champions = [ch for r in sheet["rows"] for ch in r["champions"]]
+    assert champions  # E01's visit that day has consenting alumni who can introduce
+    html = c.get(f"/rencana-kunjungan/lembar?npsn={SCHOOL_A}&tanggal=2025-07-03").get_data(as_text=True)
+    links = set(re.findall(r'href="(tel:[^"]+|https://wa\.me/[^"]+)"', html))
+    wanted = set()
+    for ch in champions:
+        person = store.get_node("Person", (ch["nisn"],)) if ch.get("nisn") else None
+        rule = contact(person or {}, role)
+        assert ch["contact"] == rule  # the page shows the rule's own answer, nothing decided here
+        wanted |= {rule[k] for k in ("tel", "wa") if rule.get(k)}
+    assert links == wanted and wanted  # some champion is an adult alumnus who agreed: callable

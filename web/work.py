@@ -311,11 +311,11 @@ def call_sheet():
         for c in r["champions"]:
             person = store.get_node("Person", (c["nisn"],)) or {}
             name = person.get("name") if names.reveals(person) else names.label(person)
+            # The one contact rule (web.names.contact): consent, then the role; its
+            # tel:/WhatsApp links only where it gives the number in full.
             contact = access.person_contact(person)
             shown += bool(contact.get("shown"))
-            phone = contact.get("phone") if contact.get("shown") and not contact.get("masked") else None
-            wa = ("62" + phone[1:] if phone.startswith("0") else phone.lstrip("+")) if phone else None
-            champs.append({**c, "name": name, "named": names.reveals(person), "contact": contact, "wa": wa})
+            champs.append({**c, "name": name, "named": names.reveals(person), "contact": contact})
         r["champions"] = champs
     if shown:
         access.audit("view_contacts", target="call-sheet", detail={"npsn": npsn, "people": shown})
