@@ -66,6 +66,24 @@ def test_a_sessions_csrf_token_is_never_kept(app):
         assert "csrf-the-second-session" not in text and "csrf-humas-" not in text
 
 
+def test_a_page_from_the_cache_is_audited_like_a_computed_one(app):
+    """Humas sees the contact links of consenting adult alumni on a firm's page
+    (web/names.py); each view is audited, including those answered from the cache."""
+    humas = login(app, "humas")
+    log = app.extensions["alumni_graph_audit"]
+
+    def contacts_views():
+        return sum(1 for e in log.entries() if e["action"] == "view_contacts")
+
+    first = humas.get("/dudi/E-002")
+    assert first.status_code == 200 and contacts_views() == 1
+    hits = cache_of(app).stats()["hits"]
+    for n in (2, 3):
+        assert humas.get("/dudi/E-002").data == first.data
+        assert contacts_views() == n
+    assert cache_of(app).stats()["hits"] >= hits + 2  # answered from the cache, still audited
+
+
 # -- roles -------------------------------------------------------------------------
 
 #: GETs whose answer differs by role (names policy, contact policy, nav links).

@@ -17,7 +17,8 @@ very next request (each request syncs the store first: ``web.get_store``):
   ``cache=True`` in ``web.pages``): the body of a GET page and of its JSON
   twin, keyed by the URL, the user (so the role and everything shown about
   the user), the language, today's date, the user accounts (a page may list
-  staff) and the version. The session's CSRF token is never
+  staff) and the version. The audit records the view wrote (``view_contacts``)
+  are kept with it and written again on every view answered from the cache. The session's CSRF token is never
   stored: it is cut out of the body before the body is kept and put back for
   each request.
 
@@ -256,12 +257,23 @@ def page_response(kind: str, make: Callable[[], object]):
     text = cache.get(version, key)
     token = csrf_token() if kind == "html" else None
     if text is not None:
-        return _response(text.replace(_CSRF_MARK, token) if token else text, kind)
-    out = make()
+        audits, _, body = text.partition("\n")
+        for action, kwargs in json.loads(audits):  # every view is audited, kept or not
+            access.audit(action, **kwargs)
+        return _response(body.replace(_CSRF_MARK, token) if token else body, kind)
+    g._audit_capture = []
+    try:
+        out = make()
+    finally:
+        audits = g.pop("_audit_capture", [])
     response = current_app.make_response(out)
     if response.status_code == 200 and not response.direct_passthrough and _still(version):
         body = response.get_data(as_text=True)
-        cache.put(version, key, body.replace(token, _CSRF_MARK) if token else body)
+        try:
+            head = json.dumps(audits, ensure_ascii=False)
+        except (TypeError, ValueError):
+            return response  # an audit detail that is not JSON: never kept
+        cache.put(version, key, head + "\n" + (body.replace(token, _CSRF_MARK) if token else body))
     return response
 
 
