@@ -251,6 +251,15 @@ def test_bkk_corrects_and_deletes_vacancies_referrals_and_a_job_start(browser, l
         starts = [r["props"]["start"] for r in store.relationships_of("Person", ("0000000103",))
                   if r["type"] == "WORKS_AT"]
         assert starts == [new]
+        # A job recorded by mistake can be deleted from its page: confirmed first.
+        p.goto(f"{base}/siswa/0000000103/pekerjaan/E01/{new}/ubah")
+        with p.expect_navigation():
+            p.click("#record-delete")
+        assert "Hapus catatan ini?" in p.locator("#delete-title").inner_text()
+        _shot(p, live, "pekerjaan-hapus", "bkk")
+        with p.expect_navigation():
+            p.locator("#delete-form a").click()  # cancelled: nothing deleted
+        assert [r for r in store.relationships_of("Person", ("0000000103",)) if r["type"] == "WORKS_AT"]
         p.watch.assert_clean(p)
     finally:
         context.close()

@@ -354,3 +354,24 @@ def test_the_call_sheet_links_exactly_what_the_contact_rule_gives(app, store, ro
         assert ch["contact"] == rule  # the page shows the rule's own answer, nothing decided here
         wanted |= {rule[k] for k in ("tel", "wa") if rule.get(k)}
     assert links == wanted and wanted  # some champion is an adult alumnus who agreed: callable
+
+
+def test_a_job_recorded_by_a_mistaken_hire_can_be_deleted_after_a_confirmation(app, store):
+    bkk = login(app, "bkk")
+    ok_json(bkk.post("/api/v1/vacancies/L-TEST1/referrals", json={
+        "nisn": "0000000118", "status": "diterima", "date": "2026-01-05"}))
+    [job] = _jobs(store, "0000000118")
+    url = f"/siswa/0000000118/pekerjaan/E08/{job['start']}/hapus"
+    assert f'action="{url}"' in bkk.get(url.replace("/hapus", "/ubah")).get_data(as_text=True)
+    page = bkk.post(url, data={})
+    assert page.status_code == 200 and 'id="delete-hired"' in page.get_data(as_text=True)
+    preview = ok_json(bkk.post(url, json={}))
+    assert _jobs(store, "0000000118") == [job]  # shown, not deleted
+    assert bkk.post(url, json={"confirm": "1", "version": "0" * 16}).status_code == 409
+    ok_json(bkk.post(url, json={"confirm": "1", "version": preview["version"]}))
+    assert _jobs(store, "0000000118") == []
+    [entry] = _audit(app, "record_delete")
+    assert "0000000118" not in str(entry)
+    rep = ok_json(bkk.get(f"/laporan-penempatan.json?npsn={SCHOOL_A}&year=2024&program=TKR"))
+    assert rep["rows"][0]["placed"] == 0
+    assert login(app, "humas").post(url, json={"confirm": "1"}).status_code == 403

@@ -857,7 +857,7 @@ def _edit(label: str, key: tuple, fields: tuple, kind: str, base_row: dict, back
             "current": current, "entered": current, "version": version, "changes": [], "conflict": False,
             "back": back, "statuses": ["bekerja", "melanjutkan", "wirausaha", "mencari_kerja", "tidak_terdata"],
             "choices": choices or {}, "dates": list(dates) + ["end", "start"], "multi": multi or {},
-            "labels": labels or {}}
+            "labels": labels or {}, "delete_url": g.get("work_delete_url")}
     for f in data["multi"]:  # a set of codes: compared and shown in one order
         current[f] = "; ".join(sorted(filter(None, current[f].split("; "))))
     if request.method == "GET":
@@ -1059,6 +1059,8 @@ def _start_edit(nisn: str, type_: str, code: str, start: str, kind: str, fields:
     person = get_store().get_node("Person", (nisn,)) or {}
     firm = (get_store().get_node("Employer", (code,)) or {}).get("name") or code
     title = f"{person.get('name') or nisn} · {_t('work_rel_' + type_)} {firm} ({start})"
+    g.work_delete_url = url_for("work.job_delete" if type_ == "WORKS_AT" else "work.internship_delete",
+                                nisn=nisn, code=code, start=start)
     return _edit(label, (nisn, code, start), fields, kind, base, back, title, props=props,
                  dates=("start",), move=("mulai", write), check=check)
 
@@ -1275,3 +1277,56 @@ def employer_alias(code: str):
                         "version": record_version(store.get_node("Employer", (code,)))})
     flash(_t("work_saved"))
     return redirect(page + "#aliases", code=303)
+
+
+# -- delete a job or an internship (e.g. one a mistaken hire wrote) ------------------------------
+
+def _delete_started(nisn: str, type_: str, code: str, start: str):
+    """Delete one job or internship: first the record as stored, then, with
+    ``confirm`` and the version shown, the delete (409 if it changed); audited."""
+    code = code.upper()
+    store = get_store()
+    props = _relationship(nisn, type_, code, start)
+    version = record_version(props)
+    person = store.get_node("Person", (nisn,)) or {}
+    firm = (store.get_node("Employer", (code,)) or {}).get("name") or code
+    fields = JOB_FIELDS if type_ == "WORKS_AT" else INTERNSHIP_FIELDS
+    label = "Job" if type_ == "WORKS_AT" else "Internship"
+    data = {"title": f"{person.get('name') or nisn} · {_t('work_rel_' + type_)} {firm} ({start})",
+            "rows": [{"field": f, "value": _shown(props.get(p))} for f, p, _ in fields],
+            "version": version, "back": url_for("pages.person", nisn=nisn), "conflict": False,
+            "hired": props.get("channel") == "bkk"}
+    form = _form() if request.method == "POST" else {}
+    if not form.get("confirm"):
+        if _json():
+            return jsonify({"ok": True, "preview": True, **data})
+        return render_template("work/delete_record.html", d=data)
+    if _text(form, "version") != version:
+        data["conflict"] = True
+        access.audit("edit_conflict", nisn=nisn, target=_audit_target(label, (nisn, code, start)),
+                     detail={"fields": ["delete"]})
+        if _json():
+            return jsonify({"ok": False, "status": 409, "error": _t("work_conflict"),
+                            "errors": [{"param": "version", "message": "the record changed meanwhile"}],
+                            "version": version}), 409
+        return render_template("work/delete_record.html", d=data), 409
+    store.delete_relationships(type_, [{"start": (nisn,), "end": (code,), "props": {"start": start}}],
+                               start_label="Person", end_label="Employer")
+    access.audit("record_delete", nisn=nisn, target=_audit_target(label, (nisn, code, start)),
+                 detail={"label": label})
+    if _json():
+        return jsonify({"ok": True, "deleted": {"label": label, "code": code, "start": start}})
+    flash(_t("work_deleted"))
+    return redirect(data["back"], code=303)
+
+
+@bp.post("/siswa/<nisn>/pekerjaan/<code>/<start>/hapus")
+@access.requires(*BKK)
+def job_delete(nisn: str, code: str, start: str):
+    return _delete_started(nisn, "WORKS_AT", code, start)
+
+
+@bp.post("/siswa/<nisn>/prakerin/<code>/<start>/hapus")
+@access.requires(*BKK)
+def internship_delete(nisn: str, code: str, start: str):
+    return _delete_started(nisn, "INTERNED_AT", code, start)
