@@ -47,6 +47,12 @@ def test_a_consenting_adult_champion_has_links(app, web_store, role):
     entries = app.extensions["alumni_graph_audit"].entries()
     assert any(e["action"] == "view_contacts" for e in entries)
     assert PHONE not in repr(entries)
+    # every showing is audited, the cached page too (it is not kept in the cache)
+    count = sum(e["action"] == "view_contacts" for e in entries)
+    login(app, role).get("/dudi/E-001")
+    login(app, role).get("/dudi/E-001")
+    again = app.extensions["alumni_graph_audit"].entries()
+    assert sum(e["action"] == "view_contacts" for e in again) == count + 2
 
 
 def test_no_links_without_contact_consent(app, web_store):
