@@ -88,9 +88,10 @@ def _tooltip(node: dict, lang: str) -> str:
         lines.append(f"{t('graduation_year')}: {year if year is not None else t('still_studying')}")
         if node.get("status"):
             lines.append(f"{t('status')}: {i18n.status_label(lang, node['status'])}")
-    for field in ("sector", "city"):
-        if node.get(field):
-            lines.append(f"{t(field)}: {node[field]}")
+    if node.get("sector"):  # the KBLI section by name, as on every page
+        lines.append(f"{t('sector')}: {i18n.sector_name(lang, node['sector'])}")
+    if node.get("city"):
+        lines.append(f"{t('city')}: {node['city']}")
     if node.get("strength") is not None:  # the graph page's first view (explore.focus)
         lines.append(t("focus_strength").format(alumni=node.get("alumni_now", 0),
                                                 interns=node.get("interns", 0)))

@@ -90,7 +90,12 @@
         state.container.dataset.nodeCount = String(state.nodes.length);
         state.container.dataset.expanded = String(Object.keys(state.expanded).length);
         var more = state.expanded[id] !== "all" ? " " + (state.container.dataset.more || "") : "";
-        status(state.container, showing(state.container, body.graph.meta) + more);
+        var meta = body.graph.meta || {};
+        var told = state.container.dataset.neighbours && meta.total_nodes ?
+          state.container.dataset.neighbours.replace("{name}", String(node.name || node.label || ""))
+            .replace("{shown}", String(Math.max((meta.shown_nodes || 1) - 1, 0)))
+            .replace("{total}", String(meta.total_nodes - 1)) : showing(state.container, meta);
+        status(state.container, told + more);
         pick(state, id);
         if (done) { done(); }
       })
