@@ -47,7 +47,7 @@ def test_a_consenting_adult_champion_has_links(app, web_store, role):
     entries = app.extensions["alumni_graph_audit"].entries()
     assert any(e["action"] == "view_contacts" for e in entries)
     assert PHONE not in repr(entries)
-    # every showing is audited, the cached page too (it is not kept in the cache)
+    # every showing is audited, a page answered from the cache too (web/cache.py)
     count = sum(e["action"] == "view_contacts" for e in entries)
     login(app, role).get("/dudi/E-001")
     login(app, role).get("/dudi/E-001")

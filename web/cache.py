@@ -267,10 +267,7 @@ def page_response(kind: str, make: Callable[[], object]):
     finally:
         audits = g.pop("_audit_capture", [])
     response = current_app.make_response(out)
-    # A page that showed someone's phone is audited each time it is shown
-    # (web.pages sets ``g.page_not_cached``): made afresh, never kept.
-    if response.status_code == 200 and not response.direct_passthrough and _still(version) \
-            and not g.get("page_not_cached"):
+    if response.status_code == 200 and not response.direct_passthrough and _still(version):
         body = response.get_data(as_text=True)
         try:
             head = json.dumps(audits, ensure_ascii=False)

@@ -315,7 +315,6 @@ def _champion_contacts(rows: list[dict], npsn: str) -> None:
         c["contact"] = found.get(c["nisn"])
     if found:
         access.audit("view_contacts", target="calon-mitra", detail={"npsn": npsn, "people": len(found)})
-        g.page_not_cached = True  # audited on every view (web/cache.py)
 
 
 def _evidence_text(r: dict) -> str:
@@ -621,7 +620,6 @@ def employer(code: str):
         r["contact"] = found.get(r["other"]["key"])
     if found:
         access.audit("view_contacts", target="employer", detail={"code": code, "people": len(found)})
-        g.page_not_cached = True  # audited on every view (web/cache.py)
     return data
 
 
