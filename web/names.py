@@ -29,7 +29,7 @@ Contact details (phone, email, ``tel:`` and WhatsApp links) follow
 :func:`contact`, the one contact rule (:data:`CONTACT_RULE`): only for a
 person who agreed to be contacted (minor rule), in full to bkk and admin, in
 full to humas for adult alumni only (outreach: champions on Calon mitra, the
-firm's page, the call sheet, the person page) and masked for anyone else,
+firm's page, the call sheet, the person record) and masked for anyone else,
 never to viewers. Pages, JSON routes and the call sheet call it (through
 :func:`web.access.person_contact` or :func:`contacts`).
 """
