@@ -31,14 +31,14 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import os
 import re
 import secrets
 import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from alumni_graph.graph_service.errors import AlumniGraphError, NotFound, ParameterError
+from alumni_graph.graph_service.errors import NotFound, ParameterError
+from alumni_graph.security.private import connect_sqlite, create_sqlite, secret, sha256
 from alumni_graph.loaders.kinds import KBLI_SECTIONS, Invalid, email as parse_email, phone as parse_phone
 
 DB_FILE = "tracer.sqlite3"
@@ -120,29 +120,10 @@ def today() -> str:
     return dt.date.today().isoformat()
 
 
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def first_name(name: str | None) -> str:
     """The first word of a name (the form greets by it, and by nothing else)."""
     words = str(name or "").split()
     return words[0][:40] if words else ""
-
-
-def _secret(data_dir: Path) -> bytes:
-    path = data_dir / KEY_FILE
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        value = path.read_text(encoding="ascii").strip()
-        if len(value) < 64:
-            raise AlumniGraphError(f"{path} is too short to be a secret: delete it to regenerate "
-                                   "(every tracer link then stops working)")
-        return bytes.fromhex(value)
-    with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(secrets.token_hex(32))
-    return bytes.fromhex(path.read_text(encoding="ascii").strip())
 
 
 class Tracer:
@@ -154,20 +135,12 @@ class Tracer:
 
     def __init__(self, data_dir: Path | str):
         self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.path = self.data_dir / DB_FILE
-        new = not self.path.exists()
-        with closing(self._connect()) as db, db:
-            db.executescript(_SCHEMA)
-        if new:
-            os.chmod(self.path, 0o600)
-        self._key = _secret(self.data_dir)
+        self.path = create_sqlite(self.data_dir, DB_FILE, _SCHEMA)
+        self._key = secret(self.data_dir, KEY_FILE, min_chars=64,
+                           regenerate_note="every tracer link then stops working")
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA foreign_keys = ON")
-        return db
+        return connect_sqlite(self.path)
 
     # -- tokens -------------------------------------------------------------------
     def token(self, link_id: int, nonce: str) -> str:

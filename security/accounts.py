@@ -17,9 +17,7 @@ contact details, tracer data), ``humas`` (partners, employers, visits),
 """
 from __future__ import annotations
 
-import hashlib
 import hmac
-import os
 import re
 import secrets
 import sqlite3
@@ -27,7 +25,8 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from alumni_graph.graph_service.errors import AlumniGraphError, NotFound, ParameterError
+from alumni_graph.graph_service.errors import NotFound, ParameterError
+from alumni_graph.security.private import connect_sqlite, create_sqlite, secret, sha256  # noqa: F401 (secret: used by web and audit)
 from alumni_graph.graph_service.schema import ROLES
 from alumni_graph.graph_service.store import now_iso
 
@@ -92,30 +91,18 @@ def verify_password(stored: str, password: str) -> bool:
         return False
 
 
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def secret(data_dir: Path | str, name: str, nbytes: int = 32) -> bytes:
-    """The secret in ``data_dir/name``, created (random, mode 0600) on first use."""
-    path = Path(data_dir) / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        value = path.read_text(encoding="ascii").strip()
-        if len(value) < 32:
-            raise AlumniGraphError(f"{path} is too short to be a secret: delete it to regenerate")
-        return bytes.fromhex(value)
-    with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(secrets.token_hex(nbytes))
-    return bytes.fromhex(path.read_text(encoding="ascii").strip())
-
-
 def check_password(password: str) -> None:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
         raise ParameterError(f"the password needs at least {MIN_PASSWORD} characters",
                              [{"param": "password", "message": f"at least {MIN_PASSWORD} characters"}])
+
+
+def _add_must_change(db: sqlite3.Connection) -> None:
+    """must_change: a one-time password (the demo's, a new user's, a reset)
+    must be changed before anything else (web.auth's gate); older files lack it."""
+    cols = {r["name"] for r in db.execute("PRAGMA table_info(users)")}
+    if "must_change" not in cols:
+        db.execute("ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0")
 
 
 class Accounts:
@@ -127,27 +114,13 @@ class Accounts:
 
     def __init__(self, data_dir: Path | str):
         self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.path = self.data_dir / DB_FILE
-        new = not self.path.exists()
-        with closing(self._connect()) as db, db:
-            db.executescript(_SCHEMA)
-            # must_change: a one-time password (the demo's, a new user's, a
-            # reset) must be changed before anything else (web.auth's gate).
-            cols = {r["name"] for r in db.execute("PRAGMA table_info(users)")}
-            if "must_change" not in cols:
-                db.execute("ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0")
-        if new:
-            os.chmod(self.path, 0o600)
+        self.path = create_sqlite(self.data_dir, DB_FILE, _SCHEMA, upgrade=_add_must_change)
         # A stand-in hash to verify against for unknown users, so a login for
         # a name that does not exist takes as long as a wrong password.
         self._dummy = None
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA foreign_keys = ON")
-        return db
+        return connect_sqlite(self.path)
 
     # -- users --------------------------------------------------------------
     def add_user(self, name: str, role: str, password: str, *, must_change: bool = False) -> dict:

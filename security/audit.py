@@ -17,12 +17,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from alumni_graph.security.accounts import AUDIT_KEY_FILE, now_iso, secret
+from alumni_graph.security.accounts import AUDIT_KEY_FILE, now_iso
+from alumni_graph.security.private import connect_sqlite, create_sqlite, secret
 
 AUDIT_FILE = "audit.sqlite3"
 
@@ -48,18 +48,11 @@ class AuditLog:
     def __init__(self, data_dir: Path | str):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.path = self.data_dir / AUDIT_FILE
         self._key = secret(self.data_dir, AUDIT_KEY_FILE)
-        new = not self.path.exists()
-        with closing(self._connect()) as db, db:
-            db.executescript(_SCHEMA)
-        if new:
-            os.chmod(self.path, 0o600)
+        self.path = create_sqlite(self.data_dir, AUDIT_FILE, _SCHEMA, foreign_keys=False)
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10)
-        db.row_factory = sqlite3.Row
-        return db
+        return connect_sqlite(self.path, foreign_keys=False)
 
     def target(self, nisn: str | None) -> str | None:
         """The keyed hash a NISN is logged as (``p:`` + 32 hex digits)."""

@@ -9,13 +9,24 @@ tightened when the product created it) as 0700, and a check at start
 (:func:`check_private`) warns about anything wider that was there before
 (copied in, restored by hand, made by an older version) with the command
 that fixes it.
+
+The product's own files in it share three helpers: :func:`secret` (a random
+key file), :func:`create_sqlite` / :func:`connect_sqlite` (the users, audit
+and tracer databases) and :func:`sha256` (how session ids and tokens are
+stored: a copy of a file logs nobody in and opens no tracer form).
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import secrets
+import sqlite3
 import stat
+from contextlib import closing
 from pathlib import Path
+
+from alumni_graph.graph_service.errors import AlumniGraphError
 
 log = logging.getLogger("alumni_graph.private")
 
@@ -84,3 +95,57 @@ def check_private(data_dir: Path | str) -> list[str]:
             "users (e.g. %s); fix with: chmod -R go= %s",
             data_dir, len(wide), "y" if len(wide) == 1 else "ies", wide[0], data_dir)
     return wide
+
+
+def sha256(text: str) -> str:
+    """The hex SHA-256 of ``text`` (a session id or token is stored as this)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def secret(data_dir: Path | str, name: str, nbytes: int = 32, *, min_chars: int = 32,
+           regenerate_note: str = "") -> bytes:
+    """The secret in ``data_dir/name``, created (random, mode 0600) on first use.
+
+    A file shorter than ``min_chars`` hex digits is refused (one line saying to
+    delete it, and ``regenerate_note``: what regenerating it breaks).
+    """
+    path = Path(data_dir) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        value = path.read_text(encoding="ascii").strip()
+        if len(value) < min_chars:
+            raise AlumniGraphError(f"{path} is too short to be a secret: delete it to regenerate"
+                                   + (f" ({regenerate_note})" if regenerate_note else "")) from None
+        return bytes.fromhex(value)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(secrets.token_hex(nbytes))
+    return bytes.fromhex(path.read_text(encoding="ascii").strip())
+
+
+def connect_sqlite(path: Path | str, *, foreign_keys: bool = True) -> sqlite3.Connection:
+    """A connection to one of the product's SQLite files (rows as ``sqlite3.Row``)."""
+    db = sqlite3.connect(path, timeout=10)
+    db.row_factory = sqlite3.Row
+    if foreign_keys:
+        db.execute("PRAGMA foreign_keys = ON")
+    return db
+
+
+def create_sqlite(data_dir: Path | str, name: str, schema: str, *, foreign_keys: bool = True,
+                  upgrade=None) -> Path:
+    """Create (or bring up to date) ``data_dir/name`` with ``schema`` (idempotent
+    SQL) and ``upgrade(db)`` if given, in one transaction; a new file is made
+    0600. Returns the file's path."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / name
+    new = not path.exists()
+    with closing(connect_sqlite(path, foreign_keys=foreign_keys)) as db, db:
+        db.executescript(schema)
+        if upgrade is not None:
+            upgrade(db)
+    if new:
+        os.chmod(path, 0o600)
+    return path
