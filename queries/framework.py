@@ -269,6 +269,9 @@ QUERY_COLUMN_TYPES: dict[tuple[str, str], str] = {
     ("vacancy_candidates", "explanation_en"): "str?",
     ("vacancy_candidates", "name"): "str?",
 }
+#: Each type as a JSON schema (OpenAPI 3.1): result columns here, and the API's
+#: parameters in web/openapi.py (the scalar ones).
+SCALAR_TYPES = ("str", "int", "number", "bool", "date")
 _COLUMN_SCHEMAS = {
     "str": {"type": "string"}, "int": {"type": "integer"}, "number": {"type": "number"},
     "bool": {"type": "boolean"}, "date": {"type": "string", "format": "date"},

@@ -101,19 +101,18 @@ COMPONENTS = {
     }),
 }
 
-_TYPES = {
-    "str": "string", "string": "string", "text": "string", "date": "string",
-    "int": "integer", "integer": "integer", "float": "number", "number": "number",
-    "bool": "boolean", "boolean": "boolean",
-}
+#: Other spellings of the query framework's types (``queries.framework.column_schema``).
+_TYPE_NAMES = {"string": "str", "text": "str", "integer": "int", "float": "number",
+               "boolean": "bool"}
 
 
 def _param_schema(p: dict) -> dict:
     """A registry parameter (``describe()['params']`` item) as a JSON schema."""
+    from queries.framework import SCALAR_TYPES, column_schema
+
     kind = str(p.get("type") or "string").lower()
-    schema: dict = {"type": _TYPES.get(kind, "string")}
-    if kind == "date":
-        schema["format"] = "date"
+    kind = _TYPE_NAMES.get(kind, kind)
+    schema: dict = column_schema(kind if kind in SCALAR_TYPES else "str")
     choices = p.get("choices") or p.get("enum")
     if choices:
         schema = {"enum": list(choices)}
