@@ -8,106 +8,19 @@ Screenshots go to ``test-artifacts/screenshots/`` (git-ignored).
 """
 from __future__ import annotations
 
-import os
-import threading
-from pathlib import Path
-
 import pytest
 
 import web_fixture as fx
-from alumni_graph.web import create_app
-from web_support import PASSWORD
+from web_support import ARTIFACTS, Watch, browser, live_server, log_in, open_page  # noqa: F401 (browser: a fixture)
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module", params=["embedded", "neo4j"])
-def live(request, tmp_path_factory):
-    """A live server (werkzeug, threaded) over the fixture graph on one store."""
-    from werkzeug.serving import make_server
-
-    if request.param == "neo4j":
-        from alumni_graph.graph_service.neo4j_store import Neo4jStore
-
-        srv = request.getfixturevalue("neo4j_server")
-        store = Neo4jStore(srv["uri"], user=srv["user"], password=srv["password"],
-                           database=os.environ.get("NEO4J_DATABASE", "neo4j"))
-        store.clear()
-    else:
-        from alumni_graph.graph_service.embedded import EmbeddedStore
-
-        store = EmbeddedStore(tmp_path_factory.mktemp("browser"))
-    fx.build(store)
-    app = create_app({"DATA_DIR": tmp_path_factory.mktemp("browser-data")}, store=store)
-    for role in ("admin", "viewer"):
-        app.extensions["alumni_graph_accounts"].add_user(f"uji-{role}", role, PASSWORD)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "store": request.param, "app": app,
-           "graph": store}
-    server.shutdown()
-    store.close()
-
-
-class Watch:
-    """What a page did that it must not: console errors, outside requests, dialogs."""
-
-    def __init__(self, page, base: str):
-        self.errors, self.outside, self.dialogs = [], [], []
-        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-
-        def route(r):
-            url = r.request.url
-            if url.startswith(base + "/") or url.startswith("data:"):
-                r.continue_()
-            else:
-                self.outside.append(url)
-                r.abort()
-
-        page.route("**/*", route)
-
-    def assert_clean(self, page):
-        assert self.errors == [], self.errors
-        assert self.outside == [], self.outside
-        assert self.dialogs == [], self.dialogs
-        assert page.evaluate("() => window.__xss") is None
-
-
-def log_in(p, live, role: str = "admin") -> None:
-    p.goto(live["url"] + "/masuk")
-    p.fill("#login-username", f"uji-{role}")
-    p.fill("#login-password", PASSWORD)
-    with p.expect_navigation():
-        p.click("#login-submit")
-    assert p.locator("#current-user").count() == 1
+live = live_server()
 
 
 @pytest.fixture
 def anonymous_page(browser, live):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    p = context.new_page()
-    p.set_default_timeout(15_000)
-    p.watch = Watch(p, live["url"])
+    context, p = open_page(browser, live, viewport={"width": 1280, "height": 900})
     yield p
     context.close()
 

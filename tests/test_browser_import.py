@@ -7,10 +7,12 @@ from __future__ import annotations
 import pytest
 
 import web_fixture as fx
-from test_browser import ARTIFACTS, browser, live, log_in  # noqa: F401 (fixtures)
+from web_support import ARTIFACTS, browser, live_server, log_in  # noqa: F401 (browser: a fixture)
 from test_loaders_school_files import dapodik_export
 
 pytestmark = pytest.mark.browser
+
+live = live_server()
 
 
 @pytest.mark.parametrize("width, height", [(1366, 768), (390, 844)])

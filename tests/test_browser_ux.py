@@ -2,14 +2,13 @@
 both stores: no horizontal scroll at 390 px, no console error, and a
 screenshot of each (``test-artifacts/screenshots/ux-<store>-<role>-<page>-<width>.png``)
 for a person to look at. And Jalur referensi with names typed (not picked).
-Reuses the live server and browser of tests/test_browser.py."""
+The live server and browser of tests/web_support.py."""
 from __future__ import annotations
 
 import pytest
 
 import web_fixture as fx
-from test_browser import ARTIFACTS, Watch, browser, live  # noqa: F401 (fixtures)
-from web_support import PASSWORD
+from web_support import ARTIFACTS, Watch, browser, live_server, log_in  # noqa: F401 (browser: a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -37,15 +36,7 @@ PAGES = {
 SIZES = {1366: 768, 390: 844}
 
 
-def _login(p, live, role):
-    accounts = live["app"].extensions["alumni_graph_accounts"]
-    if accounts.get_user(f"uji-{role}") is None:
-        accounts.add_user(f"uji-{role}", role, PASSWORD)
-    p.goto(live["url"] + "/masuk")
-    p.fill("#login-username", f"uji-{role}")
-    p.fill("#login-password", PASSWORD)
-    with p.expect_navigation():
-        p.click("#login-submit")
+live = live_server()
 
 
 @pytest.mark.parametrize("role", ["admin", "bkk", "humas", "viewer"])
@@ -55,7 +46,7 @@ def test_every_page_per_role_fits_a_phone(browser, live, role):
     p = context.new_page()
     p.set_default_timeout(20_000)
     watch = Watch(p, live["url"])
-    _login(p, live, role)
+    log_in(p, live, role)
     wide = []
     opened = cards = 0
     for name, path in PAGES.items():
@@ -94,7 +85,7 @@ def test_referral_with_typed_names(browser, live):
     p = context.new_page()
     p.set_default_timeout(20_000)
     watch = Watch(p, live["url"])
-    _login(p, live, "bkk")
+    log_in(p, live, "bkk")
     p.goto(live["url"] + "/jalur-referensi")
     p.fill("#student-input", "Citra Lestari")
     p.fill("#employer-input", "CV Jaringan Nusantara")
@@ -125,7 +116,7 @@ def test_graph_search_reaches_the_whole_graph(browser, live):
     p = context.new_page()
     p.set_default_timeout(20_000)
     watch = Watch(p, live["url"])
-    _login(p, live, "admin")
+    log_in(p, live, "admin")
     p.goto(live["url"] + "/graf")
     p.wait_for_function("() => document.getElementById('graph')?.dataset.drawn === '1'")
     before = int(p.get_attribute("#graph", "data-node-count"))

@@ -12,8 +12,7 @@ import re
 import pytest
 
 import web_fixture as fx
-from test_browser import ARTIFACTS, Watch, browser, live  # noqa: F401 (fixtures)
-from web_support import PASSWORD
+from web_support import ARTIFACTS, browser, live_server, open_page  # noqa: F401 (browser: a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -27,21 +26,11 @@ def _shot(p, live, name: str, full: bool = False) -> None:
     p.screenshot(path=str(ARTIFACTS / f"{live['store']}-tracer-{name}.png"), full_page=full)
 
 
+live = live_server()
+
+
 def _context(browser, live, viewport, role: str | None):
-    ctx = browser.new_context(viewport=viewport)
-    p = ctx.new_page()
-    p.set_default_timeout(15_000)
-    p.watch = Watch(p, live["url"])
-    if role:
-        accounts = live["app"].extensions["alumni_graph_accounts"]
-        if accounts.get_user(f"uji-{role}") is None:
-            accounts.add_user(f"uji-{role}", role, PASSWORD)
-        p.goto(live["url"] + "/masuk")
-        p.fill("#login-username", f"uji-{role}")
-        p.fill("#login-password", PASSWORD)
-        with p.expect_navigation():
-            p.click("#login-submit")
-    return ctx, p
+    return open_page(browser, live, role, viewport)
 
 
 def _start_round(p, live, years: str, program: str) -> None:

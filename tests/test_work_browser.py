@@ -14,16 +14,13 @@ nothing wider than the phone's screen but its scrollable tables.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import threading
 
 import pytest
 
+import web_support
 from queries_support import SCHOOL_A
-from test_browser import ARTIFACTS, Watch, browser  # noqa: F401 (the browser fixture)
 from test_work_queries import load_work
-from alumni_graph.web import create_app
-from web_support import PASSWORD
+from web_support import ARTIFACTS, browser, live_server  # noqa: F401 (browser: a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -31,45 +28,12 @@ ROLES = ("admin", "bkk", "humas", "viewer")
 TODAY = dt.date.today()
 
 
-@pytest.fixture(scope="module", params=["embedded", "neo4j"])
-def live(request, tmp_path_factory):
-    from werkzeug.serving import make_server
-
-    if request.param == "neo4j":
-        from alumni_graph.graph_service.neo4j_store import Neo4jStore
-
-        srv = request.getfixturevalue("neo4j_server")
-        store = Neo4jStore(srv["uri"], user=srv["user"], password=srv["password"],
-                           database=os.environ.get("NEO4J_DATABASE", "neo4j"))
-        store.clear()
-    else:
-        from alumni_graph.graph_service.embedded import EmbeddedStore
-
-        store = EmbeddedStore(tmp_path_factory.mktemp("work-browser"))
-    load_work(store)
-    app = create_app({"DATA_DIR": tmp_path_factory.mktemp("work-browser-data")}, store=store)
-    for role in ROLES:
-        app.extensions["alumni_graph_accounts"].add_user(f"uji-{role}", role, PASSWORD)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "store": request.param, "app": app,
-           "graph": store}
-    server.shutdown()
-    store.close()
+live = live_server(load_work, roles=ROLES, name="work-browser")
 
 
 def open_page(browser, live, role: str, width=1366, height=768):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    p = context.new_page()
-    p.set_default_timeout(30_000)  # a loaded shared box: Beranda after login can take 15 s
-    p.watch = Watch(p, live["url"])
-    p.goto(live["url"] + "/masuk")
-    p.fill("#login-username", f"uji-{role}")
-    p.fill("#login-password", PASSWORD)
-    with p.expect_navigation():
-        p.click("#login-submit")
-    return context, p
+    # a loaded shared box: Beranda after login can take 15 s
+    return web_support.open_page(browser, live, role, {"width": width, "height": height}, timeout=30_000)
 
 
 def test_humas_from_a_prospect_to_a_visit_an_mou_and_its_alert(browser, live):
