@@ -26,7 +26,7 @@ from contextlib import closing
 from pathlib import Path
 
 from alumni_graph.graph_service.errors import NotFound, ParameterError
-from alumni_graph.security.private import connect_sqlite, create_sqlite, secret, sha256  # noqa: F401 (secret: used by web and audit)
+from alumni_graph.security.private import connect_sqlite, create_sqlite, sha256
 from alumni_graph.graph_service.schema import ROLES
 from alumni_graph.graph_service.store import now_iso
 

@@ -24,7 +24,8 @@ import pytest
 import analyses_support as sup
 import queries_support as qs
 from alumni_graph.graph_service import backup as bk
-from alumni_graph.security.accounts import SECRET_FILE, Accounts, secret
+from alumni_graph.security.accounts import SECRET_FILE, Accounts
+from alumni_graph.security.private import secret
 from alumni_graph.security.audit import AuditLog
 from alumni_graph.graph_service.embedded import EmbeddedStore
 from alumni_graph.graph_service.errors import BackupError

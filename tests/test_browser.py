@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 import web_fixture as fx
-from web_support import ARTIFACTS, Watch, browser, live_server, log_in, open_page  # noqa: F401 (browser: a fixture)
+from web_support import ARTIFACTS, browser, live_server, log_in, open_page  # noqa: F401 (browser: a fixture)
 
 pytestmark = pytest.mark.browser
 

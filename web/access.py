@@ -148,7 +148,7 @@ def contact_policy() -> str:
 def name_policy():
     """The :class:`queries.explore.Names` policy of the current user: who may
     be named, in the page's language, as of today; anyone else sees nobody."""
-    from alumni_graph.security.accounts import secret
+    from alumni_graph.security.private import secret
     from alumni_graph.queries.explore import Names
 
     mode = NAME_MODES.get(current_role(), "none")

@@ -33,7 +33,8 @@ from flask import (
 )
 from flask.sessions import SecureCookieSessionInterface
 
-from alumni_graph.security.accounts import Accounts, SECRET_FILE, constant_equal, secret
+from alumni_graph.security.accounts import Accounts, SECRET_FILE, constant_equal
+from alumni_graph.security.private import secret
 from alumni_graph.security.audit import AuditLog
 from alumni_graph.web import access, i18n
 
