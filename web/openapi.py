@@ -108,7 +108,7 @@ _TYPE_NAMES = {"string": "str", "text": "str", "integer": "int", "float": "numbe
 
 def _param_schema(p: dict) -> dict:
     """A registry parameter (``describe()['params']`` item) as a JSON schema."""
-    from queries.framework import SCALAR_TYPES, column_schema
+    from alumni_graph.queries.framework import SCALAR_TYPES, column_schema
 
     kind = str(p.get("type") or "string").lower()
     kind = _TYPE_NAMES.get(kind, kind)
