@@ -33,118 +33,13 @@ PAGES = (
     ("alumni-sukses", "register", ("alumni_register",)),
 )
 
-#: This blueprint's strings (Indonesian, English); others come from web.i18n.
-STRINGS = {
-    "nav_analyses": ("Analisis", "Analyses"),
-    "analyses_title": ("Analisis kerja sama industri", "Industry-cooperation analyses"),
-    "analyses_intro": ("Pemantauan prakerin, mutu mitra, keselarasan kurikulum dan alumni sukses, "
-                       "sesuai rekomendasi kajian kerja sama industri sekolah.",
-                       "Internship monitoring, partner quality, curriculum alignment and "
-                       "successful alumni, as the school's industry-cooperation study recommends."),
-    "json_api": ("Data JSON (API)", "JSON data (API)"),
-    "apply": ("Terapkan", "Apply"),
-    "chart": ("Grafik", "Chart"),
-    "no_data": ("Belum ada data untuk ditampilkan.", "No data to show yet."),
-    "unnamed": ("(tanpa nama: tanpa persetujuan)", "(unnamed: no consent)"),
-    "hidden_count": ("{n} alumni tidak bersedia dihubungi: dihitung, tidak ditampilkan.",
-                     "{n} alumni did not consent: counted, not shown."),
-    "year_from": ("Tahun lulus dari", "Graduated from"),
-    "year_to": ("sampai", "to"),
-    "years": ("Berapa tahun terakhir", "How many recent years"),
-    "min_visits_label": ("Kunjungan minimal per siswa", "Least visits per student"),
-    "long_visits_label": ("Kunjungan minimal, prakerin > {m} bulan", "Least visits, placement > {m} months"),
-    "print_view": ("Versi cetak", "Printable version"),
-    "show_students": ("Lihat {n} siswa", "Show {n} students"),
-    "print_filters": ("Saringan", "Filters"),
-    "print_all": ("semua", "all"),
-    "print_none_under": ("Semua siswa prakerin sudah cukup dikunjungi.", "Every intern was visited enough."),
-    "print_sign": ("Mengetahui,", "Acknowledged,"),
-    "as_of": ("Per tanggal", "As of"),
-    "program_code": ("Kode program", "Programme code"),
-    "totals": ("Jumlah", "Totals"),
-    "alumni": ("Lulusan", "Alumni"), "traced": ("Terlacak", "Traced"),
-    "traced_rate": ("Keterlacakan", "Traced rate"), "absorption_rate": ("Keterserapan", "Absorption"),
-    "alignment_rate": ("Keselarasan", "Alignment"),
-    "median_wait_months": ("Median masa tunggu (bulan)", "Median wait (months)"),
-    "bekerja": ("Bekerja", "Working"), "melanjutkan": ("Melanjutkan", "Studying"),
-    "wirausaha": ("Wirausaha", "Self-employed"), "mencari_kerja": ("Mencari kerja", "Job seeking"),
-    "tidak_terdata": ("Tidak terdata", "Untraced"),
-    "wait_note": ("Masa tunggu: bulan penuh dari 1 Juni tahun lulus sampai mulai kerja pertama "
-                  "(dibulatkan ke bawah; kerja sebelum lulus dihitung 0).",
-                  "Waiting time: whole months from 1 June of the graduation year to the first "
-                  "job's start (floored; a job before graduation counts 0)."),
-    "alumni_sectors": ("Bidang tempat alumni bekerja", "Sectors where alumni work"),
-    "partner_sectors": ("Bidang mitra aktif", "Sectors of active partners"),
-    "gaps_no_partner": ("Alumni ada, mitra belum", "Alumni there, no partner"),
-    "gaps_no_alumni": ("Mitra ada, alumni belum", "Partner there, no alumni"),
-    "curriculum_sync": ("Sinkronisasi kurikulum tahun ini", "Curriculum sync this year"),
-    "school_partners": ("Hitung mitra tingkat sekolah", "Count school-wide partners"),
-    "supervisor": ("Guru pembimbing", "Supervising teacher"),
-    "no_supervisor": ("(tanpa guru pembimbing)", "(no teacher)"),
-    "placements": ("Siswa prakerin", "Placements"),
-    "under_monitored": ("Siswa yang kurang dikunjungi", "Students visited too little"),
-    "missing_visits": ("Kunjungan yang belum dilakukan", "Visits still owed"),
-    "visits": ("Kunjungan", "Visits"), "expected": ("Seharusnya", "Expected"),
-    "hosts_title": ("Mutu DU/DI tempat prakerin", "Host quality"),
-    "interns": ("Siswa prakerin", "Interns"), "eligible": ("Sudah lulus", "Graduated"),
-    "hired": ("Direkrut", "Hired"), "conversion_rate": ("Konversi", "Conversion"),
-    "avg_score": ("Nilai rata-rata", "Average score"), "never_hired": ("Tak pernah merekrut", "Never hires"),
-    "low_score": ("Nilai rendah", "Low scores"), "partner": ("Mitra", "Partner"),
-    "betweenness": ("Peran penghubung (0–100)", "Bridging role (0–100)"),
-    "betweenness_tip": ("Istilah teknis: betweenness centrality. 100 = alumni yang paling sering menjadi "
-                        "jalan antara DU/DI dan program lain.", "Technical term: betweenness centrality. "
-                        "100 = the alumnus most often on the way between employers and other programmes."),
-    "employers_n": ("DU/DI", "Employers"), "programs_reached": ("Program terjangkau", "Programmes reached"),
-    "samples": ("Ketelitian (jumlah sampel)", "Precision (samples)"),
-    "exact": ("dihitung penuh", "computed in full"),
-    "sampled": ("perkiraan dari sampel", "estimated from a sample"),
-    "cluster": ("Kelompok", "Group"),
-    "clusters_shown": ("{shown} kelompok DU/DI ditampilkan (dari {total}; kelompok yang lebih kecil dari ukuran minimal disembunyikan).",
-                       "{shown} groups of employers shown (of {total}; groups smaller than the minimum size are hidden)."),
-    "clusters_tip": ("Istilah teknis: komunitas (modularity {m}). DU/DI satu kelompok saling terhubung lewat alumni dan siswa yang sama.",
-                     "Technical term: communities (modularity {m}). Employers in one group are linked by the same alumni and students."), "size": ("DU/DI", "Employers"), "people": ("Orang", "People"),
-    "top_sectors": ("Bidang utama", "Top sectors"), "top_employers": ("DU/DI utama", "Top employers"),
-    "partners": ("Mitra di dalamnya", "Partners inside"), "no_partner": ("belum ada mitra", "no partner yet"),
-    "min_size": ("Ukuran minimal", "Minimum size"),
-    "cluster_graph": ("Klaster dan hubungannya (merah: belum ada mitra)",
-                      "Clusters and their links (red: no partner yet)"),
-    "reachers": ("Penghubung", "Reachers"), "top_reachers": ("Daftar telepon tim penelusuran",
-                                                              "The tracer team's call list"),
-    "reaches": ("Menjangkau", "Reaches"), "ties": ("Hubungan", "Ties"),
-    "tie_classmate": ("teman sekelas", "classmate"), "tie_coworker": ("rekan kerja", "co-worker"),
-    "tie_intern_peer": ("teman prakerin", "internship peer"),
-    "untraced_count": ("{n} alumni tak terlacak, {m} punya penghubung.",
-                       "{n} untraced alumni, {m} with someone to reach them."),
-    "tenure_months": ("Masa kerja (bulan)", "Tenure (months)"), "featured": ("Alumni sukses", "Featured"),
-    "register_rule": ("Alumni sukses adalah alumni yang dipilih staf sekolah, dengan bukti: pekerjaannya sekarang, "
-                      "tempat kerjanya, kesesuaian dengan program. Di bawahnya kandidat: alumni yang bersedia "
-                      "dihubungi dan bekerja sekarang, yang pekerjaannya sesuai program lebih dulu, lalu yang "
-                      "paling lama bekerja. Tekan \u201cTampilkan\u201d untuk memilih.",
-                      "Successful alumni are the ones school staff chose, with evidence: their current job, "
-                      "their employer, whether it fits their programme. Below them the candidates: alumni who "
-                      "agreed to be contacted and work now, those whose work fits their programme first, then "
-                      "the longest in post. Press \u201cFeature\u201d to choose one."),
-    "featured_title": ("Alumni sukses pilihan sekolah", "The school's successful alumni"),
-    "candidates_title": ("Kandidat", "Candidates"),
-    "feature": ("Tampilkan", "Feature"), "unfeature": ("Lepas", "Remove"),
-    "no_featured": ("Belum ada yang dipilih: pilih dari kandidat di bawah.", "None chosen yet: pick from the candidates below."),
-    "featured_only": ("Hanya unggulan", "Featured only"), "since": ("Sejak", "Since"),
-    "per_program": ("Alumni per program", "Alumni per programme"),
-}
-
-
 def _t(key: str, **kwargs) -> str:
-    lang = getattr(g, "lang", i18n.DEFAULT_LANG)
-    pair = STRINGS.get(key)
-    if pair is None:
-        return i18n.translate(lang, key, **kwargs)
-    text = pair[1] if lang == "en" else pair[0]
-    return text.format(**kwargs) if kwargs else text
+    return i18n.translate(getattr(g, "lang", i18n.DEFAULT_LANG), key, **kwargs)
 
 
 @bp.context_processor
 def _helpers():
-    return {"ta": _t, "pct": _pct}
+    return {"pct": _pct}
 
 
 @bp.app_context_processor
@@ -378,7 +273,7 @@ def connectors():
     result = run_registered("key_connectors", params)
     top = max((r["betweenness"] for r in result["rows"]), default=0)
     chart = _bars(result["rows"], lambda r: r["betweenness"],
-                  lambda r: r["name"] or f"{_t('unnamed')} {r['program']} {r['graduation_year']}",
+                  lambda r: r["name"] or f"{_t('an_unnamed')} {r['program']} {r['graduation_year']}",
                   display=lambda r: f"{(r['betweenness'] / top * 100) if top else 0:.0f}",
                   color=lambda r: "#27ae60" if r["name"] else "#95a5a6")
     return _render("connectors.html", "key_connectors", params, result=result, chart=chart, top=top)

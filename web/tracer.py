@@ -32,9 +32,8 @@ from flask import (
 
 from alumni_graph.graph_service.errors import NotFound, ParameterError
 from alumni_graph.loaders import tracer as core
-from alumni_graph.web import access, get_store, i18n, tracer_text, wants_json
+from alumni_graph.web import access, get_store, i18n, wants_json
 
-tracer_text.install(i18n.STRINGS)
 
 bp = Blueprint("tracer", __name__)
 
