@@ -654,10 +654,12 @@ def _write_private(path: Path, data: bytes) -> None:
         f.write(data)
 
 
-def _tracer_base_url(base_url: str | None) -> str:
-    import os
+def _tracer_base_url(base_url: str | None, config: Config) -> str:
+    """``--base-url``, else the web app's ``PUBLIC_URL`` setting (one configuration
+    path: ``Config.web`` checked by ``web.settings``)."""
+    from alumni_graph.web import settings
 
-    base = (base_url or os.environ.get("ALUMNI_GRAPH_PUBLIC_URL") or "").strip()
+    base = (base_url or settings.value(config.web, "PUBLIC_URL") or "").strip()
     if not base.startswith(("http://", "https://")):
         raise click.UsageError(
             "the links need the address alumni open the app at: set ALUMNI_GRAPH_PUBLIC_URL "
@@ -682,8 +684,8 @@ def tracer_start(ctx, years, programs, npsn, until, name, base_url, out) -> None
     from alumni_graph.loaders.tracer import Tracer
     from alumni_graph.web.tracer import before_indicators, link_rows, links_csv
 
-    base = _tracer_base_url(base_url)
     config = _config(ctx)
+    base = _tracer_base_url(base_url, config)
     tr = Tracer(config.data_dir)
     with open_store(config) as store:
         programs_up = [p.strip().upper() for p in programs if p.strip()]
@@ -710,8 +712,8 @@ def tracer_links(ctx, round_id, base_url, out) -> None:
     from alumni_graph.loaders.tracer import Tracer
     from alumni_graph.web.tracer import link_rows, links_csv
 
-    base = _tracer_base_url(base_url)
     config = _config(ctx)
+    base = _tracer_base_url(base_url, config)
     tr = Tracer(config.data_dir)
     tr.get_round(round_id)
     with open_store(config) as store:

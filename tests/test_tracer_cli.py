@@ -77,6 +77,11 @@ def test_start_without_public_url_or_alumni_fails_clearly(data, tmp_path):
     out = tmp_path / "t.csv"
     r = _run(data, "start", "--graduation-year", "2020", "--out", str(out))
     assert r.returncode == 2 and "ALUMNI_GRAPH_PUBLIC_URL" in r.stderr and not out.exists()
+    # the setting is read the way `serve` reads it (web.settings): the same one-line error
+    r = _run(data, "start", "--graduation-year", "2020", "--out", str(out),
+             env={"ALUMNI_GRAPH_PUBLIC_URL": " "})
+    assert r.returncode == 2 and not out.exists()
+    assert r.stderr.strip().splitlines()[-1] == "Error: ALUMNI_GRAPH_PUBLIC_URL must not be empty"
     r = _run(data, "start", "--graduation-year", "1999", "--out", str(out), "--base-url", "https://x.id")
     assert r.returncode == 1 and "no alumni" in r.stderr and not out.exists()
     r = _run(data, "start", "--graduation-year", "2020", "--until", "kemarin", "--out", str(out),

@@ -90,6 +90,18 @@ def parse(name: str, raw: str, default):
     return raw
 
 
+def value(raw: dict[str, str], name: str):
+    """One setting from ``Config.web`` (checked and typed by :func:`parse`), else
+    its default: for the CLI commands that need a web setting (``tracer start``
+    and ``tracer links`` read ``PUBLIC_URL``).
+
+    >>> value({"PUBLIC_URL": "https://bkk.contoh.sch.id"}, "PUBLIC_URL"), value({}, "PUBLIC_URL")
+    ('https://bkk.contoh.sch.id', None)
+    """
+    default = defaults()[name]
+    return parse(name, raw[name], default) if name in raw else default
+
+
 def apply(app, raw: dict[str, str]) -> None:
     """Put the operator's settings (``Config.web``) into ``app.config``."""
     known = defaults()

@@ -20,7 +20,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 import urllib.parse
 from collections import defaultdict
@@ -38,7 +37,6 @@ from alumni_graph.web import access, get_store, i18n, wants_json
 bp = Blueprint("tracer", __name__)
 
 STAFF = ("bkk", "admin")
-PUBLIC_URL_ENV = "ALUMNI_GRAPH_PUBLIC_URL"
 
 TRACER_DEFAULTS = {
     # Requests to /t/... per address per window, and wrong tokens per address.
@@ -55,10 +53,11 @@ TRACER_DEFAULTS = {
 
 
 def public_url() -> str:
-    """The base of the links alumni get: ``ALUMNI_GRAPH_PUBLIC_URL`` (the
-    address alumni reach the app at, e.g. the school's HTTPS proxy), else
-    the address of this request."""
-    base = (current_app.config.get("PUBLIC_URL") or os.environ.get(PUBLIC_URL_ENV) or "").strip()
+    """The base of the links alumni get: the ``PUBLIC_URL`` setting
+    (``ALUMNI_GRAPH_PUBLIC_URL`` through ``web.settings``: the address alumni
+    reach the app at, e.g. the school's HTTPS proxy), else the address of this
+    request."""
+    base = (current_app.config.get("PUBLIC_URL") or "").strip()
     return (base or request.host_url).rstrip("/")
 
 
