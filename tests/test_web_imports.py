@@ -74,3 +74,15 @@ def test_the_namespace_check_catches_an_old_import(tmp_path):
     sample.write_text("from web.pages import page\nimport queries.framework as f\n"
                       "from alumni_graph.loaders import load\n")
     assert old_style_imports(sample) == ["queries" + ".framework", "web" + ".pages"]
+
+
+def test_pages_read_through_the_leaf_module_not_the_api_blueprint():
+    """The pages share their reads with the API through web/shared.py (no
+    blueprint); none imports web/api.py, and shared.py imports no blueprint."""
+    blueprints = {"alumni_graph.web." + m for m in ("api", "pages", "analyses", "work", "tracer",
+                                                    "users", "auth")}
+    pages = {f: imported_modules(WEB / f) for f in ("pages.py", "analyses.py", "work.py", "tracer.py",
+                                                    "users.py")}
+    assert {f: "alumni_graph.web.api" for f, mods in pages.items() if "alumni_graph.web.api" in mods} == {}
+    assert imported_modules(WEB / "shared.py") & blueprints == set()
+    assert "alumni_graph.web.shared" in pages["pages.py"]

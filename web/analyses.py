@@ -17,7 +17,7 @@ import math
 from flask import Blueprint, Response, g, render_template, request, url_for
 
 from alumni_graph.web import access, cache, get_store, i18n
-from alumni_graph.web.api import registry, run_registered
+from alumni_graph.web.shared import registry, run_registered
 from alumni_graph.web.exports import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
 
 bp = Blueprint("analyses", __name__, url_prefix="/analisis")

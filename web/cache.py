@@ -7,7 +7,7 @@ tracer import, a restore, by this process or another (a CLI ``load`` while
 ``alumni-graph serve`` runs) — makes every older entry unreachable for the
 very next request (each request syncs the store first: ``web.get_store``):
 
-* **query results** (:func:`query_result`, used by ``web.api.run_registered``
+* **query results** (:func:`query_result`, used by ``web.shared.run_registered``
   for every page, JSON route and export that runs a named query): keyed by
   the query, its validated parameters (defaults filled in, ``as_of`` = today
   included, so the key moves on at midnight) and the **role view**

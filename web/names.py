@@ -20,7 +20,7 @@ A person is named to a role in a view when both hold:
   internship monitoring) names every person of the school to the roles whose
   duty it is (:data:`DUTY_ROLES`); those views are audited.
 
-Query results pass through :func:`apply` (``web.api.run_registered`` calls it
+Query results pass through :func:`apply` (``web.shared.run_registered`` calls it
 for every query a page, a JSON route or an export runs); graphs, search and
 detail pages through :func:`web.access.name_policy` (``queries.explore.Names``),
 which follows the same role rule.

@@ -16,7 +16,7 @@ from flask import (
 
 from alumni_graph.queries import explore
 from alumni_graph.web import access, cache, cards, get_store, graphview, i18n, names, param_error
-from alumni_graph.web.api import around_graph, entity_payload, int_arg, label_of, registry, run_registered
+from alumni_graph.web.shared import around_graph, entity_payload, int_arg, label_of, registry, run_registered
 from alumni_graph.web.exports import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
 from alumni_graph.security.uploads import UPLOADS_DIR, Uploads
 

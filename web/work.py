@@ -23,8 +23,9 @@ from flask import (
 
 from alumni_graph.graph_service.errors import NotFound, ParameterError
 from alumni_graph.graph_service.schema import OUTREACH_STATUSES, REFERRAL_STATUSES, VACANCY_ORIGINS
+from alumni_graph.queries import explore
 from alumni_graph.web import access, cache, get_store, i18n, wants_json
-from alumni_graph.web.api import run_registered
+from alumni_graph.web.shared import run_registered
 from alumni_graph.web.exports import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
 from alumni_graph.web.openapi import COMPONENTS, _envelope, doc
 
