@@ -9,6 +9,7 @@ COPY loaders loaders
 COPY queries queries
 COPY web web
 COPY security security
+COPY demo demo
 COPY alumni_graph alumni_graph
 RUN pip install --no-cache-dir .
 USER app

@@ -584,7 +584,7 @@ def serve(ctx, host, port, debug, workers, threads) -> None:
 def demo(ctx, host, port, seed, schools, no_serve) -> None:
     """Generate the synthetic demo school, load it, and serve the web app."""
     from alumni_graph.loaders import load_paths
-    from alumni_graph.loaders.demo import generate_demo
+    from alumni_graph.demo import generate_demo
 
     config = _config(ctx)
     out = config.data_dir / "demo-input"

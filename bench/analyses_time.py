@@ -2,7 +2,7 @@
 
     python -m bench.analyses_time [--schools 1 10] [--repeat 3] [--json out.json]
 
-Generates the demo data (``loaders.demo.generate_demo``, seed 2026), loads it
+Generates the demo data (``alumni_graph.demo.generate_demo``, seed 2026), loads it
 through the loader into an embedded store and into Neo4j (``NEO4J_URI`` when
 set, else a throwaway server from ``tools.neo4j.launcher`` with a 2 GiB heap),
 then times every analysis (the registry queries, with ``as_of`` the demo's
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-AS_OF = "2026-11-01"  # loaders.demo.DEFAULT_TODAY
+AS_OF = "2026-11-01"  # alumni_graph.demo.DEFAULT_TODAY
 ANALYSES = ("tracer_summary", "program_alignment", "internship_monitoring", "internship_hosts",
             "key_connectors", "industry_clusters", "untraced_reach", "alumni_register")
 
@@ -59,7 +59,7 @@ def neo4j_store(work: Path):
 def bench(schools: int, repeat: int, work: Path, neo) -> list[dict]:
     from alumni_graph.graph_service.embedded import EmbeddedStore
     from alumni_graph.loaders import load_paths
-    from alumni_graph.loaders.demo import generate_demo
+    from alumni_graph.demo import generate_demo
     from alumni_graph.queries import run_query
 
     files = list(generate_demo(work / f"demo-{schools}", seed=2026, schools=schools).values())

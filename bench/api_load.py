@@ -285,7 +285,7 @@ def _endpoint_vs_query(b: Bench, port: int, store, name: str, sets: list[dict]) 
 
 
 def _extra_school(b: Bench) -> list:
-    from alumni_graph.loaders.demo import generate_demo
+    from alumni_graph.demo import generate_demo
 
     folder = b.work / f"extra-school-{SEED + 1}"
     if not (folder / ".complete").exists():

@@ -206,7 +206,7 @@ class Bench:
     def files(self) -> dict[str, Path]:
         """The generated loader files of this scale (generated once per work dir)."""
         if self._files is None:
-            from alumni_graph.loaders.demo import KINDS, generate_demo
+            from alumni_graph.demo import KINDS, generate_demo
 
             folder = self.work / f"data-{self.scale.name}-{self.scale.schools}-{SEED}"
             marker = folder / ".complete"

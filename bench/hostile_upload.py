@@ -134,7 +134,7 @@ def main(argv=None) -> None:
     data_dir = args.out / "data"
     demo = args.out / "demo-input"
     if not demo.is_dir():
-        from alumni_graph.loaders.demo import generate_demo
+        from alumni_graph.demo import generate_demo
 
         generate_demo(demo, seed=2026, schools=1)
         from alumni_graph.graph_service.embedded import EmbeddedStore

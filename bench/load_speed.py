@@ -7,7 +7,7 @@ Standalone::
     python bench/load_speed.py --backend neo4j --uri bolt://127.0.0.1:7687
     python bench/load_speed.py --backend neo4j --uri ... --sample 2000 --skip-full
 
-It generates the demo school (``loaders.demo.generate_demo``) into a
+It generates the demo school (``alumni_graph.demo.generate_demo``) into a
 temporary folder, loads it into an emptied store (the Neo4j database given
 is CLEARED: use a throwaway one, e.g. ``python -m tools.neo4j.launcher``),
 loads it again (everything unchanged), and on Neo4j compares, on a sample of
@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from alumni_graph.graph_service.embedded import EmbeddedStore  # noqa: E402
 from alumni_graph.loaders import load_paths, load_rows  # noqa: E402
-from alumni_graph.loaders.demo import generate_demo  # noqa: E402
+from alumni_graph.demo import generate_demo  # noqa: E402
 
 
 def open_store(args, batch_size: int, data_dir: Path):

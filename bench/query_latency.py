@@ -5,7 +5,7 @@ and the Neo4j query plans (PROFILE) of their Cypher.
     python bench/query_latency.py --neo4j-uri bolt://127.0.0.1:7687 --runs 60
     python bench/query_latency.py --profile            # also print the PROFILE plans
 
-The demo school (``loaders.demo.generate_demo``, seed 2026, ~8,000 people) is
+The demo school (``alumni_graph.demo.generate_demo``, seed 2026, ~8,000 people) is
 generated into a temporary folder and loaded through ``load_paths`` into a
 temporary embedded store and into Neo4j (whose database is CLEARED first:
 never point this at a database with real data). Each query is timed end to
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     from alumni_graph.graph_service.embedded import EmbeddedStore
     from alumni_graph.graph_service.neo4j_store import Neo4jStore
     from alumni_graph.loaders import load_paths
-    from alumni_graph.loaders.demo import generate_demo
+    from alumni_graph.demo import generate_demo
 
     with tempfile.TemporaryDirectory(prefix="alumni-bench-") as tmp:
         tmp = Path(tmp)

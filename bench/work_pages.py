@@ -38,7 +38,7 @@ def main(argv=None) -> int:
 
     from alumni_graph.graph_service.embedded import EmbeddedStore
     from alumni_graph.loaders import load_paths
-    from alumni_graph.loaders.demo import generate_demo
+    from alumni_graph.demo import generate_demo
     from alumni_graph.queries import run_query
     from alumni_graph.web import create_app
     from web_support import login, user

@@ -32,7 +32,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 def open_demo_store(backend: str, work: Path):
     from alumni_graph.graph_service.embedded import EmbeddedStore
     from alumni_graph.loaders import load_paths
-    from alumni_graph.loaders.demo import generate_demo
+    from alumni_graph.demo import generate_demo
 
     files = generate_demo(work / "demo-input", seed=2026, schools=1)
     server = None

@@ -9,12 +9,12 @@ import pytest
 import analyses_support as sup
 from alumni_graph.queries import run_query
 
-DEMO_TODAY = "2026-11-01"  # loaders.demo.DEFAULT_TODAY
+DEMO_TODAY = "2026-11-01"  # alumni_graph.demo.DEFAULT_TODAY
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory, neo4j_server):
-    from alumni_graph.loaders.demo import generate_demo
+    from alumni_graph.demo import generate_demo
 
     folder = tmp_path_factory.mktemp("demo-analyses")
     generate_demo(folder, seed=2026, schools=1)

@@ -135,7 +135,7 @@ def test_rules_in_one_place():
     assert city_match("Kab. Tegal", "Kota Tegal") == "unsure"
     assert city_match("Kabupaten Tegal", "Kab. Tegal") == "same"
     assert city_match("Jakarta", "Jakarta Utara") == "within"
-    from alumni_graph.loaders.demo import normalize_company_name
+    from alumni_graph.demo import normalize_company_name
     assert normalize_company_name is normalize_name  # the demo uses the loader's rule
 
 

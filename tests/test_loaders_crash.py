@@ -26,7 +26,7 @@ PEOPLE = 1200  # with their internships and jobs: a load of a few seconds at bat
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory) -> Path:
     """The demo school, cut to PEOPLE students and alumni (and their rows)."""
-    from alumni_graph.loaders.demo import generate_demo
+    from alumni_graph.demo import generate_demo
 
     full = tmp_path_factory.mktemp("demo-full")
     out = tmp_path_factory.mktemp("demo")

@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = {"alumni_graph"}
 SUBPACKAGES = ("cli.py", "graph_service/store.py", "loaders/load.py", "queries/framework.py",
-               "security/accounts.py", "security/uploads.py", "web/pages.py")
+               "security/accounts.py", "security/uploads.py", "web/pages.py", "demo/school_run.py")
 SKIP = shutil.ignore_patterns(".venv", ".git", ".cache", "data", "test-artifacts", "__pycache__",
                               "*.egg-info", "build", "dist", ".pytest_cache", ".hypothesis")
 

@@ -18,7 +18,7 @@ from alumni_graph.queries import run_query
 def demo(tmp_path_factory, neo4j_server):
     from alumni_graph.graph_service.embedded import EmbeddedStore
     from alumni_graph.loaders import load_paths
-    from alumni_graph.loaders.demo import generate_demo
+    from alumni_graph.demo import generate_demo
 
     files = list(generate_demo(tmp_path_factory.mktemp("demo-input"), seed=2026, schools=1).values())
     emb = EmbeddedStore(tmp_path_factory.mktemp("demo") / "data")
