@@ -149,7 +149,7 @@ def test_web_settings_reach_the_app_through_config(tmp_path):
     assert app.config["SECRET_KEY"] == "k" * 40 and app.config["SESSION_COOKIE_SECURE"] is True
     assert isinstance(app.wsgi_app, ProxyFix)
     plain = create_app(config=Config.from_env({"ALUMNI_GRAPH_DATA_DIR": str(tmp_path)}))
-    assert plain.config["CONTACT_DETAILS"] == "masked" and not isinstance(plain.wsgi_app, ProxyFix)
+    assert plain.config["CONTACT_DETAILS"] == "full" and not isinstance(plain.wsgi_app, ProxyFix)
     assert plain.config["SECRET_KEY"] != "k" * 40  # generated into the data directory
 
 
@@ -175,7 +175,7 @@ def test_an_unknown_setting_is_a_warning(tmp_path, caplog):
 
     app = create_app(config=Config.from_env({"ALUMNI_GRAPH_DATA_DIR": str(tmp_path),
                                              "ALUMNI_GRAPH_CONTACT_DETAIL": "hidden"}))
-    assert app.config["CONTACT_DETAILS"] == "masked"
+    assert app.config["CONTACT_DETAILS"] == "full"
     assert "ALUMNI_GRAPH_CONTACT_DETAIL is not a setting" in caplog.text
 
 

@@ -83,11 +83,20 @@ def test_person_contact_is_consent_aware_and_masked(app, client):
     assert "081234500002" not in login(app, "bkk").get("/api/v1/person/0051000002").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("policy,phone", [("full", "081234500001"), ("hidden", None)])
-def test_contact_policy_from_config(make_client, policy, phone):
-    c = make_client({"CONTACT_DETAILS": policy})
+@pytest.mark.parametrize("policy,role,phone", [
+    ("full", "admin", "081234500001"), ("full", "bkk", "081234500001"), ("full", "humas", "081234500001"),
+    ("masked", "admin", "0812*****001"), ("masked", "bkk", "0812*****001"), ("masked", "humas", "0812*****001"),
+    ("hidden", "admin", None), ("hidden", "bkk", None), ("hidden", "humas", None),
+])
+def test_contact_policy_from_config(make_client, policy, role, phone):
+    """CONTACT_DETAILS is the school's ceiling over every role's contact rule
+    (Ani is an adult alumna who agreed to be contacted: humas sees her in full)."""
+    c = make_client({"CONTACT_DETAILS": policy}, role=role)
     contact = ok_json(c.get("/api/v1/person/0051000001"))["entity"]["contact"]
     assert contact["phone"] == phone
+    assert contact["shown"] is (phone is not None)
+    if phone is not None:
+        assert contact["masked"] is ("*" in phone)
 
 
 def test_entities(client):

@@ -44,7 +44,7 @@ DEFAULTS = {
     "UPLOAD_CHECK_SECONDS": 120,
     "UPLOAD_LOAD_SECONDS": 900,
     # Person phone/email: hidden, masked or full (see web.access).
-    "CONTACT_DETAILS": "masked",
+    "CONTACT_DETAILS": "full",
     # Rows of a query export (CSV/XLSX).
     "EXPORT_MAX_ROWS": 5000,
 }

@@ -28,6 +28,7 @@ from alumni_graph.graph_service.schema import ROLES
 
 #: Every role, for routes any logged-in user may use.
 ANY_ROLE = ROLES
+#: The ``CONTACT_DETAILS`` values, least shown first (the setting is a ceiling: contact_policy).
 CONTACT_POLICIES = ("hidden", "masked", "full")
 #: Roles that see people's phone and email in full on detail pages (audit-logged).
 CONTACT_ROLES = ("bkk", "admin")
@@ -135,14 +136,17 @@ def contact_policy() -> str:
     """How people's phone and email are shown to the current user (the
     contact rule, :data:`web.names.CONTACT_RULE`): ``full`` for bkk and
     admin, ``outreach`` for humas (adult alumni in full, others masked),
-    ``hidden`` for viewers and anonymous callers; ``CONTACT_DETAILS =
-    "hidden"`` hides them from everyone."""
+    ``hidden`` for viewers and anonymous callers. The ``CONTACT_DETAILS``
+    setting is the school's ceiling over every role: ``full`` (the default)
+    leaves each role's rule, ``masked`` shows nobody more than a masked number
+    (BKK and admin too), ``hidden`` shows them to nobody."""
     from alumni_graph.web.names import CONTACT_RULE
 
-    if current_app.config.get("CONTACT_DETAILS", "masked") == "hidden":
-        return "hidden"
+    setting = current_app.config.get("CONTACT_DETAILS", "full")
     rule = CONTACT_RULE.get(current_role() or "", "none")
-    return "hidden" if rule == "none" else rule
+    if setting == "hidden" or rule == "none":
+        return "hidden"
+    return "masked" if setting == "masked" else rule
 
 
 def name_policy():
@@ -198,4 +202,4 @@ def person_contact(props: dict) -> dict:
     from alumni_graph.web.names import contact
 
     return contact(props, current_role(),
-                   setting=current_app.config.get("CONTACT_DETAILS", "masked"))
+                   setting=current_app.config.get("CONTACT_DETAILS", "full"))

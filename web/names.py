@@ -153,14 +153,15 @@ def _champion_lists(rows) -> list[list[dict]]:
 CONTACT_RULE = {"admin": "full", "bkk": "full", "humas": "outreach", "viewer": "none"}
 
 
-def contact(person: dict, role: str | None, *, setting: str = "masked",
+def contact(person: dict, role: str | None, *, setting: str = "full",
             as_of: str | None = None) -> dict:
     """The contact block of ``person`` as ``role`` may see it.
 
     ``shown`` False with a ``reason`` (``no_consent``: no effective contact
     consent, the minor rule included; ``policy``: the role or the
     ``CONTACT_DETAILS = hidden`` setting); else ``phone``, ``email``,
-    ``masked`` and, when in full, ``tel`` and ``wa`` links.
+    ``masked`` and, when in full, ``tel`` and ``wa`` links. ``setting`` (the
+    school's ``CONTACT_DETAILS``) is a ceiling: ``masked`` masks everyone's view.
     """
     from alumni_graph.web.access import mask_email, mask_phone
 
@@ -172,7 +173,7 @@ def contact(person: dict, role: str | None, *, setting: str = "masked",
         return {"shown": False, "reason": "policy", "phone": None, "email": None}
     phone, email = person.get("phone"), person.get("email")
     full = rule == "full" or (is_alumnus(person) and not is_minor(person, as_of))
-    if not full:
+    if not full or setting == "masked":
         return {"shown": True, "masked": True, "phone": mask_phone(phone), "email": mask_email(email)}
     return {"shown": True, "masked": False, "phone": phone, "email": email, **links(phone)}
 
@@ -188,11 +189,11 @@ def links(phone) -> dict:
     return {"tel": "tel:" + number, "wa": "https://wa.me/" + wa}
 
 
-def contacts(store, nisns, role: str | None, *, setting: str = "masked") -> dict:
+def contacts(store, nisns, role: str | None, *, setting: str = "full") -> dict:
     """:func:`contact` for several people by NISN: ``{nisn: contact}`` for
     those whose contact is shown in full (with links)."""
     wanted = sorted({str(n) for n in nisns if n and not str(n).startswith("~")})
-    if not wanted or CONTACT_RULE.get(role or "", "none") == "none" or setting == "hidden":
+    if not wanted or CONTACT_RULE.get(role or "", "none") == "none" or setting in ("hidden", "masked"):
         return {}
     out = {}
     for props in store.iter_nodes("Person", [(n,) for n in wanted]):

@@ -522,7 +522,7 @@ def _contacts(nisns: list[str]) -> dict:
     """Phone links of intermediaries (they consented to be contacted) as the
     one contact rule (web/names.py) lets the current role see them."""
     return names.contacts(get_store(), nisns, access.current_role(),
-                          setting=current_app.config.get("CONTACT_DETAILS", "masked"))
+                          setting=current_app.config.get("CONTACT_DETAILS", "full"))
 
 
 # -- graph explorer ----------------------------------------------------------------------
