@@ -1,7 +1,7 @@
 """Parity on the demo school (~8,000 people): the Cypher and the networkx
 implementations return identical rows and meta for every query and a fixed
 set of sampled parameters. The demo is generated and loaded through the
-loader into both stores once for the module."""
+loader into both stores once for the run (tests/demo_support.py)."""
 from __future__ import annotations
 
 import os
@@ -9,27 +9,14 @@ import random
 
 import pytest
 
-import queries_support as qs
+from demo_support import demo_stores  # noqa: F401 (a fixture)
 from bench.cases import DEMO_TODAY, demo_index, referral_pair
 from alumni_graph.queries import run_query
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, neo4j_server):
-    from alumni_graph.graph_service.embedded import EmbeddedStore
-    from alumni_graph.loaders import load_paths
-    from alumni_graph.demo import generate_demo
-
-    files = list(generate_demo(tmp_path_factory.mktemp("demo-input"), seed=2026, schools=1).values())
-    emb = EmbeddedStore(tmp_path_factory.mktemp("demo") / "data")
-    neo = qs.open_neo4j(neo4j_server)
-    neo.clear()
-    for store in (emb, neo):
-        store.init_schema()
-        report = load_paths(store, files)
-        assert report.ok, report.render()
-    yield emb, neo
-    neo.close()
+def demo(demo_stores):
+    return demo_stores()
 
 
 def sample_cases(G, n_referrals: int = 14, seed: int = 7) -> list[tuple[str, dict]]:

@@ -1,27 +1,21 @@
 """Parity of the issue-6 analyses on the demo school (~8,000 people, loaded
-through the loader into both stores once for the module): the Cypher and the
-networkx implementations, and the networkx-only analyses on both stores'
-affiliation graphs, return identical rows and meta."""
+through the loader into both stores): the Cypher and the networkx implementations, and the networkx-only analyses on both stores'
+affiliation graphs, return identical rows and meta. The demo is loaded once for
+the run, shared with tests/test_queries_demo.py (tests/demo_support.py)."""
 from __future__ import annotations
 
 import pytest
 
-import analyses_support as sup
+from demo_support import demo_stores  # noqa: F401 (a fixture)
 from alumni_graph.queries import run_query
 
 DEMO_TODAY = "2026-11-01"  # alumni_graph.demo.DEFAULT_TODAY
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, neo4j_server):
-    from alumni_graph.demo import generate_demo
-
-    folder = tmp_path_factory.mktemp("demo-analyses")
-    generate_demo(folder, seed=2026, schools=1)
-    emb, neo = sup.both_stores(tmp_path_factory, neo4j_server, paths=(folder,))
-    npsn = next(iter(emb.iter_nodes("School")))["npsn"]
-    yield emb, neo, npsn
-    neo.close()
+def demo(demo_stores):
+    emb, neo = demo_stores()
+    return emb, neo, next(iter(emb.iter_nodes("School")))["npsn"]
 
 
 CASES = [
