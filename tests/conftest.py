@@ -101,3 +101,8 @@ def embedded_store(tmp_path):
 def store(request):
     """Each test using this runs once per store."""
     return request.getfixturevalue(f"{request.param}_store")
+
+
+# The demo school loaded once per run for the demo parity tests (one fixture for
+# the whole run: defined here, not imported into each module).
+from demo_support import demo_stores  # noqa: E402,F401

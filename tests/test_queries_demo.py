@@ -9,7 +9,6 @@ import random
 
 import pytest
 
-from demo_support import demo_stores  # noqa: F401 (a fixture)
 from bench.cases import DEMO_TODAY, demo_index, referral_pair
 from alumni_graph.queries import run_query
 

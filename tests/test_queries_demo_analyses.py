@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from demo_support import demo_stores  # noqa: F401 (a fixture)
 from alumni_graph.queries import run_query
 
 DEMO_TODAY = "2026-11-01"  # alumni_graph.demo.DEFAULT_TODAY
