@@ -65,3 +65,15 @@ def test_the_wheel_holds_only_the_project_and_installs_cleanly(tmp_path):
     helped = subprocess.run([str(venv / "bin" / "alumni-graph"), "--help"], capture_output=True, text=True,
                             cwd=tmp_path, env=env, timeout=120)
     assert helped.returncode == 0 and "Usage" in helped.stdout, helped.stderr[-3000:]
+
+
+def test_the_dockerfile_copies_every_installed_folder():
+    """The production image installs the project from the folders it copies:
+    one left out (a new package mapped in pyproject.toml) breaks the image's
+    `pip install .` only at build time, on the school's server."""
+    import tomllib
+
+    mapped = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-dir"]
+    copied = {line.split()[1] for line in (ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines()
+              if line.startswith("COPY ") and len(line.split()) == 3}
+    assert set(mapped.values()) <= copied, set(mapped.values()) - copied
