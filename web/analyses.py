@@ -178,8 +178,8 @@ def tracer_print():
                                                    "npsn": params.get("npsn"), "schools": _schools(),
                                                    "back": url_for("analyses.tracer", **request.args),
                                                    "filters": _print_filters(params, {
-                                                       "program": "program_code", "year_from": "year_from",
-                                                       "year_to": "year_to", "as_of": "as_of"})},
+                                                       "program": "program_code", "year_from": "an_year_from",
+                                                       "year_to": "an_year_to", "as_of": "as_of"})},
                            title=_title("tracer_summary"))
 
 
