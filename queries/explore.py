@@ -36,6 +36,8 @@ import hashlib
 import heapq
 import hmac
 import json
+import threading
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -259,6 +261,49 @@ def search(store, text: str, limit: int = 10, types: list[str] | tuple | None = 
         summary(g.nodes[nid]["label"], g.nodes[nid], g.degree(nid), names=names)
         for _, nid in found[:limit]
     ]
+
+
+_KEY_INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_KEY_LOCK = threading.Lock()
+
+
+def _key_index(G, label: str) -> dict:
+    """``{lower-cased search key: [node ids]}`` of ``label``'s nodes in graph
+    ``G``, made on first use and kept with the graph (the embedded store never
+    changes a committed graph in place: a write swaps in a new one)."""
+    per_graph = _KEY_INDEXES.get(G)
+    if per_graph is None or per_graph.get("") != len(G):
+        with _KEY_LOCK:
+            per_graph = _KEY_INDEXES.get(G)
+            if per_graph is None or per_graph.get("") != len(G):
+                per_graph = _KEY_INDEXES[G] = {"": len(G)}
+    index = per_graph.get(label)
+    if index is None:
+        field, index = SEARCH_KEY[label], {}
+        for nid, attrs in G.nodes(data=True):
+            if attrs.get("label") == label:
+                index.setdefault(str(attrs.get(field, "")).lower(), []).append(nid)
+        per_graph[label] = index
+    return index
+
+
+def exact_key(store, text: str, label: str, *, names: Names) -> dict | None:
+    """The one node of ``label`` whose search key is ``text`` (case-insensitive)
+    and that ``names`` lets be found, as :func:`search` summarises it; None when
+    there is none, several, or the store has no key index (Neo4j: the caller
+    searches). For a typed NISN or employer code this is what ``search`` ranks
+    first, without reading every node (``web.resolve``)."""
+    q = (text or "").strip().lower()
+    if len(q) < 2 or _is_cypher(store) or label not in SEARCH_KEY:
+        return None
+    if label == "Person" and names.mode == "none":
+        return None
+    G = store.graph()
+    found = [nid for nid in _key_index(G, label).get(q, ())
+             if label != "Person" or names.reveals(G.nodes[nid])]
+    if len(found) != 1:
+        return None
+    return summary(label, G.nodes[found[0]], G.degree(found[0]), names=names)
 
 
 # -- entity -------------------------------------------------------------------

@@ -46,6 +46,10 @@ def resolve(store, text: str, kind: str, *, names) -> Resolved:
         out.error = "empty"
         return out
     types = ["Person"] if kind == "person" else ["Employer"]
+    exact = explore.exact_key(store, raw, types[0], names=names)
+    if exact is not None:  # a typed NISN or code: what the search would pick, without a scan
+        out.item = exact
+        return out
     found = explore.search(store, raw, MAX_CHOICES * 4, types=types, names=names)
     if kind == "employer" and not found:
         plain = _norm_employer(raw)
