@@ -18,7 +18,7 @@ import pytest
 import web_fixture as fx
 from alumni_graph.web import create_app
 from alumni_graph.web.cache import ResultCache
-from web_support import ROLES, app, client, login, ok_json, web_store  # noqa: F401 - fixtures
+from web_support import ROLES, app, client, login, ok_json, user, web_store  # noqa: F401 - fixtures
 
 BIN = Path(sys.executable).parent / "alumni-graph"
 ANI, CITRA, EKO = "0051000001", "0051000003", "0051000006"
@@ -130,6 +130,49 @@ def test_admin_and_bkk_share_query_answers_but_humas_and_viewer_do_not(app):
     humas = login(app, "humas").get(url)
     assert cache_of(app).stats()["hits"] == hits + 1  # its own entry
     assert b"Citra Lestari" not in humas.data
+
+
+# -- pages shared by the users of one role view --------------------------------------------
+
+def test_users_of_one_role_share_a_page_each_seeing_it_as_their_own(web_store, data_dir):
+    """Calon mitra is kept once for the Humas view, not once per officer; each
+    officer still gets exactly the page an app without a cache gives them: their
+    own name in the header, themselves preselected as the owner of a new
+    outreach, their own session's CSRF token. (Accounts have no scope of
+    their own, no school: the role is the whole view.)"""
+    cached = create_app({"TESTING": True, "DATA_DIR": data_dir}, store=web_store)
+    plain = create_app({"TESTING": True, "DATA_DIR": data_dir, "CACHE": False}, store=web_store)
+    officers = ("rina.humas", "sari-humas")
+    for name in officers:  # every account first: the roster is part of a page's key
+        user(cached, "humas", name)
+    assert login(cached, "humas", officers[0]).get(PARTNERS).status_code == 200
+    assert login(cached, "humas", officers[0]).get(PARTNERS_JSON).status_code == 200
+    stats = cache_of(cached).stats()
+    for me, other in (officers, officers[::-1]):
+        for url in (PARTNERS, PARTNERS_JSON):
+            got = login(cached, "humas", me).get(url)
+            want = login(plain, "humas", me).get(url)
+            assert got.status_code == 200 and got.data == want.data, (url, me)
+        body = login(cached, "humas", me).get(PARTNERS).get_data(as_text=True)
+        assert f'id="current-user">Masuk sebagai {me} (humas)<' in body
+        assert f'<option value="{me}" selected>' in body
+        assert f'<option value="{other}" >' in body and f'<option value="{other}" selected>' not in body
+        assert "\x00" not in body
+    after = cache_of(cached).stats()
+    assert after["stored"] == stats["stored"]  # nothing computed again: one entry per role view
+    assert after["hits"] >= stats["hits"] + 6
+
+
+def test_roles_with_the_same_names_policy_still_get_their_own_pages(app):
+    """Admin and BKK share query answers (the same names and contact view) but
+    not pages: a page also shows the links a role may open."""
+    admin = login(app, "admin").get(PARTNERS).get_data(as_text=True)
+    stored = cache_of(app).stats()["stored"]
+    bkk_index = login(app, "bkk").get(f"/?npsn={fx.NPSN}").get_data(as_text=True)
+    admin_index = login(app, "admin").get(f"/?npsn={fx.NPSN}").get_data(as_text=True)
+    assert 'id="nav-users"' in admin_index and 'id="nav-users"' not in bkk_index
+    assert 'id="nav-users"' in admin
+    assert cache_of(app).stats()["stored"] > stored
 
 
 # -- writes: each kind is seen by the very next request ----------------------------------

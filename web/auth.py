@@ -136,7 +136,12 @@ def _template_helpers() -> dict:
         show only those: web.access.may_open, from the routes' declarations.)"""
         return bool(user) and access.may_open(endpoint)
 
-    return {"csrf_token": csrf_token, "current_user": user, "may": may}
+    from alumni_graph.web.cache import my_name, owner_selected
+
+    # The user's name and preselected owner come through these helpers: a page
+    # kept by the cache for a whole role has them filled in per request.
+    return {"csrf_token": csrf_token, "current_user": user, "may": may, "my_name": my_name,
+            "owner_selected": owner_selected}
 
 
 def _seconds(name: str, scale: int) -> float:

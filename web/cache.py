@@ -15,12 +15,17 @@ very next request (each request syncs the store first: ``web.get_store``):
   role see). Two roles whose views differ never share an entry.
 * **page responses** (:func:`page_response`, the pages registered with
   ``cache=True`` in ``web.pages``): the body of a GET page and of its JSON
-  twin, keyed by the URL, the user (so the role and everything shown about
-  the user), the language, today's date, the user accounts (a page may list
-  staff) and the version. The audit records the view wrote (``view_contacts``)
-  are kept with it and written again on every view answered from the cache. The session's CSRF token is never
-  stored: it is cut out of the body before the body is kept and put back for
-  each request.
+  twin, shared by every user of the same **role view**: keyed by the URL, the
+  role (the names and contact policy, the links a role may open), whether the
+  user must change their password, the language, today's date, the user
+  accounts (a page may list staff) and the version. Users have no other
+  scope (no school of their own: every role sees every school), so nothing
+  else in a page depends on who asks except what is cut out and put back on
+  each request: the session's CSRF token, the user's name in the header
+  (:data:`_ME_MARK`) and which outreach owner is preselected (the user,
+  :func:`owner_selected`). The audit records the view wrote
+  (``view_contacts``) are kept with it and written again, as the user asking,
+  on every view answered from the cache.
 
 * **shared answers** (:func:`shared`: the schools list, Beranda's counts):
   the same for every caller, so keyed by their arguments and the version only.
@@ -43,11 +48,13 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import current_app, g
+from markupsafe import Markup, escape
 
 log = logging.getLogger("alumni_graph.web")
 
@@ -60,6 +67,10 @@ CACHE_DEFAULTS = {
 
 #: What stands for the session's CSRF token in a kept page body.
 _CSRF_MARK = "\x00csrf\x00"
+#: What stands for the user's name in a page rendered to be kept (base.html's header).
+_ME_MARK = "\x00me\x00"
+#: ``selected`` of an outreach owner option, for the user whose name hashes to the hex digits.
+_SEL_MARK = re.compile("\x00sel:[0-9a-f]{16}\x00")
 
 
 class ResultCache:
@@ -240,7 +251,11 @@ def params_key(params: dict) -> str | None:
 
 def page_response(kind: str, make: Callable[[], object]):
     """A GET page (``kind`` "html") or its JSON twin ("json") from the cache,
-    or made by ``make()`` (a Response or text) and kept when it is a plain 200."""
+    or made by ``make()`` (a Response or text) and kept when it is a plain 200.
+    Entries are shared by the users of one role view (see the module's notes);
+    an HTML page is rendered with marks where it shows the user
+    (:func:`my_name`, :func:`owner_selected`), kept with them, and each answer
+    has them filled in for the user asking."""
     from flask import request, session
 
     from alumni_graph.web import access
@@ -251,30 +266,74 @@ def page_response(kind: str, make: Callable[[], object]):
     if cache is None or request.method != "GET" or user is None or session.get("_flashes"):
         return make()  # (a flashed message is shown once, never kept)
     version = request_version()
-    key = ("page", kind, request.endpoint, request.full_path, user.get("id"), user.get("role"),
-           bool(user.get("must_change")), g.get("lang"), dt.date.today().isoformat(),
-           _roster())
+    key = ("page", kind, request.endpoint, request.full_path, user.get("role"),
+           bool(user.get("must_change")), g.get("lang"), dt.date.today().isoformat(), _roster())
     text = cache.get(version, key)
     token = csrf_token() if kind == "html" else None
     if text is not None:
         audits, _, body = text.partition("\n")
         for action, kwargs in json.loads(audits):  # every view is audited, kept or not
             access.audit(action, **kwargs)
-        return _response(body.replace(_CSRF_MARK, token) if token else body, kind)
+        return _response(_personal(body, user, token) if kind == "html" else body, kind)
     g._audit_capture = []
+    g._page_marks = kind == "html"
     try:
         out = make()
     finally:
         audits = g.pop("_audit_capture", [])
+        g.pop("_page_marks", None)
     response = current_app.make_response(out)
-    if response.status_code == 200 and not response.direct_passthrough and _still(version):
-        body = response.get_data(as_text=True)
+    if response.direct_passthrough:
+        return response
+    body = response.get_data(as_text=True)
+    if response.status_code == 200 and _still(version):
         try:
             head = json.dumps(audits, ensure_ascii=False)
         except (TypeError, ValueError):
-            return response  # an audit detail that is not JSON: never kept
-        cache.put(version, key, head + "\n" + (body.replace(token, _CSRF_MARK) if token else body))
+            head = None  # an audit detail that is not JSON: never kept
+        if head is not None:
+            cache.put(version, key, head + "\n" + (body.replace(token, _CSRF_MARK) if token else body))
+    if kind == "html":
+        response.set_data(_personal(body, user, None))
     return response
+
+
+def my_name() -> str:
+    """The user's name as a page shows it: a mark while a page is rendered to
+    be kept (filled in per request by :func:`_personal`)."""
+    from alumni_graph.web import access
+
+    if g.get("_page_marks"):
+        return _ME_MARK
+    return (access.current_user() or {}).get("name", "")
+
+
+def owner_selected(option: str, owner: str | None) -> str:
+    """``selected`` for the outreach owner option to preselect: the row's
+    owner, or else the user asking (a mark while a page is rendered to be
+    kept); "" for the others."""
+    if owner:
+        return Markup("selected") if option == owner else ""
+    if g.get("_page_marks"):
+        return Markup("\x00sel:" + _name_digest(option) + "\x00")
+    return Markup("selected") if option == my_name() else ""
+
+
+def _name_digest(name: str) -> str:
+    return hashlib.sha256(str(name).encode("utf-8")).hexdigest()[:16]
+
+
+def _personal(body: str, user: dict, token: str | None) -> str:
+    """A kept (or just rendered) page body for ``user``: their name, their
+    preselected owner options and the session's CSRF token put in."""
+    name = str(user.get("name") or "")
+    if _ME_MARK in body:
+        body = body.replace(_ME_MARK, str(escape(name)))
+    if "\x00sel:" in body:
+        body = _SEL_MARK.sub("", body.replace("\x00sel:" + _name_digest(name) + "\x00", "selected"))
+    if token:
+        body = body.replace(_CSRF_MARK, token)
+    return body
 
 
 def _roster() -> str:

@@ -188,10 +188,15 @@ def _work_helpers():
 # -- Humas: the outreach pipeline ------------------------------------------------------
 
 def _owners() -> list[str]:
+    """Who may own an outreach (Humas and admin accounts), read once per
+    request (Calon mitra's rows each have an owner list)."""
     from alumni_graph.web.auth import accounts
 
-    return sorted(u["name"] for u in accounts().list_users()
-                  if u["role"] in HUMAS and not u["disabled"])
+    owners = g.get("_work_owners")
+    if owners is None:
+        owners = g._work_owners = tuple(sorted(u["name"] for u in accounts().list_users()
+                                               if u["role"] in HUMAS and not u["disabled"]))
+    return list(owners)
 
 
 def outreach_state(npsn: str, code: str) -> dict:
