@@ -13,7 +13,8 @@
 // check every step while they expand (no School, no student, no alumnus
 // without consent, nothing that starts after $as_of). Quantifier bounds must
 // be literals: 3 and 2 cover max_hops 5, and the WHERE cuts to $max_hops; up to
-// 3 hops the runner sends this text with 2 and 1 (main_cypher() in referral_paths.py).
+// 3 hops the runner sends referral_paths_short.cypher instead (main_cypher() in
+// referral_paths.py): the same query, the middle person met from the smaller side.
 // Cypher only forbids repeating a relationship, so node uniqueness over the
 // joined path is checked explicitly (this also keeps the employer from
 // appearing before the end and the person from appearing after the start).

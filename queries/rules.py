@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 
 def started(rel: dict, as_of: str) -> bool:
@@ -79,7 +80,13 @@ def adult_born_by(as_of: str | None = None) -> str:
     >>> adult_born_by("2026-03-10"), adult_born_by("2024-02-29")
     ('2008-03-10', '2006-02-28')
     """
-    day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    return _adult_born_by(as_of or dt.date.today().isoformat())
+
+
+@lru_cache(maxsize=256)
+def _adult_born_by(as_of: str) -> str:
+    # Asked once per person a walk meets (referral_paths' consent check): cached.
+    day = dt.date.fromisoformat(as_of)
     try:
         return day.replace(year=day.year - ADULT_AGE).isoformat()
     except ValueError:  # 29 February

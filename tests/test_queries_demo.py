@@ -116,6 +116,7 @@ def test_cypher_plans_seek_indexes_at_the_anchors(demo, neo4j_server):
         "prospective_partners": prospective_partners.cypher_params(
             REGISTRY["prospective_partners"].validate(cases["prospective_partners"])),
         "referral_paths": referral_paths.cypher_params(rp),
+        "referral_paths_short": referral_paths.cypher_params({**rp, "max_hops": 3}),
         "referral_paths_hint": referral_paths.hint_cypher_params(rp),
         "alumni_at_employer": alumni_at_employer.cypher_params(
             REGISTRY["alumni_at_employer"].validate(cases["alumni_at_employer"])),
@@ -140,6 +141,22 @@ def test_cypher_plans_seek_indexes_at_the_anchors(demo, neo4j_server):
             assert anchors <= {"NodeUniqueIndexSeek", "NodeIndexSeek"}, (name, _leaf_details(plan))
             if name == "referral_paths":  # the two halves meet in a hash join
                 assert "NodeHashJoin" in ops, ops
+
+
+def test_the_short_referral_query_orders_paths_as_the_general_one():
+    """Up to 3 hops the runner sends referral_paths_short.cypher, which finds
+    the paths another way (issue 15); from the paths on, both files must be
+    the same text, so that ties, strength and names cannot drift apart."""
+    from alumni_graph.queries.framework import cypher_text
+    from alumni_graph.queries.referral_paths import main_cypher
+
+    def tail(name):
+        text = cypher_text(name)
+        return text[text.index("WHERE all(i IN range(0, size(ns) - 2)"):]
+
+    assert tail("referral_paths_short") == tail("referral_paths")
+    assert main_cypher(3) == main_cypher(1) == cypher_text("referral_paths_short")
+    assert main_cypher(4) == main_cypher(5) == cypher_text("referral_paths")
 
 
 def referral_sample(G, n: int, seed: int) -> list[tuple[dict, dict | None]]:

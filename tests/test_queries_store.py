@@ -76,3 +76,68 @@ def test_parallel_relationships_make_one_path_with_the_strongest(store):
                                                 "as_of": "2020-06-01"}).rows
     assert paths[0]["relationships"][-1]["type"] == "INTERNED_AT"
     assert paths[0]["strength"] == 0.448
+
+
+def test_the_hint_sees_a_write_at_once(store):
+    """The hint (no path: same-sector employers the person reaches) reads a
+    per-graph reach index on the embedded store (issue 15): a new job, a new
+    alumnus or a withdrawn consent shows in the very next answer."""
+    from alumni_graph.queries import referral_paths as rp
+
+    _school(store, employers=["X1", "X2", "X3"],
+            people=[("0099000001", {}),  # the student asking
+                    ("0099000002", {"graduation_year": 2020, "consent_contact": True})],
+            jobs=[("0099000002", "X2", {"start": "2021-01-01"})])
+    params = {"nisn": "0099000001", "employer": "X1", "as_of": AS_OF}
+
+    def hint():
+        result = run_query(store, "referral_paths", params)
+        assert result.rows == []
+        return [(e["code"], e["strength"], e["hops"]) for e in result.meta["hint"]["employers"]]
+
+    assert hint() == [("X2", 0.64, 3)]
+    if store.backend != "neo4j":
+        assert rp.walk_index(store.graph())._reach  # the index was filled and is kept
+    # A new consenting alumnus of the programme with a job at X3.
+    store.upsert_nodes("Person", [{"nisn": "0099000003", "name": "Orang 03", "school_npsn": NPSN,
+                                   "program_code": "TKR", "graduation_year": 2021,
+                                   "consent_contact": True}], source="t")
+    store.upsert_relationships("STUDIED_IN", [{"start": ("0099000003",), "end": (NPSN, "TKR")}],
+                               start_label="Person", end_label="Program", source="t")
+    store.upsert_relationships("WORKS_AT", [{"start": ("0099000003",), "end": ("X3",),
+                                             "props": {"start": "2022-01-01"}}],
+                               start_label="Person", end_label="Employer", source="t")
+    assert hint() == [("X2", 0.64, 3), ("X3", 0.64, 3)]
+    # A job that starts after as_of does not exist yet; one that ended is past.
+    store.upsert_relationships("INTERNED_AT", [{"start": ("0099000003",), "end": ("X2",),
+                                                "props": {"start": "2026-01-01"}}],
+                               start_label="Person", end_label="Employer", source="t")
+    assert hint() == [("X2", 0.64, 3), ("X3", 0.64, 3)]
+    # The first alumnus withdraws consent: X2 is no longer reached.
+    store.upsert_nodes("Person", [{"nisn": "0099000002", "name": "Orang 02", "school_npsn": NPSN,
+                                   "program_code": "TKR", "graduation_year": 2020,
+                                   "consent_contact": False}], source="t")
+    assert hint() == [("X3", 0.64, 3)]
+
+
+def test_a_new_path_is_found_at_once_after_a_write(store):
+    """The embedded search keeps, per graph, which nodes lie within two and
+    three steps of a target (issue 15): a write makes a new graph, so a
+    person added between two firms opens a 5-hop path in the very next
+    answer."""
+    _school(store, employers=["X1", "X2"],
+            people=[("0099000001", {}),
+                    ("0099000002", {"graduation_year": 2019, "consent_contact": True})],
+            jobs=[("0099000002", "X2", {"start": "2020-01-01"})])
+    params = {"nisn": "0099000001", "employer": "X1", "max_hops": 5, "as_of": AS_OF}
+    assert run_query(store, "referral_paths", params).rows == []
+    store.upsert_nodes("Person", [{"nisn": "0099000003", "name": "Orang 03", "school_npsn": NPSN,
+                                   "program_code": "TKR", "graduation_year": 2018,
+                                   "consent_contact": True}], source="t")
+    store.upsert_relationships("WORKS_AT", [
+        {"start": ("0099000003",), "end": ("X2",), "props": {"start": "2019-01-01", "end": "2021-01-01"}},
+        {"start": ("0099000003",), "end": ("X1",), "props": {"start": "2021-02-01"}}],
+        start_label="Person", end_label="Employer", source="t")
+    rows = run_query(store, "referral_paths", params).rows
+    assert [([n["key"] for n in r["nodes"]], r["strength"]) for r in rows] == [
+        (["0099000001", f"{NPSN}/TKR", "0099000002", "X2", "0099000003", "X1"], 0.384)]
