@@ -30,6 +30,8 @@ The rules, as implemented here and in ``referral_paths.cypher``:
 from __future__ import annotations
 
 import bisect
+import itertools
+import math
 import threading
 import weakref
 
@@ -183,12 +185,14 @@ class WalkIndex:
 
     def reach(self, G, x: str) -> dict:
         """The hint's last two steps from ``x`` (a programme or an employer),
-        by KBLI section: ``{sector: ((p, x-p steps, p-e steps), ...)}`` for
-        each person ``p`` next to ``x`` who may be an intermediary on some
-        date (an alumnus with ``consent_contact`` true; the minor rule is
-        applied per call) and each employer ``e`` (not ``x``) of that sector
-        next to ``p``. Steps are ``(S|I|W, start, end)`` and
-        ``(e, S|I|W, start, end)``: without dates applied, like
+        by KBLI section and employer: ``{sector: ((e, pairs, entries), ...)}``
+        with an ``entry`` ``(p, x-p steps, S|I|W, start, end)`` for each
+        relationship between an employer ``e`` (not ``x``) of that sector and
+        a person ``p`` next to ``x`` who may be an intermediary on some date
+        (an alumnus with ``consent_contact`` true; the minor rule is applied
+        per call); x-p steps are ``(S|I|W, start, end)``; ``pairs``: the
+        ``(x-p, p-e)`` letter pairs the entries hold (for a bound on ``e``'s
+        strength before reading them). Without dates applied, like
         :meth:`steps`, so one entry serves every ``as_of``.
 
         Made once per node and graph: at a province's hubs (a programme of
@@ -207,18 +211,20 @@ class WalkIndex:
                 if (attrs.get("label") != "Person" or not is_alumnus(attrs)
                         or attrs.get("consent_contact") is not True):
                     continue
-                ends: dict = {}
+                xp = tuple(xp)
                 for e, code, start, end in self.steps(G, p):
                     if e == x:
                         continue
                     other = nodes[e]
                     sector = other.get("sector")
-                    if sector is not None and other.get("label") == "Employer":
-                        ends.setdefault(sector, []).append((e, code, start, end))
-                xp = tuple(xp)
-                for sector, pe in ends.items():
-                    by_sector.setdefault(sector, []).append((p, xp, tuple(pe)))
-            found = {sector: tuple(entries) for sector, entries in by_sector.items()}
+                    if sector is None or other.get("label") != "Employer":
+                        continue
+                    pairs, entries = by_sector.setdefault(sector, {}).setdefault(e, (set(), []))
+                    entries.append((p, xp, code, start, end))
+                    pairs.update((c1, code) for c1, _, _ in xp)
+            found = {sector: tuple((e, tuple(pairs), tuple(entries))
+                                   for e, (pairs, entries) in employers.items())
+                     for sector, employers in by_sector.items()}
             self._reach[x] = found
         return found
 
@@ -692,6 +698,25 @@ def referral_paths(G, *, nisn: str, employer: str, as_of: str, max_hops: int = 3
     return finish(raw, w)
 
 
+def _bounds_order_exactly(w: dict) -> bool:
+    """Whether, with weights ``w``, any two 3-step strengths that differ as
+    floats also differ clearly (not only by rounding): then a path's
+    strength never exceeds, as a float, a bound made of stronger steps, and
+    the hint may stop at a bound. (Weights that give two kinds of path the
+    same product in two roundings turn the cut off.)"""
+    key = tuple(sorted(w.items()))
+    found = _EXACT_BOUNDS.get(key)
+    if found is None:
+        values = sorted({strength_of(list(c), w)
+                         for c in itertools.combinations_with_replacement("CSIP", 3)})
+        found = _EXACT_BOUNDS[key] = all(
+            not math.isclose(a, b, rel_tol=1e-9, abs_tol=0.0) for a, b in zip(values, values[1:]))
+    return found
+
+
+_EXACT_BOUNDS: dict = {}
+
+
 def nearby_employers(G, *, nisn: str, employer: str, as_of: str, max_hops: int = 3,
                      weights: dict | None = None) -> list[dict]:
     """The hint: up to 3 employers of the target's KBLI section (not the target)
@@ -730,31 +755,60 @@ def nearby_employers(G, *, nisn: str, employer: str, as_of: str, max_hops: int =
         if old is None or cand < old:
             best[e] = cand
 
+    # The three best so far as (key, employer), key = (-strength, hops, code).
+    top: list[tuple] = []
+
+    def offer_keep(e: str, kinds: tuple) -> None:
+        offer(e, kinds)
+        key = (*best[e], nodes[e].get("code"))
+        if len(top) < HINT_SIZE or key < top[-1][0]:
+            top[:] = sorted([t for t in top if t[1] != e] + [(key, e)])[:HINT_SIZE]
+
+    letter = {"S": "S", "I": "I",
+              "W": "C" if rank["C"] < rank["P"] else "P"}  # a job at its strongest
+    bounds: dict[tuple, float] = {}
+    candidates = []
     for x, k0 in walker.neighbours(src).items():
         if x == dst:
             continue  # the target only ends a path
         attrs = nodes[x]
         if attrs.get("label") == "Employer" and attrs.get("sector") == sector:
-            offer(x, (k0,))
+            offer_keep(x, (k0,))
         if max_hops < 3 or not walker.can_pass(x):
             continue
-        for p, xp, pe in index.reach(G, x).get(sector, ()):
-            if p == src:
+        for e, pairs, entries in index.reach(G, x).get(sector, ()):
+            if e == dst:
+                continue
+            bound = 0.0
+            for c1, c2 in pairs:
+                b = bounds.get((k0, c1, c2))
+                if b is None:
+                    b = bounds[(k0, c1, c2)] = strength_of([k0, letter[c1], letter[c2]], w)
+                bound = max(bound, b)
+            candidates.append((-bound, nodes[e].get("code"), e, k0, entries))
+    # Strongest bound first, then code: once a candidate could at best rank
+    # after the third best (same strength, more hops or a later code), so
+    # could every one after it. Safe where equal strengths are equal floats
+    # (_bounds_order_exactly); otherwise every candidate is read.
+    candidates.sort(key=lambda c: (c[0], c[1] or ""))
+    cut = _bounds_order_exactly(w)
+    for neg, code, e, k0, entries in candidates:
+        if cut and len(top) == HINT_SIZE and (neg, 3, code) > top[-1][0]:
+            break
+        for p, xp, code2, start, end in entries:
+            if p == src or (start is not None and start > as_of):
                 continue
             k1 = None
-            for code, start, end in xp:  # the strongest x-p step on as_of, as _Walker picks it
-                if start is not None and start > as_of:
+            for code1, start1, end1 in xp:  # the strongest x-p step on as_of, as _Walker picks it
+                if start1 is not None and start1 > as_of:
                     continue
-                k = code if code != "W" else ("C" if end is None or end > as_of else "P")
+                k = code1 if code1 != "W" else ("C" if end1 is None or end1 > as_of else "P")
                 if k1 is None or (k != k1 and rank[k] < rank[k1]):
                     k1 = k
             if k1 is None or not walker.can_pass(p):
                 continue
-            for e, code, start, end in pe:
-                if e == dst or (start is not None and start > as_of):
-                    continue
-                offer(e, (k0, k1, code if code != "W" else (
-                    "C" if end is None or end > as_of else "P")))
+            offer_keep(e, (k0, k1, code2 if code2 != "W" else (
+                "C" if end is None or end > as_of else "P")))
     ranked = sorted(best.items(), key=lambda kv: (kv[1], nodes[kv[0]].get("code")))
     return [{"code": nodes[e].get("code"), "name": nodes[e].get("name"),
              "sector": sector, "strength": -s, "hops": h}
