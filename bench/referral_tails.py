@@ -117,7 +117,8 @@ def breakdown(store, G, raw: dict) -> dict:
     args = {k: params[k] for k in ("nisn", "employer", "as_of", "max_hops")}
     began = time.perf_counter()
     if is_neo4j(store):
-        rows = read_cypher(store, "referral_paths", rp.cypher_params(params))
+        rows = read_cypher(store, "referral_paths", rp.cypher_params(params),
+                           text=rp.main_cypher(params["max_hops"]))
     else:
         rows = rp.referral_paths(store.graph(), k=params["k"], **args)
     main_ms = (time.perf_counter() - began) * 1000
@@ -133,21 +134,22 @@ def breakdown(store, G, raw: dict) -> dict:
            "employer_degree": G.degree(f"Employer:{params['employer']}"),
            "person_degree": G.degree(f"Person:{params['nisn']}")}
     if is_neo4j(store):
-        out["profile"] = {"referral_paths": busiest(store, "referral_paths", rp.cypher_params(params))}
+        out["profile"] = {"referral_paths": busiest(store, "referral_paths", rp.cypher_params(params),
+                                                    text=rp.main_cypher(params["max_hops"]))}
         if hint_ms is not None:
             out["profile"]["referral_paths_hint"] = busiest(
                 store, "referral_paths_hint", rp.hint_cypher_params(params))
     return out
 
 
-def busiest(store, name: str, params: dict, top: int = 4) -> list[str]:
-    """PROFILE one Cypher file: its ``top`` operators by rows produced."""
+def busiest(store, name: str, params: dict, top: int = 4, text: str | None = None) -> list[str]:
+    """PROFILE one Cypher file (or ``text``): its ``top`` operators by rows produced."""
     from alumni_graph.queries.framework import cypher_text
     from alumni_graph.queries.rules import adult_born_by
 
     params = {**params, "adult_born_by": adult_born_by(params["as_of"])}
     with store._driver.session(database=store.database) as session:
-        result = session.run("PROFILE " + cypher_text(name), params)
+        result = session.run("PROFILE " + (cypher_text(name) if text is None else text), params)
         list(result)
         plan = result.consume().profile
 
