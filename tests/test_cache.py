@@ -175,6 +175,33 @@ def test_roles_with_the_same_names_policy_still_get_their_own_pages(app):
     assert cache_of(app).stats()["stored"] > stored
 
 
+def test_one_computation_serves_every_roles_view(web_store, data_dir, monkeypatch):
+    """A query is run once for all roles whose run is the same (a duty view
+    runs apart); each role's rows then pass through its own names policy and
+    equal what an app without a cache gives that role."""
+    import alumni_graph.queries as queries
+
+    runs = []
+    real = queries.run_query
+
+    def counting(store, name, params, **kw):
+        runs.append(name)
+        return real(store, name, params, **kw)
+
+    monkeypatch.setattr(queries, "run_query", counting)
+    cached = create_app({"TESTING": True, "DATA_DIR": data_dir}, store=web_store)
+    plain = create_app({"TESTING": True, "DATA_DIR": data_dir, "CACHE": False}, store=web_store)
+    register = f"/api/v1/query/alumni_register?npsn={fx.NPSN}"
+    for role in ("admin", "bkk", "humas"):
+        got = login(cached, role).get(register)
+        assert got.status_code == 200 and got.data == login(plain, role).get(register).data, role
+    assert runs.count("alumni_register") == 1 + 3  # the cached app once, the plain one per role
+    duty = f"/api/v1/query/internship_monitoring?npsn={fx.NPSN}"
+    humas, bkk = login(cached, "humas").get(duty).data, login(cached, "bkk").get(duty).data
+    assert b"Citra Lestari" in bkk and b"Citra Lestari" not in humas  # names everyone only to its duty roles
+    assert humas == login(plain, "humas").get(duty).data
+
+
 # -- writes: each kind is seen by the very next request ----------------------------------
 
 def test_a_load_is_seen_by_the_next_request(app, web_store):

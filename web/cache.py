@@ -27,6 +27,11 @@ very next request (each request syncs the store first: ``web.get_store``):
   (``view_contacts``) are kept with it and written again, as the user asking,
   on every view answered from the cache.
 
+* **a query's own answer** (:func:`unfiltered`), before the names policy is
+  applied to it: keyed by the query, its parameters and whether it is a duty
+  view (all that its run depends on), so the roles' views above are each
+  derived from one computation. Never shown as is.
+
 * **shared answers** (:func:`shared`: the schools list, Beranda's counts):
   the same for every caller, so keyed by their arguments and the version only.
 
@@ -196,6 +201,28 @@ def query_result(query: str, params_key, compute: Callable[[], dict]) -> dict:
         return compute()  # (a POST may write first: it gets what it wrote)
     version = request_version()
     key = ("query", query, params_key, role_view(query))
+    text = cache.get(version, key)
+    if text is not None:
+        return json.loads(text)
+    result = compute()
+    _keep(cache, version, key, result)
+    return result
+
+
+def unfiltered(query: str, params_key, names_all: bool, compute: Callable[[], dict]) -> dict:
+    """``compute()`` (a query's own answer, *before* the names policy), or a
+    copy of it kept by query, parameters, whether the query names everyone
+    (a duty view) and the store's version: one computation serves every role
+    (each gets its rows through the names policy afterwards, and that result
+    is kept per role view by :func:`query_result`). Never returned to a
+    caller as is: ``web.shared.run_registered`` applies the policy to it."""
+    from flask import has_request_context, request
+
+    cache = the_cache()
+    if cache is None or params_key is None or not has_request_context() or request.method != "GET":
+        return compute()
+    version = request_version()
+    key = ("unfiltered", query, params_key, names_all)
     text = cache.get(version, key)
     if text is not None:
         return json.loads(text)

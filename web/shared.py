@@ -80,18 +80,21 @@ def run_registered(name: str, params: dict):
         limit = query.validate(params)["limit"]  # the caller's page size, checked by the query
         run_params = {**params, "limit": own.max}
     role = access.current_role()
+    key = _params_key(query, run_params)
+    names_all = names.names_all(name, role)
 
     def compute() -> dict:
-        result = run_query(get_store(), name, run_params,
-                           names_all=names.names_all(name, role)).as_dict()
-        # The one names policy (web/names.py): every page, JSON route and export
-        # that runs a query gets its rows through it.
+        # The query's own answer is computed once for every role (web/cache.py) ...
+        result = cache.unfiltered(name, key, names_all, lambda: run_query(
+            get_store(), name, run_params, names_all=names_all).as_dict())
+        # ... and the one names policy (web/names.py) applied for this role:
+        # every page, JSON route and export that runs a query gets its rows through it.
         names.apply(name, result, role, get_store(), as_of=result["params"].get("as_of"))
         return result
 
     # Reused until the data changes (web/cache.py): by query, validated
     # parameters, the role's view and the store's version.
-    result = cache.query_result(name, _params_key(query, run_params), compute)
+    result = cache.query_result(name, key, compute)
     if own is not None:
         result["params"]["limit"] = limit
     rows = result["rows"]
