@@ -106,3 +106,6 @@ def store(request):
 # The demo school loaded once per run for the demo parity tests (one fixture for
 # the whole run: defined here, not imported into each module).
 from demo_support import demo_stores  # noqa: E402,F401
+
+# One Chromium for the whole run (each test makes its own browser context).
+from web_support import browser  # noqa: E402,F401

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import web_fixture as fx
-from web_support import ARTIFACTS, browser, live_server, log_in  # noqa: F401 (browser: a fixture)
+from web_support import ARTIFACTS, live_server, log_in
 from test_loaders_school_files import dapodik_export
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 import web_fixture as fx
-from web_support import ARTIFACTS, Watch, browser, live_server, log_in  # noqa: F401 (browser: a fixture)
+from web_support import ARTIFACTS, Watch, live_server, log_in
 
 pytestmark = pytest.mark.browser
 

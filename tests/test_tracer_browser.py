@@ -12,7 +12,7 @@ import re
 import pytest
 
 import web_fixture as fx
-from web_support import ARTIFACTS, browser, live_server, open_page  # noqa: F401 (browser: a fixture)
+from web_support import ARTIFACTS, live_server, open_page
 
 pytestmark = pytest.mark.browser
 

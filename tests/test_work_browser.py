@@ -20,7 +20,7 @@ import pytest
 import web_support
 from queries_support import SCHOOL_A
 from test_work_queries import load_work
-from web_support import ARTIFACTS, browser, live_server  # noqa: F401 (browser: a fixture)
+from web_support import ARTIFACTS, live_server
 
 pytestmark = pytest.mark.browser
 

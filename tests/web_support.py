@@ -7,7 +7,7 @@ an API token, ``form_login(client, name, password)`` goes through the real
 login form.
 
 The browser tests (Chromium through Playwright) share the rest: the
-``browser`` fixture, :func:`live_server` (a module's ``live`` fixture: a real
+``browser`` fixture (one per run, from tests/conftest.py), :func:`live_server` (a module's ``live`` fixture: a real
 server over a loaded graph, on each store in turn), :class:`Watch`,
 :func:`log_in` and :func:`open_page`.
 """
@@ -114,9 +114,11 @@ BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgr
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """The system's Chromium (headless), one per test module."""
+    """The system's Chromium (headless), one for the whole run (registered in
+    tests/conftest.py; each test opens its own context, so no cookie, storage
+    or page is shared between tests)."""
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
     from playwright.sync_api import sync_playwright
