@@ -5,9 +5,18 @@
 // or null), $featured_only, $min_tenure_months, $as_of, $last_cohort, $featured_prop
 // ('featured': read by name so that a database where no one is featured yet
 // does not warn about an unknown property key on every run).
-MATCH (p:Person)-[r:WORKS_AT]->(e:Employer)
+// The people: one school's through the Person(school_npsn) index, everyone
+// only when $npsn is null (an "$npsn IS NULL OR ..." filter scans them all).
+CALL () {
+  MATCH (p:Person {school_npsn: $npsn})
+  RETURN p
+  UNION ALL
+  WITH $npsn AS npsn WHERE npsn IS NULL
+  MATCH (p:Person)
+  RETURN p
+}
+MATCH (p)-[r:WORKS_AT]->(e:Employer)
 WHERE p.graduation_year IS NOT NULL AND p.graduation_year <= $last_cohort
-  AND ($npsn IS NULL OR p.school_npsn = $npsn)
   AND ($program IS NULL OR p.program_code = $program)
   AND ($year_from IS NULL OR p.graduation_year >= $year_from)
   AND ($year_to IS NULL OR p.graduation_year <= $year_to)

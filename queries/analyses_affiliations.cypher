@@ -4,8 +4,18 @@
 // embedded graph.
 // Parameters: $as_of, $npsn, $program, $window_start (each or null), $jobs,
 // $internships, $last_cohort.
-MATCH (p:Person)-[r:WORKS_AT|INTERNED_AT]->(e:Employer)
-WHERE ($npsn IS NULL OR p.school_npsn = $npsn) AND ($program IS NULL OR p.program_code = $program)
+// The people: one school's through the Person(school_npsn) index, everyone
+// only when $npsn is null (an "$npsn IS NULL OR ..." filter scans them all).
+CALL () {
+  MATCH (p:Person {school_npsn: $npsn})
+  RETURN p
+  UNION ALL
+  WITH $npsn AS npsn WHERE npsn IS NULL
+  MATCH (p:Person)
+  RETURN p
+}
+MATCH (p)-[r:WORKS_AT|INTERNED_AT]->(e:Employer)
+WHERE ($program IS NULL OR p.program_code = $program)
   AND r.start <= $as_of
   AND ($window_start IS NULL OR r.end IS NULL OR r.end >= $window_start)
   AND ((r:WORKS_AT AND $jobs AND p.graduation_year IS NOT NULL

@@ -3,8 +3,18 @@
 // queries/internship_monitoring.py). Python's shared hosts_finish() derives
 // the rates and flags, orders and limits.
 // Parameters: $npsn (or null), $program (or null), $as_of, $window_start, $last_cohort.
-MATCH (p:Person)-[i:INTERNED_AT]->(e:Employer)
-WHERE ($npsn IS NULL OR p.school_npsn = $npsn) AND ($program IS NULL OR p.program_code = $program)
+// The people: one school's through the Person(school_npsn) index, everyone
+// only when $npsn is null (an "$npsn IS NULL OR ..." filter scans them all).
+CALL () {
+  MATCH (p:Person {school_npsn: $npsn})
+  RETURN p
+  UNION ALL
+  WITH $npsn AS npsn WHERE npsn IS NULL
+  MATCH (p:Person)
+  RETURN p
+}
+MATCH (p)-[i:INTERNED_AT]->(e:Employer)
+WHERE ($program IS NULL OR p.program_code = $program)
   AND i.start >= $window_start AND i.start <= $as_of
 WITH e, p, i, p.graduation_year IS NOT NULL AND p.graduation_year <= $last_cohort AS eligible
 WITH e, p, i, eligible,

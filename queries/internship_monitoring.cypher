@@ -4,8 +4,18 @@
 // monitoring_finish() sorts, hides names without consent, orders and limits.
 // Parameters: $npsn (or null), $program (or null), $as_of, $window_start,
 // $min_visits, $long_visits, $long_months.
-MATCH (p:Person)-[r:INTERNED_AT]->(e:Employer)
-WHERE ($npsn IS NULL OR p.school_npsn = $npsn) AND ($program IS NULL OR p.program_code = $program)
+// The people: one school's through the Person(school_npsn) index, everyone
+// only when $npsn is null (an "$npsn IS NULL OR ..." filter scans them all).
+CALL () {
+  MATCH (p:Person {school_npsn: $npsn})
+  RETURN p
+  UNION ALL
+  WITH $npsn AS npsn WHERE npsn IS NULL
+  MATCH (p:Person)
+  RETURN p
+}
+MATCH (p)-[r:INTERNED_AT]->(e:Employer)
+WHERE ($program IS NULL OR p.program_code = $program)
   AND r.end IS NOT NULL AND r.end >= $window_start AND r.end <= $as_of
 WITH p, r, e,
      CASE WHEN date(r.end) > date(r.start) + duration({months: $long_months})

@@ -12,6 +12,19 @@ CALL (s) {
   RETURN DISTINCT e
 }
 WITH s, e WHERE $employer IS NULL OR e.code = $employer
+WITH s, collect(e) AS employers
+// The school's people's jobs and internships at those employers, found from
+// the people's side (an employer's own relationships can number tens of
+// thousands at a province's scale), grouped per employer.
+CALL (employers) {
+  MATCH (p:Person {school_npsn: $npsn})-[r:WORKS_AT|INTERNED_AT]->(x:Employer)
+  WHERE x IN employers
+  WITH x, collect({nisn: p.nisn, name: p.name, program: p.program_code,
+                   graduation_year: p.graduation_year, consented: @consented(p),
+                   type: type(r), start: r.start, end: r.end}) AS links
+  RETURN collect({employer: x, links: links}) AS linked
+}
+UNWIND employers AS e
 CALL (s, e) {
   MATCH (s)-[c:CONTACTED]->(e)
   RETURN collect(c {.*}) AS contacts
@@ -20,13 +33,7 @@ CALL (s, e) {
   MATCH (s)-[:HAS_PROGRAM]->{0,1}(h)-[m:PARTNERS_WITH]->(e)
   RETURN collect(m {.*, program: CASE WHEN h:Program THEN h.code END}) AS partnerships
 }
-CALL (e) {
-  MATCH (p:Person)-[r:WORKS_AT|INTERNED_AT]->(e)
-  WHERE p.school_npsn = $npsn
-  RETURN collect({nisn: p.nisn, name: p.name, program: p.program_code,
-                  graduation_year: p.graduation_year, consented: @consented(p),
-                  type: type(r), start: r.start, end: r.end}) AS links
-}
 RETURN e.code AS code, e.name AS name, e.city AS city, e.sector AS sector,
        e.address AS address, e.contact AS contact,
-       contacts, partnerships, links
+       contacts, partnerships,
+       coalesce(head([x IN linked WHERE x.employer = e | x.links]), []) AS links

@@ -15,10 +15,19 @@ CALL () {
 
 // One row per alumnus: the earliest job started by $as_of, and whether a
 // current job (and a current aligned job) exists on $as_of.
+// The people: one school's through the Person(school_npsn) index, everyone
+// only when $npsn is null (an "$npsn IS NULL OR ..." filter scans them all).
 CALL () {
-  MATCH (p:Person)
+  CALL () {
+    MATCH (p:Person {school_npsn: $npsn})
+    RETURN p
+    UNION ALL
+    WITH $npsn AS npsn WHERE npsn IS NULL
+    MATCH (p:Person)
+    RETURN p
+  }
+  WITH p
   WHERE p.graduation_year IS NOT NULL AND p.graduation_year <= $last_cohort
-    AND ($npsn IS NULL OR p.school_npsn = $npsn)
     AND ($program IS NULL OR p.program_code = $program)
   OPTIONAL MATCH (p)-[r:WORKS_AT]->(:Employer)
   WHERE r.start <= $as_of
