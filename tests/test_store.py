@@ -154,3 +154,27 @@ def test_both_stores_hold_the_same_graph_after_the_same_writes(embedded_store, n
     _load(embedded_store)
     _load(neo4j_store)
     assert embedded_store.dump() == neo4j_store.dump()
+
+
+@pytest.mark.neo4j
+def test_neo4j_rows_are_what_record_data_gives(neo4j_store):
+    """The store's fast row conversion returns exactly ``Record.data()``: for
+    text, numbers, booleans, nulls and nested lists and maps, and (through
+    ``data()`` itself) for nodes, relationships and dates."""
+    from alumni_graph.graph_service.neo4j_store import _row
+
+    _load(neo4j_store)
+    queries = [
+        "RETURN 'a' AS s, 1 AS i, 1.5 AS f, true AS b, null AS n, [1, 'x', null, [2.5]] AS l, "
+        "{k: 'v', m: {deep: [1, {x: null}]}, e: []} AS m",
+        "MATCH (p:Person) RETURN p.nisn AS nisn, properties(p) AS props ORDER BY nisn",
+        "MATCH (p:Person) RETURN p ORDER BY p.nisn",                   # nodes
+        "MATCH (:School)-[r:HAS_PROGRAM]->(pr) RETURN r, pr.code AS c ORDER BY c",  # relationships
+        "RETURN date('2026-11-30') AS d, [date('2026-01-01')] AS ds",  # temporal values
+    ]
+    driver = neo4j_store._driver
+    for cypher in queries:
+        records, _, _ = driver.execute_query(cypher, database_=neo4j_store.database)
+        assert records, cypher
+        assert [_row(r) for r in records] == [r.data() for r in records], cypher
+        assert neo4j_store.read(cypher) == [r.data() for r in records], cypher
