@@ -290,14 +290,29 @@ def _key_index(G, label: str) -> dict:
 def exact_key(store, text: str, label: str, *, names: Names) -> dict | None:
     """The one node of ``label`` whose search key is ``text`` (case-insensitive)
     and that ``names`` lets be found, as :func:`search` summarises it; None when
-    there is none, several, or the store has no key index (Neo4j: the caller
-    searches). For a typed NISN or employer code this is what ``search`` ranks
-    first, without reading every node (``web.resolve``)."""
+    there is none or several. For a typed NISN or employer code this is what
+    ``search`` ranks first, without reading every node (``web.resolve``).
+
+    Neo4j: an index seek on the key (``explore_key.cypher``) for the text as
+    typed and upper-cased: the loaders write keys as digits (NISN, NPSN) or in
+    upper case (employer codes), so no other key lower-cases to the text.
+    A programme's search key is not its whole key: the caller searches."""
     q = (text or "").strip().lower()
-    if len(q) < 2 or _is_cypher(store) or label not in SEARCH_KEY:
+    if len(q) < 2 or label not in SEARCH_KEY:
         return None
     if label == "Person" and names.mode == "none":
         return None
+    if _is_cypher(store):
+        if node_type(label).key != (SEARCH_KEY[label],):
+            return None
+        typed = (text or "").strip()
+        rows = [row for key in dict.fromkeys((typed, typed.upper()))
+                for row in store.read(_cypher("key", label), {"key": [key]})]
+        rows = [r for r in rows if str(r["p"].get(SEARCH_KEY[label], "")).lower() == q
+                and (label != "Person" or names.reveals(r["p"]))]
+        if len(rows) != 1:
+            return None
+        return summary(label, rows[0]["p"], rows[0]["degree"], names=names)
     G = store.graph()
     found = [nid for nid in _key_index(G, label).get(q, ())
              if label != "Person" or names.reveals(G.nodes[nid])]
