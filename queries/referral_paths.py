@@ -191,8 +191,9 @@ class WalkIndex:
         a person ``p`` next to ``x`` who may be an intermediary on some date
         (an alumnus with ``consent_contact`` true; the minor rule is applied
         per call); x-p steps are ``(S|I|W, start, end)``; ``pairs``: the
-        ``(x-p, p-e)`` letter pairs the entries hold (for a bound on ``e``'s
-        strength before reading them). Without dates applied, like
+        ``(x-p, p-e)`` letter pairs the entries hold, then the latest end of
+        an x-p and of a p-e job (``"9999"``: one is open; ``""``: none), for
+        a bound on ``e``'s strength before reading them. Without dates applied, like
         :meth:`steps`, so one entry serves every ``as_of``.
 
         Made once per node and graph: at a province's hubs (a programme of
@@ -219,11 +220,20 @@ class WalkIndex:
                     sector = other.get("sector")
                     if sector is None or other.get("label") != "Employer":
                         continue
-                    pairs, entries = by_sector.setdefault(sector, {}).setdefault(e, (set(), []))
-                    entries.append((p, xp, code, start, end))
-                    pairs.update((c1, code) for c1, _, _ in xp)
-            found = {sector: tuple((e, tuple(pairs), tuple(entries))
-                                   for e, (pairs, entries) in employers.items())
+                    slot = by_sector.setdefault(sector, {}).get(e)
+                    if slot is None:
+                        slot = by_sector[sector][e] = [set(), [], "", ""]
+                    slot[1].append((p, xp, code, start, end))
+                    slot[0].update((c1, code) for c1, _, _ in xp)
+                    # The latest end of a job on either step ("9999" open):
+                    # a job is current on as_of only if it ends after it.
+                    for c1, _, end1 in xp:
+                        if c1 == "W":
+                            slot[2] = max(slot[2], end1 or "9999")
+                    if code == "W":
+                        slot[3] = max(slot[3], end or "9999")
+            found = {sector: tuple((e, tuple(pairs), tuple(entries), last1, last2)
+                                   for e, (pairs, entries, last1, last2) in employers.items())
                      for sector, employers in by_sector.items()}
             self._reach[x] = found
         return found
@@ -764,8 +774,7 @@ def nearby_employers(G, *, nisn: str, employer: str, as_of: str, max_hops: int =
         if len(top) < HINT_SIZE or key < top[-1][0]:
             top[:] = sorted([t for t in top if t[1] != e] + [(key, e)])[:HINT_SIZE]
 
-    letter = {"S": "S", "I": "I",
-              "W": "C" if rank["C"] < rank["P"] else "P"}  # a job at its strongest
+    current_first = rank["C"] < rank["P"]
     bounds: dict[tuple, float] = {}
     candidates = []
     for x, k0 in walker.neighbours(src).items():
@@ -776,14 +785,18 @@ def nearby_employers(G, *, nisn: str, employer: str, as_of: str, max_hops: int =
             offer_keep(x, (k0,))
         if max_hops < 3 or not walker.can_pass(x):
             continue
-        for e, pairs, entries in index.reach(G, x).get(sector, ()):
+        for e, pairs, entries, last1, last2 in index.reach(G, x).get(sector, ()):
             if e == dst:
                 continue
+            # A job at its strongest: current if it may be on as_of.
+            w1 = "C" if current_first and last1 > as_of else "P"
+            w2 = "C" if current_first and last2 > as_of else "P"
             bound = 0.0
             for c1, c2 in pairs:
-                b = bounds.get((k0, c1, c2))
+                kinds = (k0, w1 if c1 == "W" else c1, w2 if c2 == "W" else c2)
+                b = bounds.get(kinds)
                 if b is None:
-                    b = bounds[(k0, c1, c2)] = strength_of([k0, letter[c1], letter[c2]], w)
+                    b = bounds[kinds] = strength_of(list(kinds), w)
                 bound = max(bound, b)
             candidates.append((-bound, nodes[e].get("code"), e, k0, entries))
     # Strongest bound first, then code: once a candidate could at best rank
