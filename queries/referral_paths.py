@@ -687,8 +687,9 @@ def referral_paths(G, *, nisn: str, employer: str, as_of: str, max_hops: int = 3
     walker = _Walker(G, as_of, w)
     # Meet in the middle, like the Cypher: the search from the person stops
     # two steps short of the employer and reads the last two steps from the
-    # employer's side (_Ends). From 4 hops the search asks for the last two
-    # steps from many nodes: they are built at once from the employer's people.
+    # employer's side (_Ends), each pair of steps read from the smaller side
+    # when first asked; what is the same on every date is kept per graph and
+    # target in the walk index.
     ends = _Ends(walker, dst)
     # The k best so far, best first. Ties: fewer hops, then the sequence of
     # node keys (the id without its label).
