@@ -202,6 +202,33 @@ def test_one_computation_serves_every_roles_view(web_store, data_dir, monkeypatc
     assert humas == login(plain, "humas").get(duty).data
 
 
+def test_a_calon_mitra_category_is_cut_from_the_whole_list(web_store, data_dir, monkeypatch):
+    """Calon mitra's category filter reuses the school's whole list (one run)
+    and shows exactly what a run with the category shows, page and JSON."""
+    import alumni_graph.queries as queries
+    from alumni_graph.queries.prospective_partners import CATEGORIES
+    from alumni_graph.web import pages
+
+    plain = create_app({"TESTING": True, "DATA_DIR": data_dir, "CACHE": False}, store=web_store)
+    for role in ("humas", "admin"):
+        client = login(plain, role)
+        for category in CATEGORIES:
+            for url in (f"{PARTNERS_JSON}&category={category}", f"{PARTNERS}&category={category}&limit=1&hal=2"):
+                cut = client.get(url)
+                with monkeypatch.context() as m:
+                    m.setattr(pages, "_one_category", lambda params: None)  # the query with the category
+                    run = client.get(url)
+                assert cut.status_code == 200 and cut.data == run.data, (role, url)
+    assert any(r["category"] == "former_partner" for r in ok_json(login(plain, "admin").get(PARTNERS_JSON))["rows"])
+    runs = []
+    real = queries.run_query
+    monkeypatch.setattr(queries, "run_query", lambda *a, **k: runs.append(a[1]) or real(*a, **k))
+    cached = login(create_app({"TESTING": True, "DATA_DIR": data_dir}, store=web_store), "humas")
+    for category in CATEGORIES:
+        assert cached.get(f"{PARTNERS}&category={category}").status_code == 200
+    assert runs.count("prospective_partners") == 1
+
+
 # -- writes: each kind is seen by the very next request ----------------------------------
 
 def test_a_load_is_seen_by_the_next_request(app, web_store):

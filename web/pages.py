@@ -274,7 +274,10 @@ def _partners_data(*, export: bool = False) -> dict:
     # The whole list (as Beranda counts it), then one page of it.
     params = {"npsn": npsn, "program": filters["program"], "category": filters["category"],
               "as_of": _as_of(), "limit": max(PROSPECTS_MAX, limit) if not export else limit}
-    result = run_registered("prospective_partners", {k: v for k, v in params.items() if v is not None})
+    params = {k: v for k, v in params.items() if v is not None}
+    result = _one_category(params) if filters["category"] and not export else None
+    if result is None:
+        result = run_registered("prospective_partners", params)
     rows = result["rows"]
     if filters["program"]:
         # A programme's list: only firms with evidence for that programme (a
@@ -303,6 +306,20 @@ def _partners_data(*, export: bool = False) -> dict:
                 rows=[{**r, "evidence_text": _evidence_text(r)} for r in rows],
                 meta=result.get("meta", {}), total=total)
     return data
+
+
+def _one_category(params: dict) -> dict | None:
+    """One category's list cut from the school's whole list: the category only
+    filters rows before their order and limit (queries/prospective_partners.py),
+    so these are the rows a run with ``category`` gives, without another run
+    (the whole list is usually kept: web/cache.py). None when the whole list
+    was cut at the query's maximum (then the category is run)."""
+    whole = run_registered("prospective_partners", {k: v for k, v in params.items() if k != "category"})
+    if whole["total"] >= PROSPECTS_MAX or whole["next_offset"] is not None:
+        return None
+    rows = [r for r in whole["rows"] if r.get("category") == params["category"]][:whole["limit"]]
+    return {**whole, "params": {**whole["params"], "category": params["category"]}, "rows": rows,
+            "count": len(rows), "total": len(rows)}
 
 
 def _champion_contacts(rows: list[dict], npsn: str) -> None:
