@@ -251,7 +251,7 @@ PARTNERS_PAGE = 50
 
 
 def _partners_data(*, export: bool = False) -> dict:
-    from alumni_graph.queries.prospective_partners import WEIGHTS
+    from alumni_graph.queries.prospective_partners import CATEGORIES, WEIGHTS
 
     schools, npsn = _schools_and_npsn()
     reg, _ = registry()
@@ -275,7 +275,7 @@ def _partners_data(*, export: bool = False) -> dict:
     params = {"npsn": npsn, "program": filters["program"], "category": filters["category"],
               "as_of": _as_of(), "limit": max(PROSPECTS_MAX, limit) if not export else limit}
     params = {k: v for k, v in params.items() if v is not None}
-    result = _one_category(params) if filters["category"] and not export else None
+    result = _one_category(params) if filters["category"] in CATEGORIES and not export else None
     if result is None:
         result = run_registered("prospective_partners", params)
     rows = result["rows"]
