@@ -11,7 +11,8 @@ COPY web web
 COPY security security
 COPY demo demo
 COPY alumni_graph alumni_graph
-RUN pip install --no-cache-dir .
+# The "fast" extra: the Neo4j driver's Rust row decoding (bench/RESULTS.md measured with it).
+RUN pip install --no-cache-dir ".[fast]"
 USER app
 ENV ALUMNI_GRAPH_BACKEND=neo4j ALUMNI_GRAPH_DATA_DIR=/home/app/data
 EXPOSE 5000
