@@ -118,6 +118,31 @@ def test_referral_page(client):
     assert ok_json(client.get("/jalur-referensi.json?nisn=0051000003&employer=E-002&k=0"), 400)["errors"][0]["param"] == "k"
 
 
+def test_no_referral_path_is_not_a_dead_end(client):
+    """No path within the hops asked: the page offers a longer search (the
+    same student and firm, up to 5 hops) and the firm's page, and the empty
+    number fields show the defaults that are used."""
+    import html as html_lib
+
+    empty = client.get("/jalur-referensi").get_data(as_text=True)
+    assert 'placeholder="5"' in empty and 'placeholder="3"' in empty
+    page = client.get("/jalur-referensi?nisn=0051000003&employer=E-003&max_hops=2").get_data(as_text=True)
+    assert 'id="no-paths"' in page
+    more = re.search(r'id="try-more-hops" href="([^"]+)"', page)
+    assert more, "no longer search offered"
+    url = html_lib.unescape(more.group(1))
+    assert "max_hops=5" in url and "nisn=0051000003" in url and "employer=E-003" in url
+    assert 'id="open-target" href="/dudi/E-003"' in page
+    json_body = ok_json(client.get("/jalur-referensi.json?nisn=0051000003&employer=E-003&max_hops=2"))
+    assert json_body["more_hops"] == 5 and json_body["defaults"] == {"k": 5, "max_hops": 3}
+    # Asked at the longest already: nothing longer to offer, the firm's page still is.
+    at_most = client.get("/jalur-referensi?nisn=0051000003&employer=E-003&max_hops=5").get_data(as_text=True)
+    assert 'id="try-more-hops"' not in at_most and 'id="open-target"' in at_most
+    # A found path offers neither.
+    found = client.get("/jalur-referensi?nisn=0051000003&employer=E-002").get_data(as_text=True)
+    assert 'id="paths-next"' not in found
+
+
 def test_graph_page(client, make_client):
     body = ok_json(client.get("/graf.json"))
     assert body["graph"]["meta"]["center"] == f"School:{fx.NPSN}"

@@ -419,9 +419,15 @@ def referral():
 
     student_text = (request.args.get("nisn") or "").strip()
     employer_text = (request.args.get("employer") or "").strip()
+    from alumni_graph.queries import REGISTRY
+
+    spec = {p.name: p for p in REGISTRY["referral_paths"].params}
     data = {"nisn": student_text, "employer": employer_text, "k": request.args.get("k") or "",
             "max_hops": request.args.get("max_hops") or "", "rows": None, "graph": None,
-            "errors": {}, "choices": {}, "student": None, "target": None}
+            "errors": {}, "choices": {}, "student": None, "target": None,
+            # The empty number fields show what is used when left empty.
+            "defaults": {"k": spec["k"].default, "max_hops": spec["max_hops"].default},
+            "more_hops_url": None}
     if not student_text and not employer_text:
         return data
     names_policy = access.name_policy()
@@ -456,6 +462,12 @@ def referral():
     data.update(rows=rows, columns=result["columns"], params=result["params"],
                 meta=result["meta"], legend=graphview.legend(g.lang),
                 graph=graphview.from_paths(result["rows"], g.lang) if result["rows"] else None)
+    longest = spec["max_hops"].max
+    if not rows and int(result["params"].get("max_hops") or longest) < longest:
+        # No path: the next thing to try is a longer one (not a dead end).
+        data["more_hops_url"] = url_for("pages.referral", **{**request.args.to_dict(),
+                                                             "max_hops": longest})
+        data["more_hops"] = longest
     return data
 
 
