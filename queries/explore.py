@@ -329,9 +329,12 @@ def entity(store, label: str, key, *, names: Names, include_contact: bool = Fals
 
     Contact fields are left out unless ``include_contact``; the caller decides
     (consent, masking, roles). Relationships are sorted and capped at
-    ``max_relationships`` (a programme has one per student);
-    ``relationships_total`` tells how many there are; ``unnamed`` how many
-    of the related people ``names`` hides (they are listed by neutral label).
+    ``max_relationships`` **per kind** (type and direction: a programme has one
+    per student, a province's big employer thousands of interns, and its
+    alumni and partnerships must still show); ``relationships_total`` tells how
+    many there are, ``relationship_counts`` how many of each kind
+    (``"WORKS_AT:in"``); ``unnamed`` how many of the related people ``names``
+    hides (they are listed by neutral label).
     """
     nt = node_type(label)
     keyt = parse_key(label, key) if isinstance(key, str) else tuple(key)
@@ -368,13 +371,20 @@ def entity(store, label: str, key, *, names: Names, include_contact: bool = Fals
     # The node asked for by its key is shown as is (a person's own record is
     # a role-gated, audit-logged lookup by NISN); ``names`` applies to the
     # people it is related to.
+    kept, counts = [], {}
+    for r in shaped:  # sorted by kind first: the first ``max_relationships`` of each kind
+        kind = f"{r['type']}:{r['direction']}"
+        counts[kind] = counts.get(kind, 0) + 1
+        if counts[kind] <= max_relationships:
+            kept.append(r)
     head = summary(nt.label, props, degree, names=ALL_NAMES)
     hidden = set(PROVENANCE) | {"label"} | (set() if include_contact else set(CONTACT_FIELDS))
     return {
         **head,
         "properties": {k: v for k, v in sorted(props.items()) if k not in hidden},
-        "relationships": shaped[:max_relationships],
+        "relationships": kept,
         "relationships_total": len(shaped),
+        "relationship_counts": counts,
         "unnamed": sum(1 for r in shaped if r["other"].get("redacted")),
     }
 

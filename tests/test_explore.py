@@ -126,9 +126,23 @@ def test_entity_contact_only_on_request(graph_store):
     assert types == [("INTERNED_AT", "E-002"), ("STUDIED_IN", f"{fx.NPSN}/TKJ"), ("WORKS_AT", "E-002")]
 
 
-def test_entity_relationship_cap(graph_store):
+def test_entity_relationship_cap_is_per_kind(graph_store):
+    """The cap applies to each kind (type and direction) of relationship, so
+    a firm with thousands of interns still shows its alumni and partnerships;
+    the counts say how many of each kind there are."""
+    full = explore.entity(graph_store, "Program", f"{fx.NPSN}/TKR", names=ALL)
     e = explore.entity(graph_store, "Program", f"{fx.NPSN}/TKR", max_relationships=2, names=ALL)
-    assert e["relationships_total"] == 5 and len(e["relationships"]) == 2
+    assert e["relationships_total"] == full["relationships_total"] == len(full["relationships"]) == 5
+    kinds = {}
+    for r in full["relationships"]:
+        kinds.setdefault(f"{r['type']}:{r['direction']}", []).append(r)
+    assert e["relationship_counts"] == full["relationship_counts"] == {k: len(v) for k, v in kinds.items()}
+    assert max(map(len, kinds.values())) > 2  # the cap bites on one kind ...
+    assert e["relationships"] == [r for v in kinds.values() for r in v[:2]]  # ... and every kind shows
+    firm = explore.entity(graph_store, "Employer", "E-001", max_relationships=1, names=ALL)
+    assert {(r["type"], r["direction"]) for r in firm["relationships"]} == {
+        tuple(k.split(":")) for k in firm["relationship_counts"]}
+    assert len(firm["relationships"]) == len(firm["relationship_counts"]) < firm["relationships_total"]
 
 
 def test_entity_not_found(graph_store):

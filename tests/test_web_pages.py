@@ -143,6 +143,29 @@ def test_no_referral_path_is_not_a_dead_end(client):
     assert 'id="paths-next"' not in found
 
 
+def test_firm_page_lists_every_kind_when_one_kind_is_cut(make_client, monkeypatch):
+    """A province's big employer has thousands of interns: the page still
+    lists its alumni and partnerships (the cap is per kind) and says beside a
+    cut section how many records there are."""
+    from alumni_graph.web import pages
+
+    client = make_client({"CACHE": False})  # the same URL is asked under two caps
+    full = ok_json(client.get("/dudi/E-001.json"))
+    assert any(n > 1 for n in full["entity"]["relationship_counts"].values())
+    counts = full["entity"]["relationship_counts"]
+    assert sum(counts.values()) == full["entity"]["relationships_total"]
+    monkeypatch.setattr(pages, "PAGE_RELATIONSHIPS", 1)
+    cut = ok_json(client.get("/dudi/E-001.json"))
+    kinds = {(r["type"], r["direction"]) for r in cut["entity"]["relationships"]}
+    assert kinds == {tuple(k.split(":")) for k in counts}  # every kind still shows
+    cut_sections = [s for s in cut["sections"] if s["cut"]]
+    assert cut_sections and all(s["cut"]["total"] > 1 for s in cut_sections)
+    html = client.get("/dudi/E-001").get_data(as_text=True)
+    assert html.count('class="muted section-cut"') == len(cut_sections)
+    monkeypatch.undo()
+    assert not any(s["cut"] for s in ok_json(client.get("/dudi/E-001.json"))["sections"])
+
+
 def test_graph_page(client, make_client):
     body = ok_json(client.get("/graf.json"))
     assert body["graph"]["meta"]["center"] == f"School:{fx.NPSN}"

@@ -161,6 +161,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "graduation_year": ("Tahun lulus", "Graduation year"),
     "still_studying": ("masih bersekolah", "still a student"),
     "more_not_shown": ("{n} hubungan lain tidak ditampilkan.", "{n} more relationships not shown."),
+    "section_cut": ("Dari {total} catatan jenis ini, hanya {shown} pertama (urut kode/NISN) yang dibaca untuk halaman ini.",
+                    "Of {total} records of this kind, only the first {shown} (by code/NISN) are read for this page."),
     "unnamed_person": ("Nama tidak ditampilkan", "Name not shown"),
     "unnamed": ("(tanpa nama)", "(unnamed)"),
     "resolve_empty_nisn": ("Isi nama atau NISN siswa.", "Enter the student's name or NISN."),

@@ -74,10 +74,17 @@ COMPONENTS = {
     "Search": _envelope(q={"type": "string"}, results={"type": "array", "items": _NODE}),
     "Entity": _envelope(entity={
         "allOf": [_NODE, {"type": "object",
-                          "required": ["properties", "relationships", "relationships_total"],
+                          "required": ["properties", "relationships", "relationships_total",
+                                       "relationship_counts"],
                           "properties": {"properties": {"type": "object"},
                                          "relationships": _OBJECTS,
-                                         "relationships_total": {"type": "integer"}}}],
+                                         "relationships_total": {"type": "integer"},
+                                         "relationship_counts": {
+                                             "type": "object",
+                                             "additionalProperties": {"type": "integer"},
+                                             "description": "how many relationships of each kind "
+                                                            "(\"WORKS_AT:in\"); at most 1,000 of "
+                                                            "each kind are listed"}}}],
     }),
     "Schools": _envelope(schools=_OBJECTS),
     "SubjectExport": _envelope(subject={

@@ -613,10 +613,21 @@ def _section(key: str, rows: list[dict], columns: list[str]) -> dict:
     return {"title": key, "rows": rows, "columns": columns}
 
 
+#: Rows of each kind a detail page lists (a province's big employer has
+#: thousands of interns and of alumni; the page names how many more there are).
+PAGE_RELATIONSHIPS = 300
+
+
 def _detail(label: str, key: str, sections, graph_depth: int | None = 1) -> dict:
-    ent = entity_payload(label, key)
+    ent = entity_payload(label, key, max_relationships=PAGE_RELATIONSHIPS)
     data = {"entity": ent, "sections": sections(ent), "graph": None,
             "legend": graphview.legend(g.lang)}
+    counts = ent.get("relationship_counts") or {}
+    for section in data["sections"]:
+        # A kind with more rows than the page lists: say so beside the section.
+        kinds = {f"{r['type']}:{r['direction']}" for r in section["rows"]}
+        cut = [counts[k] for k in kinds if counts.get(k, 0) > PAGE_RELATIONSHIPS]
+        section["cut"] = {"shown": PAGE_RELATIONSHIPS, "total": max(cut)} if cut else None
     if graph_depth:
         data["graph"] = around_graph(label, key, _Args(depth=graph_depth, max_nodes=150))
     return data

@@ -117,11 +117,12 @@ def _params_key(query, params: dict) -> str | None:
         return None
 
 
-def entity_payload(label: str, key: str) -> dict:
-    """An entity with the person's contact block applied (consent, then policy)."""
+def entity_payload(label: str, key: str, max_relationships: int = explore.MAX_RELATIONSHIPS) -> dict:
+    """An entity with the person's contact block applied (consent, then policy);
+    at most ``max_relationships`` relationships of each kind."""
     want_contact = label == "Person" and access.contact_policy() != "hidden"
     ent = explore.entity(get_store(), label, key, include_contact=want_contact,
-                         names=access.name_policy())
+                         names=access.name_policy(), max_relationships=max_relationships)
     if label == "Person":
         props = ent["properties"]
         ent["contact"] = access.person_contact(props)
