@@ -194,19 +194,9 @@ def query_result(query: str, params_key, compute: Callable[[], dict]) -> dict:
     """``compute()`` (a query result as the names policy left it, a JSON-ready
     dict), or a copy of the same answer kept for this query, parameters, role
     view and store version. ``params_key`` None: not cacheable (computed)."""
-    from flask import has_request_context, request
-
-    cache = the_cache()
-    if cache is None or params_key is None or not has_request_context() or request.method != "GET":
-        return compute()  # (a POST may write first: it gets what it wrote)
-    version = request_version()
-    key = ("query", query, params_key, role_view(query))
-    text = cache.get(version, key)
-    if text is not None:
-        return json.loads(text)
-    result = compute()
-    _keep(cache, version, key, result)
-    return result
+    if params_key is None:
+        return compute()
+    return _kept(lambda: ("query", query, params_key, role_view(query)), compute)
 
 
 def unfiltered(query: str, params_key, names_all: bool, compute: Callable[[], dict]) -> dict:
@@ -216,32 +206,29 @@ def unfiltered(query: str, params_key, names_all: bool, compute: Callable[[], di
     (each gets its rows through the names policy afterwards, and that result
     is kept per role view by :func:`query_result`). Never returned to a
     caller as is: ``web.shared.run_registered`` applies the policy to it."""
-    from flask import has_request_context, request
-
-    cache = the_cache()
-    if cache is None or params_key is None or not has_request_context() or request.method != "GET":
+    if params_key is None:
         return compute()
-    version = request_version()
-    key = ("unfiltered", query, params_key, names_all)
-    text = cache.get(version, key)
-    if text is not None:
-        return json.loads(text)
-    result = compute()
-    _keep(cache, version, key, result)
-    return result
+    return _kept(lambda: ("unfiltered", query, params_key, names_all), compute)
 
 
 def shared(name: str, args: tuple, compute: Callable[[], object]):
     """``compute()`` for answers that are the same for every caller (counts,
     the list of schools), kept by ``name``, ``args`` and the store's version:
     no role in the key, so only for what shows no person."""
+    return _kept(lambda: ("shared", name, args), compute)
+
+
+def _kept(make_key: Callable[[], tuple], compute: Callable[[], object]):
+    """``compute()``'s JSON-ready answer, or a copy of the one kept under
+    ``make_key()`` at the store's current version. Only within a GET request:
+    a POST may write first, and gets what it wrote."""
     from flask import has_request_context, request
 
     cache = the_cache()
     if cache is None or not has_request_context() or request.method != "GET":
         return compute()
     version = request_version()
-    key = ("shared", name, args)
+    key = make_key()
     text = cache.get(version, key)
     if text is not None:
         return json.loads(text)
