@@ -203,7 +203,10 @@ def _cypher(name: str, label: str | None = None) -> str:
     consent rules of queries/rules.py expanded)."""
     from alumni_graph.queries.rules import expand_cypher
 
-    text = expand_cypher(_cypher_file(name)).replace(
+    text = _cypher_file(name)
+    for placeholder, part in _PARTS.items():
+        text = text.replace(placeholder, part)
+    text = expand_cypher(text).replace(
         "__FIELDS__", "{" + ", ".join(f".{p}" for p in _PROJECTED) + "}"
     )
     if label is not None:
@@ -211,6 +214,29 @@ def _cypher(name: str, label: str | None = None) -> str:
         inner = ", ".join(f"{k}: $key[{i}]" for i, k in enumerate(nt.key))
         text = text.replace("__MATCH__", f"(n:{nt.label} {{{inner}}})")
     return text
+
+
+#: Shared pieces of the neighbourhood queries, for a node ``m`` with ``label``:
+#: its key as :func:`key_string` writes it (from the schema's keys), whether
+#: ``$names`` lets it be named (:meth:`Names.reveals`; needs ``$adult_born_by``)
+#: and the explorer's filters (:func:`_matches`; ``$types`` ... ``$year_to``).
+_PARTS = {
+    "__KEY__": "CASE label " + " ".join(
+        f"WHEN '{nt.label}' THEN " + " + '/' + ".join(f"toString(m.{k})" for k in nt.key)
+        for nt in NODE_TYPES.values()) + " END",
+    "__SHOWN__": ("(label <> 'Person' OR $names = 'all' OR ($names = 'consented' AND "
+                  "(@display_consented(m) OR (m.graduation_year IS NOT NULL AND @consented(m)))))"),
+    "__RING_FILTER__": (
+        "($types IS NULL OR label IN $types)"
+        " AND ($program IS NULL OR NOT label IN ['Person', 'Program']"
+        " OR (label = 'Person' AND coalesce(m.program_code = $program, false))"
+        " OR (label = 'Program' AND coalesce(m.code = $program, false)))"
+        " AND ($sector IS NULL OR label <> 'Employer' OR coalesce(m.sector = $sector, false))"
+        " AND (($year_from IS NULL AND $year_to IS NULL) OR label <> 'Person'"
+        " OR (m.graduation_year IS NOT NULL"
+        " AND ($year_from IS NULL OR m.graduation_year >= $year_from)"
+        " AND ($year_to IS NULL OR m.graduation_year <= $year_to)))"),
+}
 
 
 def _sort_json(value) -> str:
@@ -426,7 +452,7 @@ def _subgraph(store, nodes: list[dict], handles: dict, center: str | None, *,
     """
     filters = filters or {}
     chosen = [n for n in nodes if n["id"] == center or _matches(n, filters)]
-    chosen.sort(key=lambda n: (n.get("distance", 0), TYPE_ORDER[n["type"]], n["key"]))
+    chosen.sort(key=_place)
     return _with_edges(store, chosen[:max_nodes], len(chosen), handles, center,
                        max_edges=max_edges)
 
@@ -486,41 +512,102 @@ def around(store, label: str, key, depth: int = 1, max_nodes: int = 500,
     ``filters``: ``types``, ``program``, ``sector``, ``year_from``,
     ``year_to``), so the page can say "showing N of M". Starting from a
     person ``names`` hides is NotFound (hidden nodes are not expandable).
+
+    The last step is ordered and capped in the store's query: a hub
+    employer's ~17k people are counted, and only the first ``max_nodes`` read
+    (named people by key; hidden people, whose place is a keyed hash, by
+    their keys alone and only when one of them could be kept).
     """
     nt = node_type(label)
     keyt = parse_key(label, key) if isinstance(key, str) else tuple(key)
     depth = _bounds("depth", depth, 1, MAX_DEPTH)
     max_nodes = _bounds("max_nodes", max_nodes, 1, 100_000)
     max_edges = _bounds("max_edges", max_edges, 0, 1_000_000)
-    found: dict[str, dict] = {}
-    handles: dict[str, object] = {}
-    if _is_cypher(store):
-        rows = store.read(_cypher("start", label), {"key": list(keyt)})
-        if not rows:
-            raise NotFound(f"no {nt.title_en.lower()} with that key")
-        frontier = []
-        for distance in range(depth + 1):
-            new = []
-            for r in rows:
-                node = summary(r["label"], r["p"], names=names)
-                if node["id"] not in found:
-                    found[node["id"]] = {**node, "distance": distance}
-                    handles[node["id"]] = r["eid"]
-                    new.append(r["eid"])
-            frontier = new
-            if distance < depth and frontier:
-                rows = store.read(_cypher("neighbours"), {"ids": frontier})
-            else:
-                break
-    else:
+    if not _is_cypher(store):
         return _around_networkx(store, label, keyt, depth, max_nodes, max_edges, filters or {},
                                 names=names)
+    filters = filters or {}
+    found: dict[str, dict] = {}
+    handles: dict[str, object] = {}
+    rows = store.read(_cypher("start", label), {"key": list(keyt)})
+    if not rows:
+        raise NotFound(f"no {nt.title_en.lower()} with that key")
+    # Every node nearer than ``depth`` is read (they come first in the order);
+    # the last step is ordered and capped in the database (_ring_cypher).
+    frontier = []
+    for distance in range(depth):
+        frontier = []
+        for r in rows:
+            node = summary(r["label"], r["p"], names=names)
+            if node["id"] not in found:
+                found[node["id"]] = {**node, "distance": distance}
+                handles[node["id"]] = r["eid"]
+                frontier.append(r["eid"])
+        if distance + 1 < depth and frontier:
+            rows = store.read(_cypher("neighbours"), {"ids": frontier})
+        else:
+            break
     start = next(iter(found.values()))
     if start.get("redacted"):
         raise NotFound(f"no {nt.title_en.lower()} with that key")
     center = start["id"]
-    return _subgraph(store, list(found.values()), handles, center,
-                     max_nodes=max_nodes, max_edges=max_edges, filters=filters)
+    chosen = [n for n in found.values() if n["id"] == center or _matches(n, filters)]
+    chosen.sort(key=_place)
+    total = len(chosen)
+    if frontier and distance == depth - 1:
+        ring, ring_total = _ring_cypher(store, frontier, list(handles.values()), depth, filters,
+                                        chosen[:max_nodes], max_nodes, names=names)
+        for node, eid in ring:
+            handles[node["id"]] = eid
+        chosen = sorted(chosen[:max_nodes] + [n for n, _ in ring], key=_place)
+        total += ring_total
+    return _with_edges(store, chosen[:max_nodes], total, handles, center, max_edges=max_edges)
+
+
+def _place(node: dict) -> tuple:
+    """Where a node comes in a neighbourhood: nearer first, then by type, then by key."""
+    return (node.get("distance", 0), TYPE_ORDER[node["type"]], node["key"])
+
+
+def _hidden_may_enter(kept: list[tuple], distance: int, max_nodes: int) -> bool:
+    """Could a hidden person at ``distance`` be among the first ``max_nodes``
+    once merged with ``kept`` (places, sorted)? Their keys are ``~`` and a hash,
+    so every one sorts after ``(distance, Person, "~")``."""
+    return len(kept) < max_nodes or (distance, TYPE_ORDER["Person"], HIDDEN_PREFIX) < kept[max_nodes - 1]
+
+
+def _ring_cypher(store, frontier: list, seen: list, distance: int, filters: dict,
+                 nearer: list[dict], max_nodes: int, *, names: Names) -> tuple[list, int]:
+    """The last step of :func:`around` on Neo4j: at most the ``max_nodes`` -
+    ``len(nearer)`` first new nodes (summary, element id) and how many there are
+    in all. Per group only the first nodes by key leave the database; hidden
+    people's keys (no more) are read only when one of them could be kept."""
+    from alumni_graph.queries.rules import adult_born_by
+
+    take = max(0, max_nodes - len(nearer))
+    params = {"ids": frontier, "seen": seen, "take": take, "names": names.mode,
+              "adult_born_by": adult_born_by(names.as_of or dt.date.today().isoformat()),
+              "types": sorted(filters["types"]) if filters.get("types") else None,
+              **{k: filters.get(k) for k in ("program", "sector", "year_from", "year_to")}}
+    ring, total, hidden = [], 0, 0
+    for g in store.read(_cypher("ring"), params):
+        total += g["total"]
+        if not g["shown"]:
+            hidden += g["total"]
+        for r in g["nodes"]:
+            ring.append(({**summary(g["label"], r["p"], names=names), "distance": distance}, r["eid"]))
+    ring.sort(key=lambda pair: _place(pair[0]))
+    ring = ring[:take]
+    places = sorted([_place(n) for n in nearer] + [_place(n) for n, _ in ring])
+    if hidden and take and _hidden_may_enter(places, distance, max_nodes):
+        people = store.read(_cypher("ring_hidden"), params)[0]["people"]
+        tokens = {eid: names.token(key) for eid, key in people}
+        picked = heapq.nsmallest(take, tokens, key=tokens.__getitem__)
+        for r in store.read(_cypher("nodes"), {"ids": picked}):
+            ring.append(({**summary(r["label"], r["p"], names=names), "distance": distance}, r["eid"]))
+        ring.sort(key=lambda pair: _place(pair[0]))
+        ring = ring[:take]
+    return ring, total
 
 
 def _around_networkx(store, label: str, keyt: tuple, depth: int, max_nodes: int,
@@ -546,24 +633,35 @@ def _around_networkx(store, label: str, keyt: tuple, depth: int, max_nodes: int,
                     distance[m] = d
                     new.append(m)
         frontier = new
-    order = {}  # node id -> the sort key _subgraph() would use
+    order = {}  # node id -> its place (_place)
+    hidden = {}  # a person ``names`` hides -> (distance, key): their place needs a keyed hash
     for nid, d in distance.items():
         attrs = g.nodes[nid]
         lab = attrs["label"]
         key = key_string(lab, attrs)
-        if lab == "Person" and not names.reveals(attrs):
-            key = names.token(key)
         if filters and nid != start and not _matches(
                 {"type": lab, "key": key, **{f: attrs.get(f) for f in SUMMARY_FIELDS[lab]}},
                 filters):
             continue
-        order[nid] = (d, TYPE_ORDER[lab], key)
+        if lab == "Person" and not names.reveals(attrs):
+            hidden[nid] = (d, key)
+        else:
+            order[nid] = (d, TYPE_ORDER[lab], key)
     kept = heapq.nsmallest(max_nodes, order, key=order.__getitem__)
+    # As on Neo4j (_ring_cypher): hidden people are hashed only at the
+    # distances where one of them could still be kept.
+    places = [order[nid] for nid in kept]
+    extra = {nid: (d, TYPE_ORDER["Person"], names.token(key)) for nid, (d, key) in hidden.items()
+             if _hidden_may_enter(places, d, max_nodes)}
+    if extra:
+        order.update(extra)
+        kept = heapq.nsmallest(max_nodes, [*kept, *extra], key=order.__getitem__)
     nodes = [{**summary(g.nodes[nid]["label"], g.nodes[nid], names=names),
               "distance": distance[nid]} for nid in kept]
     # Summary id -> networkx node id (they differ for a hidden person).
     handles = {n["id"]: nid for n, nid in zip(nodes, kept)}
-    return _with_edges(store, nodes, len(order), handles, head["id"], max_edges=max_edges)
+    return _with_edges(store, nodes, len(order) + len(hidden) - len(extra), handles, head["id"],
+                       max_edges=max_edges)
 
 
 #: The graph page's first view: how many employers, and how their strength
