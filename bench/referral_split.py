@@ -32,7 +32,8 @@ from pathlib import Path
 from bench.harness import machine, percentile, versions
 
 HERE = Path(__file__).resolve().parent
-FILES = ("referral_paths", "referral_paths_hint", "referral_paths_short")
+FILES = ("referral_paths", "referral_paths_hint", "referral_paths_short", "referral_paths_hint_start",
+         "referral_paths_reach")
 
 
 def load_version(name: str, folder: Path):
@@ -49,8 +50,8 @@ def load_version(name: str, folder: Path):
              for n in FILES if (folder / f"{n}.cypher").exists()}
     module.cypher_text = texts.__getitem__
 
-    def read(store, n, params, text=None):
-        return framework.read_cypher(store, n, params, text=texts[n] if text is None else text)
+    def read(store, n, params, text=None, **kw):
+        return framework.read_cypher(store, n, params, text=texts[n] if text is None else text, **kw)
 
     module.read_cypher = read
     return module
@@ -77,7 +78,10 @@ def split_run(m, store, params: dict):
                         m._letters(None))
         middle = time.perf_counter()
         if not rows:
-            nearby = m.read_cypher(store, "referral_paths_hint", m.hint_cypher_params(params))
+            if hasattr(m, "nearby_employers_neo4j"):  # the reach kept per store version
+                nearby = m.nearby_employers_neo4j(store, params)
+            else:
+                nearby = m.read_cypher(store, "referral_paths_hint", m.hint_cypher_params(params))
             meta = {"hint": m._hint(nearby, params["max_hops"])}
     end = time.perf_counter()
     return (rows, meta), (middle - began) * 1000, ((end - middle) * 1000 if not rows else None)
@@ -194,15 +198,16 @@ def main(argv: list[str] | None = None) -> int:
     from alumni_graph.queries import REGISTRY, _with_employer_code
 
     query = REGISTRY["referral_paths"]
-    for hops in HOPS:
-        times = []
-        for raw in sets[hops]["bar"]:
-            p = query.validate(_with_employer_code(query, emb, raw))
-            t = time.perf_counter()
-            split_run(cold, emb, p)
-            times.append((time.perf_counter() - t) * 1000)
-        doc["results"][f"embedded/{hops}/cold"] = dist(times)
-        print(f"embedded hops={hops} first call per case (empty indexes): {dist(times)}", flush=True)
+    for label, store in stores.items():
+        for hops in HOPS:
+            times = []
+            for raw in sets[hops]["bar"]:
+                p = query.validate(_with_employer_code(query, store, raw))
+                t = time.perf_counter()
+                split_run(cold, store, p)
+                times.append((time.perf_counter() - t) * 1000)
+            doc["results"][f"{label}/{hops}/cold"] = dist(times)
+            print(f"{label} hops={hops} first call per case (nothing kept yet): {dist(times)}", flush=True)
     doc["load_average_end"] = os.getloadavg()
     gc.callbacks.remove(pauses)
     if args.out:

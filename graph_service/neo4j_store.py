@@ -448,16 +448,21 @@ class Neo4jStore(Store):
         hands a read-only session (it names the newest closed transaction):
         any committed write, by this app or anyone, changes it; reads don't.
         (``SHOW DATABASE ... lastCommittedTxn`` is null on Community.)"""
+        return self.read_versioned("RETURN 1")[1]
+
+    def read_versioned(self, cypher: str, params: dict | None = None) -> tuple[list[dict], str]:
+        """A read query's rows and the store's :meth:`version` as that read
+        left it, in one round trip (the bookmark of the read's own session)."""
         import hashlib
 
         try:
             with self._driver.session(database=self.database,
                                       default_access_mode=neo4j.READ_ACCESS) as session:
-                session.run("RETURN 1").consume()
+                rows = [_row(r) for r in session.run(cypher, params or {})]
                 marks = session.last_bookmarks().raw_values
         except ServiceUnavailable:
             raise StoreUnavailable(f"Neo4j at {self.uri} stopped answering") from None
-        return "n" + hashlib.sha256("|".join(sorted(marks)).encode()).hexdigest()[:20]
+        return rows, "n" + hashlib.sha256("|".join(sorted(marks)).encode()).hexdigest()[:20]
 
     #: Tries of :meth:`snapshot` before giving up while writes keep coming.
     SNAPSHOT_TRIES = 20

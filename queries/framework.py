@@ -405,9 +405,12 @@ def is_neo4j(store) -> bool:
     return getattr(store, "backend", None) == "neo4j"
 
 
-def read_cypher(store, name: str, params: dict, *, text: str | None = None) -> list[dict]:
+def read_cypher(store, name: str, params: dict, *, text: str | None = None,
+                versioned: bool = False):
     """Run ``<name>.cypher`` on a Neo4j store; every value travels as a parameter.
     ``text``: a variant of that file's text to run instead (still named ``name``).
+    ``versioned``: return ``(rows, the store's version they were read at)``
+    (``Neo4jStore.read_versioned``: one round trip) instead of the rows.
 
     A Cypher error is a bug of ours, not of the caller: it becomes an
     AlumniGraphError naming the query and Neo4j's status code (never the
@@ -420,6 +423,8 @@ def read_cypher(store, name: str, params: dict, *, text: str | None = None) -> l
     # The consent rule's minor cut-off, for every query (``@consented``).
     params = {**params, "adult_born_by": adult_born_by(params.get("as_of") or today())}
     try:
+        if versioned:
+            return store.read_versioned(cypher_text(name) if text is None else text, params)
         return store.read(cypher_text(name) if text is None else text, params)
     except Neo4jError as exc:
         raise AlumniGraphError(f"query {name} failed in Neo4j ({exc.code})") from None

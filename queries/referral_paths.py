@@ -30,6 +30,7 @@ The rules, as implemented here and in ``referral_paths.cypher``:
 from __future__ import annotations
 
 import bisect
+import collections
 import itertools
 import math
 import threading
@@ -38,7 +39,7 @@ import weakref
 from alumni_graph.queries.framework import (
     Param, Query, cypher_text, is_neo4j, merge_weights, read_cypher, require_node, today,
 )
-from alumni_graph.queries.rules import consented, is_alumnus, job_is_current, shown_name, started
+from alumni_graph.queries.rules import adult_born_by, consented, is_alumnus, job_is_current, shown_name, started
 
 #: Default relationship weights; ``run_query(..., weights={...})`` overrides.
 WEIGHTS = {"works_at_current": 1.0, "works_at_past": 0.6, "interned_at": 0.7, "studied_in": 0.8}
@@ -220,23 +221,33 @@ class WalkIndex:
                     sector = other.get("sector")
                     if sector is None or other.get("label") != "Employer":
                         continue
-                    slot = by_sector.setdefault(sector, {}).get(e)
-                    if slot is None:
-                        slot = by_sector[sector][e] = [set(), [], "", ""]
-                    slot[1].append((p, xp, code, start, end))
-                    slot[0].update((c1, code) for c1, _, _ in xp)
-                    # The latest end of a job on either step ("9999" open):
-                    # a job is current on as_of only if it ends after it.
-                    for c1, _, end1 in xp:
-                        if c1 == "W":
-                            slot[2] = max(slot[2], end1 or "9999")
-                    if code == "W":
-                        slot[3] = max(slot[3], end or "9999")
-            found = {sector: tuple((e, tuple(pairs), tuple(entries), last1, last2)
-                                   for e, (pairs, entries, last1, last2) in employers.items())
-                     for sector, employers in by_sector.items()}
+                    by_sector.setdefault(sector, []).append((e, p, xp, code, start, end))
+            found = {sector: _by_employer(items) for sector, items in by_sector.items()}
             self._reach[x] = found
         return found
+
+
+def _by_employer(items) -> tuple:
+    """One sector's reach from ``(e, p, x-p steps, S|I|W, start, end)`` items:
+    ``((e, pairs, entries, last1, last2), ...)`` as :meth:`WalkIndex.reach`
+    describes (the Neo4j runner builds the same from
+    ``referral_paths_reach.cypher``)."""
+    by_e: dict = {}
+    for e, p, xp, code, start, end in items:
+        slot = by_e.get(e)
+        if slot is None:
+            slot = by_e[e] = [set(), [], "", ""]
+        slot[1].append((p, xp, code, start, end))
+        slot[0].update((c1, code) for c1, _, _ in xp)
+        # The latest end of a job on either step ("9999" open):
+        # a job is current on as_of only if it ends after it.
+        for c1, _, end1 in xp:
+            if c1 == "W":
+                slot[2] = max(slot[2], end1 or "9999")
+        if code == "W":
+            slot[3] = max(slot[3], end or "9999")
+    return tuple((e, tuple(pairs), tuple(entries), last1, last2)
+                 for e, (pairs, entries, last1, last2) in by_e.items())
 
 
 _INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -749,11 +760,35 @@ def nearby_employers(G, *, nisn: str, employer: str, as_of: str, max_hops: int =
     index = walker._index
     rank = walker._rank
     nodes = G._node
+    first = []
+    for x, k0 in walker.neighbours(src).items():
+        if x == dst:
+            continue  # the target only ends a path
+        attrs = nodes[x]
+        first.append((x, k0, attrs.get("label") == "Employer" and attrs.get("sector") == sector,
+                       max_hops >= 3 and walker.can_pass(x)))
+    ranked = _nearest(first, lambda x: index.reach(G, x).get(sector, ()), walker.can_pass,
+                      lambda e: nodes[e].get("code"), src=src, dst=dst, as_of=as_of, w=w, rank=rank)
+    return [{"code": nodes[e].get("code"), "name": nodes[e].get("name"),
+             "sector": sector, "strength": -s, "hops": h} for e, (s, h) in ranked]
+
+
+def _nearest(first, reach_of, can_pass, code_of, *, src, dst, as_of: str, w: dict,
+             rank: dict) -> list[tuple]:
+    """The hint's ranking, for both stores: ``[(e, (-strength, hops)), ...]``,
+    best first, at most :data:`HINT_SIZE`.
+
+    ``first``: the person's neighbours on ``as_of`` but the target, as
+    ``(x, best step letter, x is an employer of the sector, x may stand
+    between and max_hops >= 3)``; ``reach_of(x)``: x's reach in the target's
+    sector (the shape of :meth:`WalkIndex.reach`); ``can_pass(p)``: may person
+    ``p`` of a reach stand between on ``as_of``; ``code_of(e)``: an
+    employer's code."""
     # Each employer's best (-strength, hops); a path is [src, e] or
     # [src, x, p, e]: every walkable relationship joins a person to a
-    # programme or an employer. The last two steps come from the walk
-    # index's per-sector reach of x, so a hub's people who lead to no
-    # employer of the sector are never read.
+    # programme or an employer. The last two steps come from x's
+    # per-sector reach, so a hub's people who lead to no employer of the
+    # sector are never read.
     best: dict[str, tuple] = {}
     strengths: dict[tuple, float] = {}
 
@@ -771,22 +806,19 @@ def nearby_employers(G, *, nisn: str, employer: str, as_of: str, max_hops: int =
 
     def offer_keep(e: str, kinds: tuple) -> None:
         offer(e, kinds)
-        key = (*best[e], nodes[e].get("code"))
+        key = (*best[e], code_of(e))
         if len(top) < HINT_SIZE or key < top[-1][0]:
             top[:] = sorted([t for t in top if t[1] != e] + [(key, e)])[:HINT_SIZE]
 
     current_first = rank["C"] < rank["P"]
     bounds: dict[tuple, float] = {}
     candidates = []
-    for x, k0 in walker.neighbours(src).items():
-        if x == dst:
-            continue  # the target only ends a path
-        attrs = nodes[x]
-        if attrs.get("label") == "Employer" and attrs.get("sector") == sector:
+    for x, k0, in_sector, passable in first:
+        if in_sector:
             offer_keep(x, (k0,))
-        if max_hops < 3 or not walker.can_pass(x):
+        if not passable:
             continue
-        for e, pairs, entries, last1, last2 in index.reach(G, x).get(sector, ()):
+        for e, pairs, entries, last1, last2 in reach_of(x):
             if e == dst:
                 continue
             # A job at its strongest: current if it may be on as_of.
@@ -799,7 +831,7 @@ def nearby_employers(G, *, nisn: str, employer: str, as_of: str, max_hops: int =
                 if b is None:
                     b = bounds[kinds] = strength_of(list(kinds), w)
                 bound = max(bound, b)
-            candidates.append((-bound, nodes[e].get("code"), e, k0, entries))
+            candidates.append((-bound, code_of(e), e, k0, entries))
     # Strongest bound first, then code: once a candidate could at best rank
     # after the third best (same strength, more hops or a later code), so
     # could every one after it. Safe where equal strengths are equal floats
@@ -819,14 +851,125 @@ def nearby_employers(G, *, nisn: str, employer: str, as_of: str, max_hops: int =
                 k = code1 if code1 != "W" else ("C" if end1 is None or end1 > as_of else "P")
                 if k1 is None or (k != k1 and rank[k] < rank[k1]):
                     k1 = k
-            if k1 is None or not walker.can_pass(p):
+            if k1 is None or not can_pass(p):
                 continue
             offer_keep(e, (k0, k1, code2 if code2 != "W" else (
                 "C" if end is None or end > as_of else "P")))
-    ranked = sorted(best.items(), key=lambda kv: (kv[1], nodes[kv[0]].get("code")))
-    return [{"code": nodes[e].get("code"), "name": nodes[e].get("name"),
-             "sector": sector, "strength": -s, "hops": h}
-            for e, (s, h) in ranked[:HINT_SIZE]]
+    return sorted(best.items(), key=lambda kv: (kv[1], code_of(kv[0])))[:HINT_SIZE]
+
+
+# -- the hint on Neo4j: x's reach kept per process, per store version -----------
+
+#: At most this many reach entries (person-employer relationships) are kept
+#: per Neo4j store in a process; past it, everything kept is dropped.
+NEO4J_REACH_KEPT = 300_000
+_NEO4J_REACH: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_NEO4J_REACH_LOCK = threading.Lock()
+_STEP_LETTER = {"STUDIED_IN": "S", "INTERNED_AT": "I", "WORKS_AT": "W"}
+
+
+class _KeptReach:
+    """One Neo4j store's hint reaches for one store version:
+    ``(x, sector) -> reach`` (the shape of :meth:`WalkIndex.reach`'s values),
+    each reach person's ``(birth date, guardian consent)`` for the minor rule
+    (which depends on ``as_of``), and each reach employer's ``(code, name)``."""
+
+    def __init__(self, version: str):
+        self.version = version
+        self.reach: dict = {}
+        self.persons: dict = {}
+        self.employers: dict = {}
+        self.entries = 0
+
+
+def _kept_reach(store, version: str) -> _KeptReach:
+    with _NEO4J_REACH_LOCK:
+        kept = _NEO4J_REACH.get(store)
+        if kept is None or kept.version != version or kept.entries > NEO4J_REACH_KEPT:
+            kept = _NEO4J_REACH[store] = _KeptReach(version)
+        return kept
+
+
+def _read_reach(store, kept: _KeptReach, xs: list[str], sector: str) -> tuple[dict, dict, dict]:
+    """The reach of each of ``xs`` (elementIds) in ``sector``, with its
+    persons and employers; kept in ``kept`` if the store is still at its
+    version (a write that came in meanwhile: used for this call only)."""
+    rows = read_cypher(store, "referral_paths_reach", {"xs": xs, "sector": sector})
+    items: dict = {x: [] for x in xs}
+    persons: dict = {}
+    employers: dict = {}
+    for r in rows:
+        xp = tuple((_STEP_LETTER[t], start, end) for t, start, end in r["xp"])
+        items[r["x"]].append((r["e"], r["p"], xp, _STEP_LETTER[r["type"]], r["start"], r["end"]))
+        persons[r["p"]] = (r["born"], r["guardian"])
+        employers[r["e"]] = (r["code"], r["name"])
+    reaches = {x: _by_employer(found) for x, found in items.items()}
+    if store.version() == kept.version:
+        with _NEO4J_REACH_LOCK:
+            kept.persons.update(persons)
+            kept.employers.update(employers)
+            kept.reach.update(((x, sector), reach) for x, reach in reaches.items())
+            kept.entries += len(rows)
+    return reaches, persons, employers
+
+
+def nearby_employers_neo4j(store, params: dict, weights: dict | None = None) -> list[dict]:
+    """The hint on Neo4j: the rows of ``referral_paths_hint.cypher``, ranked by
+    the networkx twin's ranking (:func:`_nearest`). The person's own steps come
+    from ``referral_paths_hint_start.cypher`` on every call, with the store's
+    version; the last two steps from each x (``referral_paths_reach.cypher``:
+    at a province's hubs, 34,000 people read to keep 3,000 rows of one
+    sector) are kept per process for that version (``Neo4jStore.version()``:
+    any committed write, by anyone, changes it, so the next call reads
+    afresh), as the embedded store keeps them per graph (:meth:`WalkIndex.reach`)."""
+    as_of = params["as_of"]
+    found, version = read_cypher(store, "referral_paths_hint_start", {
+        "nisn": params["nisn"], "employer": params["employer"], "as_of": as_of}, versioned=True)
+    if not found or found[0]["sector"] is None:
+        return []
+    kept = _kept_reach(store, version)
+    start = found[0]
+    sector, src, dst = start["sector"], start["src"], start["dst"]
+    w = _letters(weights)
+    rank = {k: (-x, k) for k, x in w.items()}
+    far = min(params["max_hops"], HINT_MAX_HOPS) >= 3
+    kinds: dict = {}  # the person's neighbours on as_of, the strongest step to each (as _Walker)
+    about: dict = {}
+    for step in start["steps"]:
+        if step["start"] is not None and step["start"] > as_of:
+            continue  # does not exist yet on as_of
+        x, code = step["x"], _STEP_LETTER[step["type"]]
+        k = code if code != "W" else ("C" if step["end"] is None or step["end"] > as_of else "P")
+        old = kinds.get(x)
+        if old is None or (old != k and rank[k] < rank[old]):
+            kinds[x] = k
+        about[x] = step
+    first = [(x, k0, about[x]["employer"] and about[x]["sector"] == sector,
+              far and about[x]["passable"]) for x, k0 in kinds.items() if x != dst]
+    with _NEO4J_REACH_LOCK:
+        kept.employers.update((x, (about[x]["code"], about[x]["name"]))
+                              for x in kinds if about[x]["employer"])
+    persons, employers = kept.persons, kept.employers
+    reaches = {x: kept.reach.get((x, sector)) for x, _, _, ok in first if ok}
+    missing = [x for x, reach in reaches.items() if reach is None]
+    if missing:
+        more, more_persons, more_employers = _read_reach(store, kept, missing, sector)
+        reaches.update(more)
+        if any(p not in persons for p in more_persons):  # not kept (a write came in)
+            persons, employers = {**persons, **more_persons}, {**employers, **more_employers}
+    born_by = adult_born_by(as_of)
+
+    def can_pass(p: str) -> bool:  # rules.consented's minor rule; the rest was read
+        born, guardian = persons[p]
+        return guardian or not born or str(born) <= born_by
+
+    def code_of(e: str) -> str:
+        return employers[e][0]
+
+    ranked = _nearest(first, reaches.__getitem__, can_pass, code_of, src=src, dst=dst,
+                      as_of=as_of, w=w, rank=rank)
+    return [{"code": employers[e][0], "name": employers[e][1], "sector": sector,
+             "strength": -s, "hops": h} for e, (s, h) in ranked]
 
 
 # -- shared by both implementations ----------------------------------------------
@@ -974,8 +1117,7 @@ def run(store, params: dict, weights: dict | None = None) -> tuple[list[dict], d
                               text=main_cypher(params["max_hops"])), _letters(weights))
     if rows:
         return rows, {}
-    nearby = read_cypher(store, "referral_paths_hint", hint_cypher_params(params, weights))
-    return rows, {"hint": _hint(nearby, params["max_hops"])}
+    return rows, {"hint": _hint(nearby_employers_neo4j(store, params, weights), params["max_hops"])}
 
 
 QUERY = Query(
