@@ -30,7 +30,7 @@ The rules, as implemented here and in ``referral_paths.cypher``:
 from __future__ import annotations
 
 import bisect
-import collections
+import heapq
 import itertools
 import math
 import threading
@@ -53,6 +53,8 @@ HINT_MAX_HOPS = 3
 HINT_SIZE = 3
 #: Searches to this many targets (the last asked) keep their memos in the walk index.
 TARGETS_KEPT = 256
+#: The hint keeps at most this many ordered reaches per sector (_nearest).
+ORDERED_KEPT = 4096
 
 COLUMNS = ("rank", "strength", "hops", "explanation_id", "explanation_en", "nodes",
            "relationships")
@@ -119,7 +121,8 @@ class WalkIndex:
     them, so the index adds nothing to a collection's work.
     """
 
-    __slots__ = ("_steps", "_reach", "_near", "_two_near", "_per_target", "nodes", "__weakref__")
+    __slots__ = ("_steps", "_reach", "_near", "_two_near", "_per_target", "ordered", "nodes",
+                 "__weakref__")
 
     def __init__(self, G):
         self._steps: dict = {}
@@ -130,6 +133,8 @@ class WalkIndex:
         #: node -> its neighbours that may lead on, node -> the nodes between
         #: it and the target), all on any date (_Ends.via, toward, between).
         self._per_target: dict = {}
+        #: sector -> the hint's memo (each reach in its order, _nearest).
+        self.ordered: dict = {}
         self.nodes = len(G)  # a cheap check that the graph was not changed in place
 
     def steps(self, G, u: str) -> tuple:
@@ -768,13 +773,14 @@ def nearby_employers(G, *, nisn: str, employer: str, as_of: str, max_hops: int =
         first.append((x, k0, attrs.get("label") == "Employer" and attrs.get("sector") == sector,
                        max_hops >= 3 and walker.can_pass(x)))
     ranked = _nearest(first, lambda x: index.reach(G, x).get(sector, ()), walker.can_pass,
-                      lambda e: nodes[e].get("code"), src=src, dst=dst, as_of=as_of, w=w, rank=rank)
+                      lambda e: nodes[e].get("code"), index.ordered.setdefault(sector, {}),
+                      src=src, dst=dst, as_of=as_of, w=w, rank=rank)
     return [{"code": nodes[e].get("code"), "name": nodes[e].get("name"),
              "sector": sector, "strength": -s, "hops": h} for e, (s, h) in ranked]
 
 
-def _nearest(first, reach_of, can_pass, code_of, *, src, dst, as_of: str, w: dict,
-             rank: dict) -> list[tuple]:
+def _nearest(first, reach_of, can_pass, code_of, memo: dict, *, src, dst, as_of: str,
+             w: dict, rank: dict) -> list[tuple]:
     """The hint's ranking, for both stores: ``[(e, (-strength, hops)), ...]``,
     best first, at most :data:`HINT_SIZE`.
 
@@ -783,7 +789,8 @@ def _nearest(first, reach_of, can_pass, code_of, *, src, dst, as_of: str, w: dic
     between and max_hops >= 3)``; ``reach_of(x)``: x's reach in the target's
     sector (the shape of :meth:`WalkIndex.reach`); ``can_pass(p)``: may person
     ``p`` of a reach stand between on ``as_of``; ``code_of(e)``: an
-    employer's code."""
+    employer's code; ``memo``: kept for the store's version (each reach in
+    its order, per first step and weights), as the reaches are."""
     # Each employer's best (-strength, hops); a path is [src, e] or
     # [src, x, p, e]: every walkable relationship joins a person to a
     # programme or an employer. The last two steps come from x's
@@ -811,36 +818,62 @@ def _nearest(first, reach_of, can_pass, code_of, *, src, dst, as_of: str, w: dic
             top[:] = sorted([t for t in top if t[1] != e] + [(key, e)])[:HINT_SIZE]
 
     current_first = rank["C"] < rank["P"]
+    strongest_job = "C" if current_first else "P"
+    wkey = tuple(sorted(w.items()))
     bounds: dict[tuple, float] = {}
-    candidates = []
+
+    def bound_of(k0, pairs, w1, w2) -> float:
+        bound = 0.0
+        for c1, c2 in pairs:
+            kinds = (k0, w1 if c1 == "W" else c1, w2 if c2 == "W" else c2)
+            b = bounds.get(kinds)
+            if b is None:
+                b = bounds[kinds] = strength_of(list(kinds), w)
+            bound = max(bound, b)
+        return bound
+
+    def ordered(x, k0) -> list:
+        """x's reach as ``(-bound, code, e, k0, pairs, entries, last1,
+        last2)``, strongest bound first, then code; the bound takes every job
+        as current (at its strongest on any date), so it holds on every
+        ``as_of`` and the order is kept in ``memo`` for later calls."""
+        key = (x, k0, wkey)
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= ORDERED_KEPT:  # weights are the caller's: bound what they add
+                memo.clear()
+            found = sorted(((-bound_of(k0, pairs, strongest_job, strongest_job), code_of(e) or "",
+                             e, k0, pairs, entries, last1, last2)
+                            for e, pairs, entries, last1, last2 in reach_of(x)),
+                           key=lambda c: (c[0], c[1]))
+            memo[key] = found
+        return found
+
+    # Strongest bound first, then code, merged over the person's neighbours:
+    # once a candidate could at best rank after the third best (same
+    # strength, more hops or a later code), so could every one after it; a
+    # candidate whose bound on as_of (a job current only if it may still run
+    # then) is already out is skipped. Safe where equal strengths are equal
+    # floats (_bounds_order_exactly); otherwise every candidate is read.
+    lists = []
     for x, k0, in_sector, passable in first:
         if in_sector:
             offer_keep(x, (k0,))
-        if not passable:
-            continue
-        for e, pairs, entries, last1, last2 in reach_of(x):
-            if e == dst:
-                continue
-            # A job at its strongest: current if it may be on as_of.
-            w1 = "C" if current_first and last1 > as_of else "P"
-            w2 = "C" if current_first and last2 > as_of else "P"
-            bound = 0.0
-            for c1, c2 in pairs:
-                kinds = (k0, w1 if c1 == "W" else c1, w2 if c2 == "W" else c2)
-                b = bounds.get(kinds)
-                if b is None:
-                    b = bounds[kinds] = strength_of(list(kinds), w)
-                bound = max(bound, b)
-            candidates.append((-bound, code_of(e), e, k0, entries))
-    # Strongest bound first, then code: once a candidate could at best rank
-    # after the third best (same strength, more hops or a later code), so
-    # could every one after it. Safe where equal strengths are equal floats
-    # (_bounds_order_exactly); otherwise every candidate is read.
-    candidates.sort(key=lambda c: (c[0], c[1] or ""))
+        if passable:
+            lists.append(ordered(x, k0))
     cut = _bounds_order_exactly(w)
-    for neg, code, e, k0, entries in candidates:
-        if cut and len(top) == HINT_SIZE and (neg, 3, code) > top[-1][0]:
-            break
+    for neg, code, e, k0, pairs, entries, last1, last2 in heapq.merge(
+            *lists, key=lambda c: (c[0], c[1])):
+        if e == dst:
+            continue
+        if cut and len(top) == HINT_SIZE:
+            if (neg, 3, code) > top[-1][0]:
+                break
+            # A job at its strongest on as_of: current if it may be on then.
+            dated = -bound_of(k0, pairs, "C" if current_first and last1 > as_of else "P",
+                              "C" if current_first and last2 > as_of else "P")
+            if (dated, 3, code) > top[-1][0]:
+                continue
         for p, xp, code2, start, end in entries:
             if p == src or (start is not None and start > as_of):
                 continue
@@ -879,6 +912,8 @@ class _KeptReach:
         self.reach: dict = {}
         self.persons: dict = {}
         self.employers: dict = {}
+        #: sector -> _nearest's memo (each reach in its order).
+        self.ordered: dict = {}
         self.entries = 0
 
 
@@ -951,12 +986,14 @@ def nearby_employers_neo4j(store, params: dict, weights: dict | None = None) -> 
                               for x in kinds if about[x]["employer"])
     persons, employers = kept.persons, kept.employers
     reaches = {x: kept.reach.get((x, sector)) for x, _, _, ok in first if ok}
+    kept_all = True
     missing = [x for x, reach in reaches.items() if reach is None]
     if missing:
         more, more_persons, more_employers = _read_reach(store, kept, missing, sector)
         reaches.update(more)
         if any(p not in persons for p in more_persons):  # not kept (a write came in)
             persons, employers = {**persons, **more_persons}, {**employers, **more_employers}
+            kept_all = False
     born_by = adult_born_by(as_of)
 
     def can_pass(p: str) -> bool:  # rules.consented's minor rule; the rest was read
@@ -966,8 +1003,9 @@ def nearby_employers_neo4j(store, params: dict, weights: dict | None = None) -> 
     def code_of(e: str) -> str:
         return employers[e][0]
 
-    ranked = _nearest(first, reaches.__getitem__, can_pass, code_of, src=src, dst=dst,
-                      as_of=as_of, w=w, rank=rank)
+    ranked = _nearest(first, reaches.__getitem__, can_pass, code_of,
+                      kept.ordered.setdefault(sector, {}) if kept_all else {},
+                      src=src, dst=dst, as_of=as_of, w=w, rank=rank)
     return [{"code": employers[e][0], "name": employers[e][1], "sector": sector,
              "strength": -s, "hops": h} for e, (s, h) in ranked]
 
