@@ -33,7 +33,7 @@ from bench.harness import machine, percentile, versions
 
 HERE = Path(__file__).resolve().parent
 FILES = ("referral_paths", "referral_paths_hint", "referral_paths_short", "referral_paths_hint_start",
-         "referral_paths_reach")
+         "referral_paths_reach", "referral_paths_around", "referral_paths_nodes")
 
 
 def load_version(name: str, folder: Path):
@@ -73,9 +73,12 @@ def split_run(m, store, params: dict):
     else:
         require_node(store, "Person", (params["nisn"],), "nisn", "person")
         require_node(store, "Employer", (params["employer"],), "employer", "employer")
-        text = m.main_cypher(params["max_hops"])
-        rows = m.finish(m.read_cypher(store, "referral_paths", m.cypher_params(params), text=text),
-                        m._letters(None))
+        if hasattr(m, "main_neo4j"):  # 5-hop halves kept per store version
+            raw = m.main_neo4j(store, params)
+        else:
+            raw = m.read_cypher(store, "referral_paths", m.cypher_params(params),
+                                text=m.main_cypher(params["max_hops"]))
+        rows = m.finish(raw, m._letters(None))
         middle = time.perf_counter()
         if not rows:
             if hasattr(m, "nearby_employers_neo4j"):  # the reach kept per store version

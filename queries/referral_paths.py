@@ -893,9 +893,10 @@ def _nearest(first, reach_of, can_pass, code_of, memo: dict, *, src, dst, as_of:
 
 # -- the hint on Neo4j: x's reach kept per process, per store version -----------
 
-#: At most this many reach entries (person-employer relationships) are kept
-#: per Neo4j store in a process; past it, everything kept is dropped.
-NEO4J_REACH_KEPT = 300_000
+#: At most this many rows (of referral_paths_reach.cypher and
+#: referral_paths_around.cypher) are kept per Neo4j store in a process; past
+#: it, everything kept is dropped.
+NEO4J_REACH_KEPT = 1_000_000
 _NEO4J_REACH: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _NEO4J_REACH_LOCK = threading.Lock()
 _STEP_LETTER = {"STUDIED_IN": "S", "INTERNED_AT": "I", "WORKS_AT": "W"}
@@ -914,6 +915,10 @@ class _KeptReach:
         self.employers: dict = {}
         #: sector -> _nearest's memo (each reach in its order).
         self.ordered: dict = {}
+        #: x -> {y: ((p, p's key, x-p steps, p-y steps), ...)} (_read_around).
+        self.around: dict = {}
+        #: y -> its key (NISN, <npsn>/<code>, code).
+        self.keys: dict = {}
         self.entries = 0
 
 
@@ -948,6 +953,174 @@ def _read_reach(store, kept: _KeptReach, xs: list[str], sector: str) -> tuple[di
     return reaches, persons, employers
 
 
+def _best_letter(steps, as_of: str, rank: dict):
+    """The strongest step letter on ``as_of`` of ``(S|I|W, start, end)``
+    steps between two nodes, as :class:`_Walker` picks it (None: none yet)."""
+    best = None
+    for code, start, end in steps:
+        if start is not None and start > as_of:
+            continue  # does not exist yet on as_of
+        k = code if code != "W" else ("C" if end is None or end > as_of else "P")
+        if best is None or (k != best and rank[k] < rank[best]):
+            best = k
+    return best
+
+
+def _first_steps(steps: list, as_of: str, rank: dict) -> tuple[dict, dict]:
+    """From ``referral_paths_hint_start.cypher``'s steps: the person's
+    neighbours on ``as_of`` with the strongest step letter to each, and what
+    the query says of each."""
+    by_x: dict = {}
+    about: dict = {}
+    for step in steps:
+        by_x.setdefault(step["x"], []).append((_STEP_LETTER[step["type"]], step["start"], step["end"]))
+        about[step["x"]] = step
+    kinds = {x: k for x, found in by_x.items() if (k := _best_letter(found, as_of, rank)) is not None}
+    return kinds, about
+
+
+def _read_around(store, kept: _KeptReach, xs: list[str]) -> tuple[dict, dict, dict]:
+    """Two steps out from each of ``xs`` (elementIds) through a person, by
+    the far node (``referral_paths_around.cypher``), with the persons' consent
+    details and the far nodes' keys; kept in ``kept`` if the store is still at
+    its version."""
+    rows = read_cypher(store, "referral_paths_around", {"xs": xs})
+    by_x: dict = {x: {} for x in xs}
+    persons: dict = {}
+    keys: dict = {}
+    for r in rows:
+        xp = tuple((_STEP_LETTER[t], start, end) for t, start, end in r["xp"])
+        py = tuple((_STEP_LETTER[t], start, end) for t, start, end in r["py"])
+        by_x[r["x"]].setdefault(r["y"], []).append((r["p"], r["pkey"], xp, py))
+        persons[r["p"]] = (r["born"], r["guardian"])
+        keys[r["y"]] = r["ykey"]
+    found = {x: {y: tuple(entries) for y, entries in ys.items()} for x, ys in by_x.items()}
+    if store.version() == kept.version:
+        with _NEO4J_REACH_LOCK:
+            kept.persons.update(persons)
+            kept.keys.update(keys)
+            kept.around.update(found)
+            kept.entries += len(rows)
+    return found, persons, keys
+
+
+def main_neo4j(store, params: dict, weights: dict | None = None) -> list[dict]:
+    """The rows of ``referral_paths.cypher`` (strength, kinds, nodes) on Neo4j.
+
+    Up to 4 hops: the Cypher of :func:`main_cypher`. At 5 hops the paths
+    are joined here from two steps out of each of the person's neighbours x1
+    and two steps out of the employer (``referral_paths_around.cypher``,
+    kept per process for the store's version like the hint's reaches:
+    through a province's hub employers the general query expanded 22,000
+    rows and sorted 21,000 paths on every call): 1 hop from the person's own
+    steps, 3 hops (person - x1 - p - employer) from the employer's side at
+    x1, 5 hops (person - x1 - p1 - x2 - p2 - employer) met at x2, each x2's
+    halves read strongest first, stopping once no path through them can
+    enter the ``k`` best. Same rules and order as the general query
+    (strength, hops, the node keys); the nodes of the answer are read last
+    (``referral_paths_nodes.cypher``)."""
+    if params["max_hops"] < 5:
+        return read_cypher(store, "referral_paths", cypher_params(params, weights),
+                           text=main_cypher(params["max_hops"]))
+    k, as_of = params["k"], params["as_of"]
+    found, version = read_cypher(store, "referral_paths_hint_start", {
+        "nisn": params["nisn"], "employer": params["employer"], "as_of": as_of}, versioned=True)
+    start = found[0]
+    kept = _kept_reach(store, version)
+    src, dst = start["src"], start["dst"]
+    w = _letters(weights)
+    rank = {letter: (-x, letter) for letter, x in w.items()}
+    kinds, about = _first_steps(start["steps"], as_of, rank)
+    firsts = [(x, k0) for x, k0 in kinds.items() if x != dst and about[x]["passable"]]
+    around, persons, keys = kept.around, kept.persons, kept.keys
+    missing = [x for x in {dst, *(x for x, _ in firsts)} if x not in around]
+    if missing:
+        more, more_persons, more_keys = _read_around(store, kept, missing)
+        if any(x not in around for x in more):  # not kept (a write came in)
+            around, persons, keys = ({**around, **more}, {**persons, **more_persons},
+                                     {**keys, **more_keys})
+    born_by = adult_born_by(as_of)
+
+    def can_pass(p: str) -> bool:  # rules.consented's minor rule; the rest was read
+        born, guardian = persons[p]
+        return guardian or not born or str(born) <= born_by
+
+    # The k best as (-strength, hops, node keys, (nodes, step letters)).
+    best: list = []
+    strengths: dict = {}
+    src_key, dst_key = params["nisn"], params["employer"]
+    back = around[dst]
+
+    def offer(path: tuple, ids: tuple, keys_: list) -> None:
+        strength = strengths.get(path)
+        if strength is None:
+            strength = strengths[path] = strength_of(list(path), w)
+        cand = (-strength, len(path), keys_, (ids, path))
+        if len(best) < k or cand[:3] < best[-1][:3]:
+            bisect.insort(best, cand, key=lambda c: c[:3])
+            del best[k:]
+
+    if dst in kinds:  # 1 hop: the person works or interned there
+        offer((kinds[dst],), (src, dst), [src_key, dst_key])
+    for x1, k0 in firsts:  # 3 hops: someone next to x1 and the employer
+        for p, p_key, dp, py in back.get(x1, ()):
+            if p == src:
+                continue
+            k3 = _best_letter(dp, as_of, rank)
+            k2 = _best_letter(py, as_of, rank) if k3 is not None else None
+            if k2 is not None and can_pass(p):
+                offer((k0, k2, k3), (src, x1, p, dst), [src_key, about[x1]["key"], p_key, dst_key])
+    for x1, k0 in firsts:  # 5 hops
+        out = around[x1]
+        small, big = (out, back) if len(out) <= len(back) else (back, out)
+        for x2 in small:
+            if x2 == dst or x2 == x1 or x2 not in big:
+                continue
+            halves = []
+            for p1, p1_key, xp, py in out[x2]:
+                if p1 == src:
+                    continue
+                k1 = _best_letter(xp, as_of, rank)
+                k2 = _best_letter(py, as_of, rank) if k1 is not None else None
+                if k2 is not None and can_pass(p1):
+                    halves.append((w[k0] * w[k1] * w[k2], p1, p1_key, k1, k2))
+            if not halves:
+                continue
+            ends = []
+            for p2, p2_key, dp, py in back[x2]:
+                if p2 == src:
+                    continue
+                k5 = _best_letter(dp, as_of, rank)
+                k4 = _best_letter(py, as_of, rank) if k5 is not None else None
+                if k4 is not None and can_pass(p2):
+                    ends.append((w[k4] * w[k5], p2, p2_key, k4, k5))
+            if not ends:
+                continue
+            halves.sort(key=lambda h: -h[0])
+            ends.sort(key=lambda e: -e[0])
+            for s1, p1, p1_key, k1, k2 in halves:
+                # Weakest strength that can still enter (products taken in
+                # another order than strength_of's: a margin keeps ties).
+                least = -best[k - 1][0] * (1 - 1e-9) if len(best) >= k else -1.0
+                if s1 * ends[0][0] < least:
+                    break  # strongest first: the rest are weaker still
+                for s2, p2, p2_key, k4, k5 in ends:
+                    if s1 * s2 < least:
+                        break
+                    if p2 == p1:
+                        continue
+                    offer((k0, k1, k2, k4, k5), (src, x1, p1, x2, p2, dst),
+                          [src_key, about[x1]["key"], p1_key, keys[x2], p2_key, dst_key])
+                    least = -best[k - 1][0] * (1 - 1e-9) if len(best) >= k else -1.0
+    if not best:
+        return []
+    wanted = sorted({n for *_, (ids, _) in best for n in ids})
+    nodes = {r["nid"]: {key: r[key] for key in ("id", "label", "name", "program", "graduation_year")}
+             for r in read_cypher(store, "referral_paths_nodes", {"ids": wanted, "as_of": as_of})}
+    return [{"strength": -s, "kinds": list(path), "nodes": [nodes[n] for n in ids]}
+            for s, _, _, (ids, path) in best]
+
+
 def nearby_employers_neo4j(store, params: dict, weights: dict | None = None) -> list[dict]:
     """The hint on Neo4j: the rows of ``referral_paths_hint.cypher``, ranked by
     the networkx twin's ranking (:func:`_nearest`). The person's own steps come
@@ -968,17 +1141,7 @@ def nearby_employers_neo4j(store, params: dict, weights: dict | None = None) -> 
     w = _letters(weights)
     rank = {k: (-x, k) for k, x in w.items()}
     far = min(params["max_hops"], HINT_MAX_HOPS) >= 3
-    kinds: dict = {}  # the person's neighbours on as_of, the strongest step to each (as _Walker)
-    about: dict = {}
-    for step in start["steps"]:
-        if step["start"] is not None and step["start"] > as_of:
-            continue  # does not exist yet on as_of
-        x, code = step["x"], _STEP_LETTER[step["type"]]
-        k = code if code != "W" else ("C" if step["end"] is None or step["end"] > as_of else "P")
-        old = kinds.get(x)
-        if old is None or (old != k and rank[k] < rank[old]):
-            kinds[x] = k
-        about[x] = step
+    kinds, about = _first_steps(start["steps"], as_of, rank)
     first = [(x, k0, about[x]["employer"] and about[x]["sector"] == sector,
               far and about[x]["passable"]) for x, k0 in kinds.items() if x != dst]
     with _NEO4J_REACH_LOCK:
@@ -1118,7 +1281,8 @@ def _hint(nearby: list[dict], max_hops: int) -> dict:
 
 
 def main_cypher(max_hops: int) -> str:
-    """The Cypher text for ``max_hops``: ``referral_paths.cypher``, or up to 3
+    """The Cypher text for ``max_hops`` (up to 4; at 5 :func:`main_neo4j`
+    joins the 5-hop paths itself): ``referral_paths.cypher``, or up to 3
     hops ``referral_paths_short.cypher`` (the same query; the person - x -
     p - employer paths met at p from the side with fewer relationships,
     instead of two halves of which the person's expanded through its hubs:
@@ -1151,8 +1315,7 @@ def run(store, params: dict, weights: dict | None = None) -> tuple[list[dict], d
                                     params["max_hops"])}
     require_node(store, "Person", (params["nisn"],), "nisn", "person")
     require_node(store, "Employer", (params["employer"],), "employer", "employer")
-    rows = finish(read_cypher(store, "referral_paths", cypher_params(params, weights),
-                              text=main_cypher(params["max_hops"])), _letters(weights))
+    rows = finish(main_neo4j(store, params, weights), _letters(weights))
     if rows:
         return rows, {}
     return rows, {"hint": _hint(nearby_employers_neo4j(store, params, weights), params["max_hops"])}

@@ -80,8 +80,9 @@ def test_parallel_relationships_make_one_path_with_the_strongest(store):
 
 def test_the_hint_sees_a_write_at_once(store):
     """The hint (no path: same-sector employers the person reaches) reads a
-    per-graph reach index on the embedded store (issue 15): a new job, a new
-    alumnus or a withdrawn consent shows in the very next answer."""
+    per-graph reach index on the embedded store, and on Neo4j a reach kept per
+    process for the store's version (issue 15): a new job, a new alumnus or a
+    withdrawn consent shows in the very next answer."""
     from alumni_graph.queries import referral_paths as rp
 
     _school(store, employers=["X1", "X2", "X3"],
@@ -98,6 +99,8 @@ def test_the_hint_sees_a_write_at_once(store):
     assert hint() == [("X2", 0.64, 3)]
     if store.backend != "neo4j":
         assert rp.walk_index(store.graph())._reach  # the index was filled and is kept
+    else:
+        assert rp._NEO4J_REACH[store].reach  # kept for the store's version
     # A new consenting alumnus of the programme with a job at X3.
     store.upsert_nodes("Person", [{"nisn": "0099000003", "name": "Orang 03", "school_npsn": NPSN,
                                    "program_code": "TKR", "graduation_year": 2021,
