@@ -39,7 +39,9 @@ import weakref
 from alumni_graph.queries.framework import (
     Param, Query, cypher_text, is_neo4j, merge_weights, read_cypher, require_node, today,
 )
-from alumni_graph.queries.rules import adult_born_by, consented, is_alumnus, job_is_current, shown_name, started
+from alumni_graph.queries.rules import (
+    adult_born_by, consented, guardian_consented, is_alumnus, job_is_current, shown_name, started,
+)
 
 #: Default relationship weights; ``run_query(..., weights={...})`` overrides.
 WEIGHTS = {"works_at_current": 1.0, "works_at_past": 0.6, "interned_at": 0.7, "studied_in": 0.8}
@@ -941,7 +943,7 @@ def _read_reach(store, kept: _KeptReach, xs: list[str], sector: str) -> tuple[di
     for r in rows:
         xp = tuple((_STEP_LETTER[t], start, end) for t, start, end in r["xp"])
         items[r["x"]].append((r["e"], r["p"], xp, _STEP_LETTER[r["type"]], r["start"], r["end"]))
-        persons[r["p"]] = (r["born"], r["guardian"])
+        persons[r["p"]] = (r["born"], guardian_consented({"guardian_consent_ref": r["guardian"]}))
         employers[r["e"]] = (r["code"], r["name"])
     reaches = {x: _by_employer(found) for x, found in items.items()}
     if store.version() == kept.version:
@@ -992,7 +994,7 @@ def _read_around(store, kept: _KeptReach, xs: list[str]) -> tuple[dict, dict, di
         xp = tuple((_STEP_LETTER[t], start, end) for t, start, end in r["xp"])
         py = tuple((_STEP_LETTER[t], start, end) for t, start, end in r["py"])
         by_x[r["x"]].setdefault(r["y"], []).append((r["p"], r["pkey"], xp, py))
-        persons[r["p"]] = (r["born"], r["guardian"])
+        persons[r["p"]] = (r["born"], guardian_consented({"guardian_consent_ref": r["guardian"]}))
         keys[r["y"]] = r["ykey"]
     found = {x: {y: tuple(entries) for y, entries in ys.items()} for x, ys in by_x.items()}
     if store.version() == kept.version:

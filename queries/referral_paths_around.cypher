@@ -16,6 +16,6 @@ MATCH (p)-[r2:STUDIED_IN|WORKS_AT|INTERNED_AT]-(y)
 WHERE y <> x AND NOT y:School
 WITH xid, p, xp, y, collect([type(r2), r2.start, r2.end]) AS py
 RETURN xid AS x, elementId(p) AS p, p.nisn AS pkey, p.birth_date AS born,
-       trim(coalesce(p.guardian_consent_ref, '')) <> '' AS guardian, xp,
+       p.guardian_consent_ref AS guardian, xp,
        elementId(y) AS y,
        CASE WHEN y:Program THEN y.school_npsn + '/' + y.code ELSE y.code END AS ykey, py

@@ -15,6 +15,6 @@ WITH xid, x, p, collect([type(r2), r2.start, r2.end]) AS xp
 MATCH (p)-[r3:STUDIED_IN|WORKS_AT|INTERNED_AT]-(e:Employer)
 WHERE e.sector = $sector AND e <> x
 RETURN xid AS x, elementId(p) AS p, p.birth_date AS born,
-       trim(coalesce(p.guardian_consent_ref, '')) <> '' AS guardian, xp,
+       p.guardian_consent_ref AS guardian, xp,
        elementId(e) AS e, e.code AS code, e.name AS name,
        type(r3) AS type, r3.start AS start, r3.end AS end
