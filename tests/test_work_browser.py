@@ -18,6 +18,7 @@ import datetime as dt
 import pytest
 
 import web_support
+from clock_support import Days
 from queries_support import SCHOOL_A
 from test_work_queries import load_work
 from web_support import ARTIFACTS, live_server
@@ -25,7 +26,6 @@ from web_support import ARTIFACTS, live_server
 pytestmark = pytest.mark.browser
 
 ROLES = ("admin", "bkk", "humas", "viewer")
-TODAY = dt.date.today()
 
 
 live = live_server(load_work, roles=ROLES, name="work-browser")
@@ -40,7 +40,7 @@ def test_humas_from_a_prospect_to_a_visit_an_mou_and_its_alert(browser, live):
     base = live["url"]
     context, p = open_page(browser, live, "humas")
     try:
-        visit_day = (TODAY + dt.timedelta(days=2)).isoformat()
+        visit_day = (dt.date.today() + dt.timedelta(days=2)).isoformat()
         # 1. Calon mitra: the first prospect's row, its status form.
         p.goto(f"{base}/calon-mitra?npsn={SCHOOL_A}")
         row = p.locator("tbody.partner").first
@@ -75,17 +75,21 @@ def test_humas_from_a_prospect_to_a_visit_an_mou_and_its_alert(browser, live):
         history = p.locator("#outreach-history").inner_text()
         assert "Bertemu HRD" in history and "Kunjungan" in history
         assert "Penjajakan MoU" in p.locator("#outreach-status").inner_text()
-        # 4. The MoU, ending in 45 days.
+        # 4. The MoU, ending in 45 days (counted from the day the page is made,
+        # which is the next day if the run crosses midnight here: then 44).
         with p.expect_navigation():
             p.click("#mou-link")
         mou = p.locator("#mou-form")
-        mou.locator("input[name=nomor_mou]").fill("421/UJI/2026")
-        mou.locator("input[name=mulai]").fill((TODAY - dt.timedelta(days=320)).isoformat())
-        mou.locator("input[name=selesai]").fill((TODAY + dt.timedelta(days=45)).isoformat())
-        with p.expect_navigation():
-            mou.locator("button[type=submit]").click()
-        table = p.locator("#mou-table").inner_text()
-        assert "421/UJI/2026" in table and "berakhir dalam 45 hari" in table
+        with Days() as days:
+            end = days.first + dt.timedelta(days=45)
+            mou.locator("input[name=nomor_mou]").fill("421/UJI/2026")
+            mou.locator("input[name=mulai]").fill((days.first - dt.timedelta(days=320)).isoformat())
+            mou.locator("input[name=selesai]").fill(end.isoformat())
+            with p.expect_navigation():
+                mou.locator("button[type=submit]").click()
+            table = p.locator("#mou-table").inner_text()
+        assert "421/UJI/2026" in table
+        assert any(f"berakhir dalam {(end - day).days} hari" in table for day in days.dates), (days, table)
         # 5. Beranda warns of it.
         p.goto(f"{base}/?npsn={SCHOOL_A}")
         alerts = p.locator("#home-alerts").inner_text()
@@ -107,7 +111,7 @@ def test_bkk_from_a_vacancy_to_candidates_a_referral_and_a_hire(browser, live):
         f.locator("input[name=posisi]").fill("Teknisi servis")
         f.locator("input[name=program][value=TKR]").check()
         f.locator("input[name=jumlah]").fill("3")
-        f.locator("input[name=batas_waktu]").fill((TODAY + dt.timedelta(days=30)).isoformat())
+        f.locator("input[name=batas_waktu]").fill((dt.date.today() + dt.timedelta(days=30)).isoformat())
         with p.expect_navigation():
             f.locator("button[type=submit]").click()
         assert "/lowongan/L-" in p.url
