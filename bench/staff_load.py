@@ -364,6 +364,33 @@ def repeated(port: int, staff: list[tuple[str, str]], pool: SchoolPool, runs: in
     return out
 
 
+def probe(env: dict, data_dir: Path, pools: list[SchoolPool], *, runs: int = 15,
+          argv: list[str] | None = None, label: str = "serve", log_dir: Path | None = None) -> dict:
+    """Only bar 8r, without the mix: the repeated Calon mitra (page and JSON)
+    against a fresh server with the cache off, then on (``argv``: another
+    server command, e.g. an older checkout's, for a before/after in one run)."""
+    data_dir = Path(data_dir)
+    staff = make_staff(data_dir)
+    log_dir = Path(log_dir or data_dir.parent)
+    out = {}
+    for cache in (False, True):
+        name = "cache_on" if cache else "cache_off"
+        server = Server({**env, "ALUMNI_GRAPH_DATA_DIR": str(data_dir),
+                         "ALUMNI_GRAPH_CACHE": "1" if cache else "0"},
+                        log_dir / f"staff-probe-{label}-{name}.log", argv=argv)
+        try:
+            load = os.getloadavg()[0]
+            out[name] = {"repeated": repeated(server.port, staff, pools[0], runs),
+                         "load_average": [round(load, 2), round(os.getloadavg()[0], 2)]}
+        finally:
+            server.stop()
+    for kind in ("page", "json"):
+        off = out["cache_off"]["repeated"][kind]["median_ms"]
+        hit = out["cache_on"]["repeated"][kind]["median_ms"]
+        out[f"ratio_{kind}"] = round(off / hit, 1)
+    return out
+
+
 def summarise(samples: list[tuple[str, float, bool]], elapsed: float) -> dict:
     def stats(values: list[float], errors: int) -> dict:
         if not values:
@@ -526,6 +553,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--warmup", type=float, default=15, help="unmeasured seconds first")
     ap.add_argument("--cache", choices=("off", "on", "both"), default="both")
     ap.add_argument("--out", type=Path, default=None, help="write the JSON here")
+    ap.add_argument("--probe", action="store_true",
+                    help="only the repeated Calon mitra (bar 8r), cache off then on, no mix")
+    ap.add_argument("--runs", type=int, default=15, help="asks per kind with --probe")
     ap.add_argument("--servers", nargs="+", choices=list(SERVERS), default=None,
                     help="compare these servers (cache on) instead of cache off/on")
     args = ap.parse_args(argv)
@@ -538,6 +568,15 @@ def main(argv: list[str] | None = None) -> int:
     with open_store(config) as store:
         pools = pools_of(store)
     runs = {}
+    if args.probe:
+        res = probe(env, args.data_dir, pools, runs=args.runs)
+        for kind in ("page", "json"):
+            print(f"8r {kind}: {res['cache_off']['repeated'][kind]['median_ms']} ms -> "
+                  f"{res['cache_on']['repeated'][kind]['median_ms']} ms = {res[f'ratio_{kind}']}x "
+                  f"(median of {args.runs}; load average {res['cache_on']['load_average']})")
+        if args.out:
+            args.out.write_text(json.dumps(res, indent=2), encoding="utf-8")
+        return 0
     if args.servers:
         runs = compare_servers(env, args.data_dir, pools, args.servers, seconds=args.seconds,
                                think=args.think, warmup=args.warmup)

@@ -25,7 +25,10 @@ very next request (each request syncs the store first: ``web.get_store``):
   (:data:`_ME_MARK`) and which outreach owner is preselected (the user,
   :func:`owner_selected`). The audit records the view wrote
   (``view_contacts``) are kept with it and written again, as the user asking,
-  on every view answered from the cache.
+  on every view answered from the cache, before the answer is sent (one
+  durable commit each: security/audit.py). A page is kept as UTF-8 pieces
+  split at those marks once (:class:`KeptPage`), so an answer from the cache
+  is a join of the pieces with the user's values, not a search of the page.
 
 * **a query's own answer** (:func:`unfiltered`), before the names policy is
   applied to it: keyed by the query, its parameters and whether it is a duty
@@ -37,8 +40,8 @@ very next request (each request syncs the store first: ``web.get_store``):
 
 An entry is kept only when the store's version is the same before and after
 the answer was computed (a commit during the computation could have been
-half seen). Entries are copies (JSON text): a caller changing what it got
-cannot change the cache.
+half seen). Entries are copies (JSON text, or a page's bytes): a caller
+changing what it got cannot change the cache.
 
 Bounded: at most ``CACHE_MAX_ENTRIES`` entries and about ``CACHE_MAX_MB``
 of JSON/HTML text, least recently used out first; entries of older versions
@@ -57,6 +60,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from itertools import chain
 
 from flask import current_app, g
 from markupsafe import Markup, escape
@@ -75,22 +79,60 @@ _CSRF_MARK = "\x00csrf\x00"
 #: What stands for the user's name in a page rendered to be kept (base.html's header).
 _ME_MARK = "\x00me\x00"
 #: ``selected`` of an outreach owner option, for the user whose name hashes to the hex digits.
-_SEL_MARK = re.compile("\x00sel:[0-9a-f]{16}\x00")
+_SEL_MARK = "\x00sel:{}\x00"
+#: Any of the three in a page body; the group is the mark's name (``me``, ``csrf``, ``sel:<hex>``).
+_MARKS = re.compile("\x00(me|csrf|sel:[0-9a-f]{16})\x00")
+
+
+class KeptPage:
+    """A page answer as kept: the audit records its view wrote (JSON text,
+    written again for each later view) and its body as UTF-8 pieces split
+    once at the marks, so each answer is the pieces joined with the asking
+    user's values (:meth:`body`), not a search through the whole page.
+    Immutable: what one answer gets cannot change the next."""
+
+    __slots__ = ("audits", "pieces", "marks", "mimetype", "size")
+
+    def __init__(self, audits: str, text: str, mimetype: str):
+        parts = _MARKS.split(text)
+        self.pieces = tuple(p.encode("utf-8") for p in parts[0::2])
+        self.marks = tuple(parts[1::2])
+        self.audits = audits
+        self.mimetype = mimetype
+        self.size = sum(map(len, self.pieces)) + len(audits) + 24 * len(self.marks)
+
+    def body(self, name: str, token: str | None) -> bytes:
+        """The body for the user called ``name`` in a session with CSRF ``token``:
+        their name in the header, the owner options preselected for them
+        (:func:`owner_selected`; the others' options get nothing) and the token."""
+        if not self.marks:
+            return self.pieces[0]
+        fill = {"me": str(escape(name)).encode("utf-8"), "sel:" + _name_digest(name): b"selected"}
+        if token:
+            fill["csrf"] = token.encode("utf-8")
+        get = fill.get
+        values = [get(m, b"") for m in self.marks]
+        return b"".join(chain(chain.from_iterable(zip(self.pieces, values)), self.pieces[-1:]))
+
+
+def _size(value) -> int:
+    return value.size if isinstance(value, KeptPage) else len(value)
 
 
 class ResultCache:
-    """A bounded, thread-safe LRU map of text, for one store version at a time."""
+    """A bounded, thread-safe LRU map of text (and :class:`KeptPage`), for one
+    store version at a time."""
 
     def __init__(self, max_entries: int = 2000, max_bytes: int = 64 * 2**20):
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self._lock = threading.Lock()
-        self._entries: OrderedDict[tuple, str] = OrderedDict()
+        self._entries: OrderedDict[tuple, str | KeptPage] = OrderedDict()
         self._bytes = 0
         self._version: str | None = None
         self.hits = self.misses = self.stored = self.evicted = 0
 
-    def get(self, version: str, key: tuple) -> str | None:
+    def get(self, version: str, key: tuple) -> "str | KeptPage | None":
         with self._lock:
             if version != self._version:
                 self.misses += 1
@@ -103,8 +145,8 @@ class ResultCache:
             self.hits += 1
             return text
 
-    def put(self, version: str, key: tuple, text: str) -> bool:
-        size = len(text)
+    def put(self, version: str, key: tuple, text: "str | KeptPage") -> bool:
+        size = _size(text)
         if size > self.max_bytes // 4:
             return False  # one answer must not push out everything else
         with self._lock:
@@ -115,13 +157,13 @@ class ResultCache:
                 self._version = version
             old = self._entries.pop(key, None)
             if old is not None:
-                self._bytes -= len(old)
+                self._bytes -= _size(old)
             self._entries[key] = text
             self._bytes += size
             self.stored += 1
             while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
                 _, dropped = self._entries.popitem(last=False)
-                self._bytes -= len(dropped)
+                self._bytes -= _size(dropped)
                 self.evicted += 1
             return True
 
@@ -282,13 +324,13 @@ def page_response(kind: str, make: Callable[[], object]):
     version = request_version()
     key = ("page", kind, request.endpoint, request.full_path, user.get("role"),
            bool(user.get("must_change")), g.get("lang"), dt.date.today().isoformat(), _roster())
-    text = cache.get(version, key)
+    kept = cache.get(version, key)
     token = csrf_token() if kind == "html" else None
-    if text is not None:
-        audits, _, body = text.partition("\n")
-        for action, kwargs in json.loads(audits):  # every view is audited, kept or not
+    name = str(user.get("name") or "")
+    if kept is not None:
+        for action, kwargs in json.loads(kept.audits):  # every view is audited, kept or not
             access.audit(action, **kwargs)
-        return _response(_personal(body, user, token) if kind == "html" else body, kind)
+        return current_app.response_class(kept.body(name, token), mimetype=kept.mimetype)
     g._audit_capture = []
     g._page_marks = kind == "html"
     try:
@@ -299,22 +341,25 @@ def page_response(kind: str, make: Callable[[], object]):
     response = current_app.make_response(out)
     if response.direct_passthrough:
         return response
+    try:
+        head = json.dumps(audits, ensure_ascii=False)
+    except (TypeError, ValueError):
+        head = None  # an audit detail that is not JSON: never kept
+    keep = head is not None and response.status_code == 200 and _still(version)
+    if kind != "html" and not keep:
+        return response  # nothing to fill in, nothing to keep
     body = response.get_data(as_text=True)
-    if response.status_code == 200 and _still(version):
-        try:
-            head = json.dumps(audits, ensure_ascii=False)
-        except (TypeError, ValueError):
-            head = None  # an audit detail that is not JSON: never kept
-        if head is not None:
-            cache.put(version, key, head + "\n" + (body.replace(token, _CSRF_MARK) if token else body))
+    page = KeptPage(head or "[]", body.replace(token, _CSRF_MARK) if token else body, response.mimetype)
+    if keep:
+        cache.put(version, key, page)
     if kind == "html":
-        response.set_data(_personal(body, user, None))
+        response.set_data(page.body(name, token))
     return response
 
 
 def my_name() -> str:
     """The user's name as a page shows it: a mark while a page is rendered to
-    be kept (filled in per request by :func:`_personal`)."""
+    be kept (filled in per request by :meth:`KeptPage.body`)."""
     from alumni_graph.web import access
 
     if g.get("_page_marks"):
@@ -329,25 +374,12 @@ def owner_selected(option: str, owner: str | None) -> str:
     if owner:
         return Markup("selected") if option == owner else ""
     if g.get("_page_marks"):
-        return Markup("\x00sel:" + _name_digest(option) + "\x00")
+        return Markup(_SEL_MARK.format(_name_digest(option)))
     return Markup("selected") if option == my_name() else ""
 
 
 def _name_digest(name: str) -> str:
     return hashlib.sha256(str(name).encode("utf-8")).hexdigest()[:16]
-
-
-def _personal(body: str, user: dict, token: str | None) -> str:
-    """A kept (or just rendered) page body for ``user``: their name, their
-    preselected owner options and the session's CSRF token put in."""
-    name = str(user.get("name") or "")
-    if _ME_MARK in body:
-        body = body.replace(_ME_MARK, str(escape(name)))
-    if "\x00sel:" in body:
-        body = _SEL_MARK.sub("", body.replace("\x00sel:" + _name_digest(name) + "\x00", "selected"))
-    if token:
-        body = body.replace(_CSRF_MARK, token)
-    return body
 
 
 def _roster() -> str:
@@ -358,8 +390,3 @@ def _roster() -> str:
 
     users = [(u["id"], u["name"], u["role"], u["disabled"]) for u in accounts().list_users()]
     return hashlib.sha256(repr(users).encode()).hexdigest()[:16]
-
-
-def _response(text: str, kind: str):
-    mimetype = "application/json" if kind == "json" else "text/html"
-    return current_app.response_class(text, mimetype=mimetype)
