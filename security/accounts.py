@@ -26,7 +26,7 @@ from contextlib import closing
 from pathlib import Path
 
 from alumni_graph.graph_service.errors import NotFound, ParameterError
-from alumni_graph.security.private import connect_sqlite, create_sqlite, sha256
+from alumni_graph.security.private import KeptConnection, connect_sqlite, create_sqlite, sha256
 from alumni_graph.graph_service.schema import ROLES
 from alumni_graph.graph_service.store import now_iso
 
@@ -108,8 +108,12 @@ def _add_must_change(db: sqlite3.Connection) -> None:
 class Accounts:
     """Users, sessions and tokens in ``data_dir/users.sqlite3``.
 
-    Every method opens its own connection, so one object serves every web
-    thread and the CLI alike.
+    Every method that writes opens its own connection, so one object serves
+    every web thread and the CLI alike. What every web request reads (its
+    session, the roster of accounts) goes through one kept connection
+    (:class:`~alumni_graph.security.private.KeptConnection`), which never
+    writes: so ``PRAGMA data_version`` on it changes with every commit,
+    of this process or another, and the roster is read again only then.
     """
 
     def __init__(self, data_dir: Path | str):
@@ -118,6 +122,8 @@ class Accounts:
         # A stand-in hash to verify against for unknown users, so a login for
         # a name that does not exist takes as long as a wrong password.
         self._dummy = None
+        self._reader = KeptConnection(self.path)
+        self._roster: tuple | None = None  # (connection, data_version, users)
 
     def _connect(self) -> sqlite3.Connection:
         return connect_sqlite(self.path)
@@ -162,6 +168,19 @@ class Accounts:
                 "(SELECT count(*) FROM tokens t WHERE t.user_id = u.id AND t.revoked_at IS NULL) AS tokens "
                 "FROM users u ORDER BY u.name").fetchall()
         return [dict(r) for r in rows]
+
+    def roster(self) -> tuple:
+        """``(id, name, role, disabled)`` of every user, by id: what a page that
+        lists staff depends on. Read again only after a commit to the file."""
+        with self._reader.use() as db:
+            version = db.execute("PRAGMA data_version").fetchall()[0][0]
+            kept = self._roster
+            if kept is not None and kept[0] is db and kept[1] == version:
+                return kept[2]
+            users = tuple(tuple(r) for r in db.execute(
+                "SELECT id, name, role, disabled FROM users ORDER BY id").fetchall())
+            self._roster = (db, version, users)
+            return users
 
     def count_users(self) -> int:
         with closing(self._connect()) as db:
@@ -216,18 +235,21 @@ class Accounts:
             return None
         now = time.time()
         key = sha256(sid)
-        with closing(self._connect()) as db, db:
-            row = db.execute(
+        with self._reader.use() as db:  # every request: no connection to open
+            rows = db.execute(
                 "SELECT s.created_at, s.last_seen, u.id, u.name, u.role, u.disabled, u.must_change "
                 "FROM sessions s "
-                "JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?", (key,)).fetchone()
-            if row is None:
-                return None
-            if (row["disabled"] or now - row["last_seen"] > idle_seconds
-                    or now - row["created_at"] > max_seconds):
+                "JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?", (key,)).fetchall()
+        if not rows:
+            return None
+        row = rows[0]
+        if (row["disabled"] or now - row["last_seen"] > idle_seconds
+                or now - row["created_at"] > max_seconds):
+            with closing(self._connect()) as db, db:
                 db.execute("DELETE FROM sessions WHERE id_hash = ?", (key,))
-                return None
-            if now - row["last_seen"] > 15:  # one write per 15 s is enough for the idle clock
+            return None
+        if now - row["last_seen"] > 15:  # one write per 15 s is enough for the idle clock
+            with closing(self._connect()) as db, db:
                 db.execute("UPDATE sessions SET last_seen = ? WHERE id_hash = ?", (now, key))
         return {"id": row["id"], "name": row["name"], "role": row["role"],
                 "must_change": bool(row["must_change"])}

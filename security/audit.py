@@ -31,14 +31,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import sqlite3
-import threading
 from contextlib import closing
 from pathlib import Path
 
 from alumni_graph.security.accounts import AUDIT_KEY_FILE, now_iso
-from alumni_graph.security.private import connect_sqlite, create_sqlite, secret
+from alumni_graph.security.private import KeptConnection, connect_sqlite, create_sqlite, secret
 
 AUDIT_FILE = "audit.sqlite3"
 
@@ -60,42 +58,28 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 """
 
 
+def _durable(db: sqlite3.Connection) -> None:
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")  # the WAL synced at every commit
+
+
 class AuditLog:
     def __init__(self, data_dir: Path | str):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._key = secret(self.data_dir, AUDIT_KEY_FILE)
         self.path = create_sqlite(self.data_dir, AUDIT_FILE, _SCHEMA, foreign_keys=False)
-        self._lock = threading.Lock()
-        self._writer: sqlite3.Connection | None = None
-        self._writer_of: tuple | None = None  # (pid, device, inode) the writer was opened for
         with closing(self._connect()) as db:
             db.execute("PRAGMA journal_mode=WAL")  # kept in the file
+        self._writer = KeptConnection(self.path, foreign_keys=False, isolation_level=None,
+                                      setup=_durable)
 
     def _connect(self) -> sqlite3.Connection:
         return connect_sqlite(self.path, foreign_keys=False)
 
-    def _writing(self) -> sqlite3.Connection:
-        """The kept connection records are written on (under ``_lock``): opened
-        again when the file is not the one it was opened on (a restore put
-        another in its place) or in a forked process."""
-        st = os.stat(self.path)
-        now = (os.getpid(), st.st_dev, st.st_ino)
-        if self._writer is None or self._writer_of != now:
-            if self._writer is not None and self._writer_of[0] == now[0]:
-                self._writer.close()
-            db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")  # the WAL synced at every commit: durable
-            self._writer, self._writer_of = db, now
-        return self._writer
-
     def close(self) -> None:
         """Close the kept connection (a later record opens it again)."""
-        with self._lock:
-            if self._writer is not None and self._writer_of[0] == os.getpid():
-                self._writer.close()
-            self._writer = self._writer_of = None
+        self._writer.close()
 
     def target(self, nisn: str | None) -> str | None:
         """The keyed hash a NISN is logged as (``p:`` + 32 hex digits)."""
@@ -110,19 +94,11 @@ class AuditLog:
         tgt = self.target(nisn) if nisn else target
         if isinstance(detail, dict):
             detail = json.dumps(detail, ensure_ascii=False, sort_keys=True)
-        with self._lock:
-            db = self._writing()
-            try:
-                db.execute("BEGIN IMMEDIATE")
-                db.execute("INSERT INTO audit (at, user, role, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                           (now_iso(), user or "-", role or "-", action, tgt, detail))
-                db.execute("COMMIT")  # returns once the record is on disk
-            except BaseException:
-                # Not written (busy, disk full...): the caller gets the error, and
-                # the next record starts on a fresh connection.
-                self._writer = self._writer_of = None
-                db.close()
-                raise
+        with self._writer.use() as db:  # an error drops the connection: the next record opens another
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("INSERT INTO audit (at, user, role, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                       (now_iso(), user or "-", role or "-", action, tgt, detail))
+            db.execute("COMMIT")  # returns once the record is on disk
 
     def entries(self, *, nisn: str | None = None, limit: int = 10_000) -> list[dict]:
         """The newest records first; with ``nisn`` only those about that person."""

@@ -23,7 +23,9 @@ import os
 import secrets
 import sqlite3
 import stat
-from contextlib import closing
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from alumni_graph.graph_service.errors import AlumniGraphError
@@ -131,6 +133,61 @@ def connect_sqlite(path: Path | str, *, foreign_keys: bool = True) -> sqlite3.Co
     if foreign_keys:
         db.execute("PRAGMA foreign_keys = ON")
     return db
+
+
+class KeptConnection:
+    """One connection to a product SQLite file, kept open by a process and
+    used by its threads one at a time (:meth:`use`), so a request does not
+    pay for opening the file and reading its schema. Opened again when the
+    file is no longer the one it was opened on (``alumni-graph restore`` put
+    another in its place) and in a forked child (gunicorn's workers), which
+    must not use its parent's connection. ``setup(db)`` runs on each new
+    connection. Whoever reads through it reads every row (``fetchall``), so
+    no statement stays open holding a lock."""
+
+    def __init__(self, path: Path | str, *, foreign_keys: bool = True,
+                 isolation_level: str | None = "", setup: Callable[[sqlite3.Connection], None] | None = None):
+        self.path = Path(path)
+        self._foreign_keys = foreign_keys
+        self._isolation_level = isolation_level
+        self._setup = setup
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self._of: tuple | None = None  # (pid, device, inode) it was opened for
+
+    @contextmanager
+    def use(self) -> Iterator[sqlite3.Connection]:
+        """The connection, for this thread alone until the block ends. An
+        error inside drops it (the next use opens a fresh one)."""
+        with self._lock:
+            st = os.stat(self.path)
+            now = (os.getpid(), st.st_dev, st.st_ino)
+            if self._db is None or self._of != now:
+                self._drop()
+                db = sqlite3.connect(self.path, timeout=10, isolation_level=self._isolation_level,
+                                     check_same_thread=False)
+                db.row_factory = sqlite3.Row
+                if self._foreign_keys:
+                    db.execute("PRAGMA foreign_keys = ON")
+                if self._setup is not None:
+                    self._setup(db)
+                self._db, self._of = db, now
+            try:
+                yield self._db
+            except BaseException:
+                self._drop()
+                raise
+
+    def _drop(self) -> None:
+        if self._db is not None and self._of[0] == os.getpid():  # never a parent's, after a fork
+            if self._db.in_transaction:
+                self._db.rollback()
+            self._db.close()
+        self._db = self._of = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop()
 
 
 def create_sqlite(data_dir: Path | str, name: str, schema: str, *, foreign_keys: bool = True,

@@ -182,6 +182,30 @@ def test_users_of_one_role_share_a_page_each_seeing_it_as_their_own(web_store, d
     assert after["hits"] >= stats["hits"] + 6
 
 
+def test_an_account_added_or_disabled_by_another_process_is_seen_by_the_next_page(app, data_dir):
+    """The owner options of Calon mitra list the Humas and admin accounts;
+    ``alumni-graph user add`` / ``user disable`` in another process while the
+    app serves change them on the very next page, kept or not."""
+    humas = login(app, "humas")
+    assert humas.get(PARTNERS).status_code == 200
+    assert humas.get(PARTNERS).status_code == 200  # kept
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ALUMNI_GRAPH_", "NEO4J_"))}
+
+    def cli(*args, stdin=None):
+        r = subprocess.run([str(BIN), "--data-dir", str(data_dir), "user", *args], input=stdin,
+                           capture_output=True, text=True, env=env, timeout=120)
+        assert r.returncode == 0, r.stderr
+
+    option = '<option value="dewi.humas" '
+    assert option not in humas.get(PARTNERS).get_data(as_text=True)
+    cli("add", "dewi.humas", "--role", "humas", "--password-stdin", stdin="kata-sandi-dewi-123\n")
+    page = humas.get(PARTNERS).get_data(as_text=True)
+    assert option in page
+    assert humas.get(PARTNERS).get_data(as_text=True) == page  # kept again, the same
+    cli("disable", "dewi.humas")
+    assert option not in humas.get(PARTNERS).get_data(as_text=True)
+
+
 def test_roles_with_the_same_names_policy_still_get_their_own_pages(app):
     """Admin and BKK share query answers (the same names and contact view) but
     not pages: a page also shows the links a role may open."""

@@ -385,8 +385,7 @@ def _name_digest(name: str) -> str:
 def _roster() -> str:
     """The user accounts as pages may show them (the outreach owners list on
     Calon mitra): they live beside the store, not in it, so they are part of
-    a page's key (one small SQLite read)."""
+    a page's key (read again only after a commit to the accounts file)."""
     from alumni_graph.web.auth import accounts
 
-    users = [(u["id"], u["name"], u["role"], u["disabled"]) for u in accounts().list_users()]
-    return hashlib.sha256(repr(users).encode()).hexdigest()[:16]
+    return hashlib.sha256(repr(accounts().roster()).encode()).hexdigest()[:16]

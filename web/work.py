@@ -194,8 +194,8 @@ def _owners() -> list[str]:
 
     owners = g.get("_work_owners")
     if owners is None:
-        owners = g._work_owners = tuple(sorted(u["name"] for u in accounts().list_users()
-                                               if u["role"] in HUMAS and not u["disabled"]))
+        owners = g._work_owners = tuple(sorted(name for _, name, role, disabled in accounts().roster()
+                                               if role in HUMAS and not disabled))
     return list(owners)
 
 
