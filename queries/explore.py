@@ -224,6 +224,7 @@ _PARTS = {
     "__KEY__": "CASE label " + " ".join(
         f"WHEN '{nt.label}' THEN " + " + '/' + ".join(f"toString(m.{k})" for k in nt.key)
         for nt in NODE_TYPES.values()) + " END",
+    "__ORDER__": "CASE label " + " ".join(f"WHEN '{lab}' THEN {i}" for lab, i in TYPE_ORDER.items()) + " END",
     "__SHOWN__": ("(label <> 'Person' OR $names = 'all' OR ($names = 'consented' AND "
                   "(@display_consented(m) OR (m.graduation_year IS NOT NULL AND @consented(m)))))"),
     "__RING_FILTER__": (
@@ -350,69 +351,176 @@ def exact_key(store, text: str, label: str, *, names: Names) -> dict | None:
 # -- entity -------------------------------------------------------------------
 
 def entity(store, label: str, key, *, names: Names, include_contact: bool = False,
-           max_relationships: int = MAX_RELATIONSHIPS) -> dict:
+           max_relationships: int = MAX_RELATIONSHIPS, offsets: dict | None = None,
+           current_on: str | None = None) -> dict:
     """A node's properties and relationships (the other end summarised).
 
     Contact fields are left out unless ``include_contact``; the caller decides
-    (consent, masking, roles). Relationships are sorted and capped at
-    ``max_relationships`` **per kind** (type and direction: a programme has one
-    per student, a province's big employer thousands of interns, and its
-    alumni and partnerships must still show); ``relationships_total`` tells how
-    many there are, ``relationship_counts`` how many of each kind
-    (``"WORKS_AT:in"``); ``unnamed`` how many of the related people ``names``
-    hides (they are listed by neutral label).
+    (consent, masking, roles). Relationships come **per kind** (type and
+    direction, ``"WORKS_AT:in"``; with ``current_on`` a job is also current on
+    that day or ended: ``"WORKS_AT:in:now"`` / ``"WORKS_AT:in:ended"``), each
+    kind ordered (the other end's type and key, then the relationship's
+    properties) and cut to ``max_relationships`` rows from ``offsets[kind]``
+    (default 0): a programme has one per student, a province's big employer
+    thousands of interns, and its alumni and partnerships must still show.
+    ``relationships_total`` tells how many there are, ``relationship_counts``
+    how many of each kind, ``unnamed`` how many lead to a person ``names``
+    hides (they are listed by neutral label, ordered by their opaque key).
+
+    The order and the cut happen in the store's query: counts per kind are
+    read apart, and only the rows a page lists (named people by key; hidden
+    people by key alone, hashed only when one of them could be listed).
     """
     nt = node_type(label)
     keyt = parse_key(label, key) if isinstance(key, str) else tuple(key)
-    rels = []
-    if _is_cypher(store):
-        rows = store.read(_cypher("entity", label), {"key": list(keyt)})
-        if not rows:
-            raise NotFound(f"no {nt.title_en.lower()} with that key")
-        props, degree = rows[0]["p"], rows[0]["degree"]
-        for r in rows[0]["rels"]:
-            rels.append((r["type"], "out" if r["out"] else "in",
-                         summary(r["label"], r["other"], r["degree"], names=names), r["props"]))
-    else:
-        g = store.graph()
-        nid = node_id(label, keyt)
-        if nid not in g:
-            raise NotFound(f"no {nt.title_en.lower()} with that key")
-        props, degree = g.nodes[nid], g.degree(nid)
-        for direction, edges in (("out", g.out_edges(nid, data=True)),
-                                 ("in", g.in_edges(nid, data=True))):
-            for u, v, attrs in edges:
-                other = v if direction == "out" else u
-                rels.append((attrs["type"], direction,
-                             summary(g.nodes[other]["label"], g.nodes[other], g.degree(other),
-                                     names=names),
-                             {k: val for k, val in attrs.items() if k != "type"}))
-    shaped = [
-        {"type": t, "direction": d, "other": o,
-         "properties": {k: v for k, v in p.items() if k not in PROVENANCE}}
-        for t, d, o, p in rels
-    ]
-    shaped.sort(key=lambda r: (r["type"], r["direction"], TYPE_ORDER[r["other"]["type"]],
-                               r["other"]["key"], _sort_json(r["properties"])))
-    # The node asked for by its key is shown as is (a person's own record is
-    # a role-gated, audit-logged lookup by NISN); ``names`` applies to the
-    # people it is related to.
-    kept, counts = [], {}
-    for r in shaped:  # sorted by kind first: the first ``max_relationships`` of each kind
-        kind = f"{r['type']}:{r['direction']}"
-        counts[kind] = counts.get(kind, 0) + 1
-        if counts[kind] <= max_relationships:
-            kept.append(r)
+    offsets = offsets or {}
+    read = _EntityCypher(store, label, keyt, names, current_on) if _is_cypher(store) \
+        else _EntityNetworkx(store, label, keyt, names, current_on)
+    props, degree, counts, unnamed = read.head()
+    kept = []
+    for kind in sorted(counts, key=lambda k: k.split(":")):
+        offset = max(0, int(offsets.get(kind, 0) or 0))
+        if max_relationships < 1 or offset >= counts[kind]:
+            continue
+        want = offset + max_relationships
+        rows = read.rows(kind, want)  # the first ``want`` named others, every row to each
+        places = sorted(_rel_place(r) for r in rows)
+        if read.hidden_in(kind) and (len(places) < want
+                                     or (TYPE_ORDER["Person"], HIDDEN_PREFIX) < places[want - 1][:2]):
+            tokens = {h: names.token(k) for h, k in read.hidden(kind)}
+            rows += read.rows_of(kind, heapq.nsmallest(want, tokens, key=tokens.__getitem__))
+        rows.sort(key=_rel_place)
+        kept += rows[offset:want]
     head = summary(nt.label, props, degree, names=ALL_NAMES)
     hidden = set(PROVENANCE) | {"label"} | (set() if include_contact else set(CONTACT_FIELDS))
     return {
         **head,
         "properties": {k: v for k, v in sorted(props.items()) if k not in hidden},
         "relationships": kept,
-        "relationships_total": len(shaped),
+        "relationships_total": sum(counts.values()),
         "relationship_counts": counts,
-        "unnamed": sum(1 for r in shaped if r["other"].get("redacted")),
+        "unnamed": unnamed,
     }
+
+
+def _rel_place(r: dict) -> tuple:
+    """Where a relationship comes within its kind."""
+    return (TYPE_ORDER[r["other"]["type"]], r["other"]["key"], _sort_json(r["properties"]))
+
+
+def _kind(rtype: str, direction: str, now: bool | None) -> str:
+    return f"{rtype}:{direction}" if now is None else f"{rtype}:{direction}:{'now' if now else 'ended'}"
+
+
+#: Relationship types :func:`entity` splits by ``current_on`` (current or ended).
+SPLIT_CURRENT = ("WORKS_AT",)
+
+
+def _shaped(rtype: str, direction: str, other: dict, props: dict) -> dict:
+    return {"type": rtype, "direction": direction, "other": other,
+            "properties": {k: v for k, v in props.items() if k not in PROVENANCE and k != "type"}}
+
+
+class _EntityCypher:
+    """:func:`entity`'s reads on Neo4j (explore_entity*.cypher)."""
+
+    def __init__(self, store, label, keyt, names: Names, current_on):
+        from alumni_graph.queries.rules import adult_born_by
+
+        self.store, self.label, self.names = store, label, names
+        self.params = {"key": list(keyt), "names": names.mode, "current_on": current_on,
+                       "split": list(SPLIT_CURRENT) if current_on else [],
+                       "adult_born_by": adult_born_by(names.as_of or dt.date.today().isoformat())}
+        self.hidden_counts = {}
+
+    def head(self):
+        rows = self.store.read(_cypher("entity", self.label), self.params)
+        if not rows:
+            raise NotFound(f"no {node_type(self.label).title_en.lower()} with that key")
+        counts = {}
+        for k in rows[0]["kinds"]:
+            kind = _kind(k["type"], "out" if k["out"] else "in", k["now"])
+            counts[kind] = k["rows"]
+            self.hidden_counts[kind] = k["hidden"]
+        return rows[0]["p"], rows[0]["degree"], counts, sum(self.hidden_counts.values())
+
+    def _text(self, name: str, kind: str) -> tuple[str, dict]:
+        rtype, direction, *now = kind.split(":")
+        REL_TYPES[rtype]  # only a schema type ever reaches the text  # noqa: B018
+        rel = f"-[r:{rtype}]->" if direction == "out" else f"<-[r:{rtype}]-"
+        return (_cypher(name, self.label).replace("__REL__", rel),
+                {**self.params, "now": (now[0] == "now") if now else None})
+
+    def rows(self, kind, take):
+        text, params = self._text("entity_rows", kind)
+        return self._shape(kind, self.store.read(text, {**params, "take": take}))
+
+    def hidden_in(self, kind):
+        return self.hidden_counts.get(kind, 0) > 0
+
+    def hidden(self, kind):
+        text, params = self._text("entity_hidden", kind)
+        return [(eid, key) for eid, key in self.store.read(text, params)[0]["people"]]
+
+    def rows_of(self, kind, handles):
+        text, params = self._text("entity_of", kind)
+        return self._shape(kind, self.store.read(text, {**params, "ids": list(handles)}))
+
+    def _shape(self, kind, rows):
+        rtype, direction = kind.split(":")[:2]
+        return [_shaped(rtype, direction, summary(r["label"], r["other"], r["degree"], names=self.names),
+                        r["props"]) for r in rows]
+
+
+class _EntityNetworkx:
+    """:func:`entity`'s reads on the embedded store (the Cypher twin's answers)."""
+
+    def __init__(self, store, label, keyt, names: Names, current_on):
+        self.g, self.names, self.label = store.graph(), names, label
+        self.nid, self.current_on = node_id(label, keyt), current_on
+
+    def head(self):
+        g, nid, names = self.g, self.nid, self.names
+        if nid not in g:
+            raise NotFound(f"no {node_type(self.label).title_en.lower()} with that key")
+        self.by_kind: dict[str, list] = {}
+        shown: dict = {}
+        unnamed = 0
+        for direction, edges in (("out", g.out_edges(nid, data=True)), ("in", g.in_edges(nid, data=True))):
+            for u, v, attrs in edges:
+                other = v if direction == "out" else u
+                now = None
+                if self.current_on and attrs["type"] in SPLIT_CURRENT:
+                    now = attrs.get("end") is None or attrs["end"] >= self.current_on
+                self.by_kind.setdefault(_kind(attrs["type"], direction, now), []).append((other, attrs))
+                if other not in shown:
+                    o = g.nodes[other]
+                    shown[other] = o["label"] != "Person" or names.reveals(o)
+                unnamed += not shown[other]
+        self.shown = shown
+        counts = {k: len(v) for k, v in self.by_kind.items()}
+        return g.nodes[nid], g.degree(nid), counts, unnamed
+
+    def rows(self, kind, take):
+        g = self.g
+        others = {o for o, _ in self.by_kind[kind] if self.shown[o]}
+        places = {o: (TYPE_ORDER[g.nodes[o]["label"]], key_string(g.nodes[o]["label"], g.nodes[o]))
+                  for o in others}
+        return self.rows_of(kind, heapq.nsmallest(take, places, key=places.__getitem__))
+
+    def hidden_in(self, kind):
+        return any(not self.shown[o] for o, _ in self.by_kind[kind])
+
+    def hidden(self, kind):
+        return [(o, key_string("Person", self.g.nodes[o]))
+                for o in dict.fromkeys(o for o, _ in self.by_kind[kind] if not self.shown[o])]
+
+    def rows_of(self, kind, handles):
+        g, wanted = self.g, set(handles)
+        rtype, direction = kind.split(":")[:2]
+        return [_shaped(rtype, direction,
+                        summary(g.nodes[o]["label"], g.nodes[o], g.degree(o), names=self.names), attrs)
+                for o, attrs in self.by_kind[kind] if o in wanted]
 
 
 # -- neighbourhoods -----------------------------------------------------------

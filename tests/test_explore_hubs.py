@@ -115,3 +115,76 @@ def test_a_hub_neighbourhood_reads_only_what_it_draws(hub_store, monkeypatch):
     hidden = [n for n in res["nodes"] if n.get("redacted")]
     assert hidden
     assert len(hashed) >= len(hidden)  # now the hidden ones are placed by their hash
+
+
+# -- the detail page's lists (explore.entity) -------------------------------------------
+
+TODAY = "2026-11-01"
+
+
+def _by_kind(ent: dict, current_on: str | None) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for r in ent["relationships"]:
+        kind = f"{r['type']}:{r['direction']}"
+        if current_on and r["type"] == "WORKS_AT":
+            end = r["properties"].get("end")
+            kind += ":now" if end is None or end >= current_on else ":ended"
+        out.setdefault(kind, []).append(r)
+    return out
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("policy", POLICIES)
+@pytest.mark.parametrize("current_on", [None, TODAY])
+def test_hub_entity_pages_are_slices_of_the_whole_on_both_stores(both, policy, current_on):
+    """Each kind's page (offset, size) is that slice of the kind's whole
+    ordered list, on both stores; the counts and the unnamed count are the
+    whole firm's whatever the page."""
+    emb, neo = both
+    names = POLICIES[policy]
+    full = explore.entity(emb, "Employer", hub.HUB, max_relationships=10**6, names=names,
+                          current_on=current_on)
+    assert full == explore.entity(neo, "Employer", hub.HUB, max_relationships=10**6, names=names,
+                                  current_on=current_on)
+    whole = _by_kind(full, current_on)
+    assert {k: len(v) for k, v in whole.items()} == full["relationship_counts"]
+    assert max(full["relationship_counts"].values()) > 12
+    if policy != "all":
+        assert full["unnamed"] > 0
+    for size in (1, 3, 7):
+        for offset in (0, 2, 10, 20):
+            page = explore.entity(emb, "Employer", hub.HUB, max_relationships=size, names=names,
+                                  current_on=current_on, offsets={k: offset for k in whole})
+            assert page == explore.entity(neo, "Employer", hub.HUB, max_relationships=size,
+                                          names=names, current_on=current_on,
+                                          offsets={k: offset for k in whole}), (size, offset)
+            assert page["relationships"] == [r for k in sorted(whole, key=lambda k: k.split(":"))
+                                             for r in whole[k][offset:offset + size]]
+            assert (page["relationship_counts"], page["unnamed"], page["relationships_total"]) == (
+                full["relationship_counts"], full["unnamed"], full["relationships_total"])
+
+
+def test_a_hub_page_reads_only_what_it_lists(hub_store, monkeypatch):
+    """A firm page lists a few of each kind: only those rows' other ends are
+    summarised, and no hidden person is hashed while the named ones fill the
+    page (the old code summarised every relationship and hashed every
+    hidden person)."""
+    made, hashed = [], []
+    summary, token = explore.summary, explore.Names.token
+    monkeypatch.setattr(explore, "summary", lambda *a, **k: made.append(a[0]) or summary(*a, **k))
+    monkeypatch.setattr(explore.Names, "token", lambda self, key: hashed.append(key) or token(self, key))
+    ent = explore.entity(hub_store, "Employer", hub.HUB, max_relationships=3, names=POLICIES["humas"],
+                         current_on=TODAY)
+    kinds = ent["relationship_counts"]
+    assert set(kinds) == {"WORKS_AT:in:now", "WORKS_AT:in:ended", "INTERNED_AT:in",
+                          "PARTNERS_WITH:in", "CONTACTED:in"}
+    assert len(ent["relationships"]) == sum(min(3, n) for n in kinds.values())
+    assert ent["relationships_total"] == sum(kinds.values()) > 3 * len(kinds)
+    assert hashed == [] and not any(r["other"].get("redacted") for r in ent["relationships"])
+    assert len(made) <= 1 + 3 * len(kinds) + 2  # the firm, what is listed (a tie may add one)
+    # further on, the hidden people come (after every named one), placed by their hash
+    made.clear()
+    ent = explore.entity(hub_store, "Employer", hub.HUB, max_relationships=5, names=POLICIES["humas"],
+                         current_on=TODAY, offsets={"INTERNED_AT:in": 10})
+    interns = [r for r in ent["relationships"] if r["type"] == "INTERNED_AT"]
+    assert len(interns) == 5 and interns[-1]["other"].get("redacted") and hashed
