@@ -416,6 +416,20 @@ def _kind(rtype: str, direction: str, now: bool | None) -> str:
 SPLIT_CURRENT = ("WORKS_AT",)
 
 
+def _is_now(rtype: str, end, current_on: str | None) -> bool | None:
+    """Current on ``current_on`` (no end, or an end on or after it), for the
+    types :func:`entity` splits; None for the others, or without a day."""
+    if not current_on or rtype not in SPLIT_CURRENT:
+        return None
+    return end is None or end >= current_on
+
+
+def relationship_kind(rel: dict, current_on: str | None = None) -> str:
+    """The kind of one of :func:`entity`'s relationships, as its
+    ``relationship_counts`` and ``offsets`` name it."""
+    return _kind(rel["type"], rel["direction"], _is_now(rel["type"], rel["properties"].get("end"), current_on))
+
+
 def _shaped(rtype: str, direction: str, other: dict, props: dict) -> dict:
     return {"type": rtype, "direction": direction, "other": other,
             "properties": {k: v for k, v in props.items() if k not in PROVENANCE and k != "type"}}
@@ -489,9 +503,7 @@ class _EntityNetworkx:
         for direction, edges in (("out", g.out_edges(nid, data=True)), ("in", g.in_edges(nid, data=True))):
             for u, v, attrs in edges:
                 other = v if direction == "out" else u
-                now = None
-                if self.current_on and attrs["type"] in SPLIT_CURRENT:
-                    now = attrs.get("end") is None or attrs["end"] >= self.current_on
+                now = _is_now(attrs["type"], attrs.get("end"), self.current_on)
                 self.by_kind.setdefault(_kind(attrs["type"], direction, now), []).append((other, attrs))
                 if other not in shown:
                     o = g.nodes[other]

@@ -143,27 +143,71 @@ def test_no_referral_path_is_not_a_dead_end(client):
     assert 'id="paths-next"' not in found
 
 
-def test_firm_page_lists_every_kind_when_one_kind_is_cut(make_client, monkeypatch):
+def test_firm_page_lists_every_kind_when_one_kind_is_cut(web_store, make_client, monkeypatch):
     """A province's big employer has thousands of interns: the page still
-    lists its alumni and partnerships (the cap is per kind) and says beside a
-    cut section how many records there are."""
+    lists its alumni and partnerships (the cap is per kind), each section says
+    how many records there are, and "N berikutnya" pages through each section
+    to its end (HTML and JSON twin), the other sections staying where they are."""
+    import html as html_lib
+
+    import hub_fixture as hub
     from alumni_graph.web import pages
 
-    client = make_client({"CACHE": False})  # the same URL is asked under two caps
-    full = ok_json(client.get("/dudi/E-001.json"))
-    assert any(n > 1 for n in full["entity"]["relationship_counts"].values())
-    counts = full["entity"]["relationship_counts"]
-    assert sum(counts.values()) == full["entity"]["relationships_total"]
-    monkeypatch.setattr(pages, "PAGE_RELATIONSHIPS", 1)
-    cut = ok_json(client.get("/dudi/E-001.json"))
-    kinds = {(r["type"], r["direction"]) for r in cut["entity"]["relationships"]}
-    assert kinds == {tuple(k.split(":")) for k in counts}  # every kind still shows
-    cut_sections = [s for s in cut["sections"] if s["cut"]]
-    assert cut_sections and all(s["cut"]["total"] > 1 for s in cut_sections)
-    html = client.get("/dudi/E-001").get_data(as_text=True)
-    assert html.count('class="muted section-cut"') == len(cut_sections)
-    monkeypatch.undo()
-    assert not any(s["cut"] for s in ok_json(client.get("/dudi/E-001.json"))["sections"])
+    hub.build(web_store)
+    client = make_client({"CACHE": False}, role="humas")  # the same URL is asked under two sizes
+    monkeypatch.setattr(pages, "PAGE_RELATIONSHIPS", 10**6)
+    whole = ok_json(client.get(f"/dudi/{hub.HUB}.json"))
+    counts = whole["entity"]["relationship_counts"]
+    assert sum(counts.values()) == whole["entity"]["relationships_total"]
+    every = {s["title"]: [r["other"]["key"] for r in s["rows"]] for s in whole["sections"]}
+    assert all(s["total"] == len(s["rows"]) == counts[s["kind"]] and not s["next"] for s in whole["sections"])
+    monkeypatch.setattr(pages, "PAGE_RELATIONSHIPS", 4)
+    first = ok_json(client.get(f"/dudi/{hub.HUB}.json"))
+    assert [s["title"] for s in first["sections"]] == ["alumni_now", "alumni_before", "interns",
+                                                       "partnerships", "contacts"]
+    for s in first["sections"]:  # every kind shows, at most 4 rows, its whole count
+        assert s["rows"] and len(s["rows"]) == min(4, s["total"]) and s["total"] == counts[s["kind"]]
+        assert (s["next"] is not None) == (s["total"] > 4) and s["prev"] is None
+    interns = next(s for s in first["sections"] if s["title"] == "interns")
+    assert interns["total"] > 8
+    # Page through the interns by the JSON twin's links: every row once, in order.
+    seen, url = [], interns["next"]
+    seen += [r["other"]["key"] for r in interns["rows"]]
+    while url:
+        assert url.startswith(f"/dudi/{hub.HUB}.json?") and "dari_interns=" in url
+        body = ok_json(client.get(url))
+        section = next(s for s in body["sections"] if s["title"] == "interns")
+        seen += [r["other"]["key"] for r in section["rows"]]
+        other = next(s for s in body["sections"] if s["title"] == "alumni_before")
+        assert [r["other"]["key"] for r in other["rows"]] == every["alumni_before"][:4]  # not moved
+        url = section["next"]
+    assert seen == every["interns"]
+    # The HTML page: counts with separators, the range, links that keep the other sections.
+    page = client.get(f"/dudi/{hub.HUB}?dari_alumni_before=4").get_data(as_text=True)
+    nxt = html_lib.unescape(re.search(r'id="pager-interns".*?href="([^"]+)" class="section-next"',
+                                      page, re.S).group(1))
+    assert "dari_interns=4" in nxt and "dari_alumni_before=4" in nxt and nxt.endswith("#bagian-interns")
+    second = client.get(nxt.split("#")[0]).get_data(as_text=True)
+    assert f"Baris 5–8 dari {interns['total']}" in second and 'class="section-prev"' in second
+    # An old link past the end is no dead end; a bad number is a clear error.
+    past = client.get(f"/dudi/{hub.HUB}?dari_interns=9999").get_data(as_text=True)
+    assert "Tidak ada baris mulai nomor 10.000" in past and 'class="section-prev"' in past
+    bad = client.get(f"/dudi/{hub.HUB}.json?dari_interns=banyak")
+    assert bad.status_code == 400 and "dari_interns" in bad.get_data(as_text=True)
+    # Humas never sees a hidden person's name or NISN on any page of any section.
+    hidden = [hub.person(i) for i in range(hub.PEOPLE) if hub.nisn(i) in hub.linked()
+              and not explore_names_humas().reveals(hub.person(i))]
+    assert hidden
+    for body in (page, second, past):
+        assert not any(p["name"] in body or p["nisn"] in body for p in hidden)
+
+
+def explore_names_humas():
+    import datetime as dt
+
+    from alumni_graph.queries.explore import Names
+
+    return Names("consented", key=b"k" * 32, as_of=dt.date.today().isoformat())
 
 
 def test_graph_page(client, make_client):

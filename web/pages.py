@@ -105,7 +105,12 @@ def _template_helpers():
         """A KBLI section by name (the letter in the tooltip)."""
         return "–" if not value else i18n.sector_name(lang, value)
 
+    def count(n: int) -> str:
+        """A whole number with thousands separators: 7.427 (id), 7,427 (en)."""
+        return f"{n:,}".replace(",", "." if lang == "id" else ",")
+
     return {"t": t, "fmt": fmt, "label": label, "lang": lang, "status": status, "sector": sector,
+            "count": count,
             "today_iso": lambda: dt.date.today().isoformat(),
             "switch_url": url_for("pages.language", code=other, next=here)}
 
@@ -603,34 +608,55 @@ def graph():
 
 # -- detail pages ------------------------------------------------------------------------
 
-def _rows(ent: dict, rtype: str, direction: str | None = None, keep=None) -> list[dict]:
-    return [r for r in ent["relationships"]
-            if r["type"] == rtype and (direction is None or r["direction"] == direction)
-            and (keep is None or keep(r))]
+#: Rows of each kind a detail page lists at a time; "N berikutnya" pages on
+#: (``dari_<section>``: the row to start from). A province's big employer has
+#: thousands of interns and of alumni: 300 of each made a 537 KB page that
+#: took seconds on a phone; a page of 50 fills two phone screens per section.
+PAGE_RELATIONSHIPS = 50
 
 
-def _section(key: str, rows: list[dict], columns: list[str]) -> dict:
-    return {"title": key, "rows": rows, "columns": columns}
-
-
-#: Rows of each kind a detail page lists (a province's big employer has
-#: thousands of interns and of alumni; the page names how many more there are).
-PAGE_RELATIONSHIPS = 300
-
-
-def _detail(label: str, key: str, sections, graph_depth: int | None = 1) -> dict:
-    ent = entity_payload(label, key, max_relationships=PAGE_RELATIONSHIPS)
-    data = {"entity": ent, "sections": sections(ent), "graph": None,
-            "legend": graphview.legend(g.lang)}
+def _detail(label: str, key: str, sections: list[tuple[str, str, list[str]]],
+            graph_depth: int | None = 1) -> dict:
+    """A detail page: the node, one section per kind of relationship
+    (``(title, kind, columns)``; a job's kind says whether it is current
+    today), each listing ``PAGE_RELATIONSHIPS`` rows from ``dari_<title>``
+    with links to the next and previous rows, and a small graph."""
+    today = dt.date.today().isoformat()
+    offsets = {kind: int_arg(request.args, f"dari_{title}", 0, 0, 10**7) for title, kind, _ in sections}
+    split = any(kind.count(":") == 2 for _, kind, _ in sections)
+    ent = entity_payload(label, key, max_relationships=PAGE_RELATIONSHIPS, offsets=offsets,
+                         current_on=today if split else None)
     counts = ent.get("relationship_counts") or {}
-    for section in data["sections"]:
-        # A kind with more rows than the page lists: say so beside the section.
-        kinds = {f"{r['type']}:{r['direction']}" for r in section["rows"]}
-        cut = [counts[k] for k in kinds if counts.get(k, 0) > PAGE_RELATIONSHIPS]
-        section["cut"] = {"shown": PAGE_RELATIONSHIPS, "total": max(cut)} if cut else None
+    data = {"entity": ent, "sections": [], "graph": None, "legend": graphview.legend(g.lang),
+            "page_size": PAGE_RELATIONSHIPS}
+    for title, kind, columns in sections:
+        rows = [r for r in ent["relationships"] if explore.relationship_kind(r, today if split else None) == kind]
+        total, offset = counts.get(kind, 0), offsets[kind]
+        section = {"title": title, "kind": kind, "rows": rows, "columns": columns, "total": total,
+                   "offset": offset, "first": offset + 1, "last": offset + len(rows),
+                   "next": None, "prev": None, "start": None}
+        if offset + len(rows) < total:
+            section["next"] = _section_url(title, offset + PAGE_RELATIONSHIPS)
+        if offset > 0:  # past the end (an old link after a deletion): back to the last rows
+            section["prev"] = _section_url(title, max(0, min(offset, total) - PAGE_RELATIONSHIPS)
+                                           if offset < total else max(0, total - PAGE_RELATIONSHIPS))
+        if offset >= 2 * PAGE_RELATIONSHIPS:
+            section["start"] = _section_url(title, 0)
+        data["sections"].append(section)
     if graph_depth:
         data["graph"] = around_graph(label, key, _Args(depth=graph_depth, max_nodes=150))
     return data
+
+
+def _section_url(title: str, offset: int) -> str:
+    """This page (or its JSON twin) with one section moved to ``offset``, the
+    other sections where they are, scrolled to that section."""
+    args = request.args.to_dict()
+    args[f"dari_{title}"] = str(offset)
+    if offset == 0:
+        args.pop(f"dari_{title}")
+    url = url_for(request.endpoint, **request.view_args, **args)
+    return url if request.endpoint.endswith("_json") else f"{url}#bagian-{title}"
 
 
 class _Args(dict):
@@ -643,15 +669,10 @@ class _Args(dict):
         return [self[name]] if name in self else []
 
 
-def _current(r: dict) -> bool:
-    end = r["properties"].get("end")
-    return end is None or end >= dt.date.today().isoformat()
-
-
 @page("/dudi/<code>", "entity.html", cache=True)
 @access.requires("bkk", "humas", "admin", "viewer")
 def employer(code: str):
-    data = _detail("Employer", code, _employer_sections)
+    data = _detail("Employer", code, EMPLOYER_SECTIONS)
     # The alumni working here now: whom to ask for an introduction (humas,
     # bkk), with phone links as the contact rule allows (web/names.py).
     now = next(s for s in data["sections"] if s["title"] == "alumni_now")
@@ -663,44 +684,42 @@ def employer(code: str):
     return data
 
 
-def _employer_sections(e: dict) -> list[dict]:
-    return [
-        _section("alumni_now", _rows(e, "WORKS_AT", "in", _current), ["start", "title", "aligned"]),
-        _section("alumni_before", _rows(e, "WORKS_AT", "in", lambda r: not _current(r)),
-                 ["start", "end", "title", "aligned"]),
-        _section("interns", _rows(e, "INTERNED_AT", "in"), ["start", "end", "score"]),
-        _section("partnerships", _rows(e, "PARTNERS_WITH", "in"), ["start", "end", "kinds", "mou_number"]),
-        _section("contacts", _rows(e, "CONTACTED", "in"), ["date", "kind", "by", "notes"]),
-    ]
+EMPLOYER_SECTIONS = [
+    ("alumni_now", "WORKS_AT:in:now", ["start", "title", "aligned"]),
+    ("alumni_before", "WORKS_AT:in:ended", ["start", "end", "title", "aligned"]),
+    ("interns", "INTERNED_AT:in", ["start", "end", "score"]),
+    ("partnerships", "PARTNERS_WITH:in", ["start", "end", "kinds", "mou_number"]),
+    ("contacts", "CONTACTED:in", ["date", "kind", "by", "notes"]),
+]
 
 
 @page("/siswa/<nisn>", "entity.html")
 @access.requires("bkk", "admin")
 def person(nisn: str):
     access.audit("view_person", nisn=nisn, detail={"contact": access.contact_policy(), "page": True})
-    return _detail("Person", nisn, lambda e: [
-        _section("programs", _rows(e, "STUDIED_IN"), []),
-        _section("jobs", _rows(e, "WORKS_AT"), ["start", "end", "title", "aligned"]),
-        _section("internships", _rows(e, "INTERNED_AT"), ["start", "end", "score"]),
+    return _detail("Person", nisn, [
+        ("programs", "STUDIED_IN:out", []),
+        ("jobs", "WORKS_AT:out", ["start", "end", "title", "aligned"]),
+        ("internships", "INTERNED_AT:out", ["start", "end", "score"]),
     ])
 
 
 @page("/sekolah/<npsn>", "entity.html", cache=True)
 @access.requires("bkk", "humas", "admin", "viewer")
 def school(npsn: str):
-    return _detail("School", npsn, lambda e: [
-        _section("programs", _rows(e, "HAS_PROGRAM"), []),
-        _section("partnerships", _rows(e, "PARTNERS_WITH"), ["start", "end", "kinds", "mou_number"]),
-        _section("contacts", _rows(e, "CONTACTED"), ["date", "kind", "by", "notes"]),
+    return _detail("School", npsn, [
+        ("programs", "HAS_PROGRAM:out", []),
+        ("partnerships", "PARTNERS_WITH:out", ["start", "end", "kinds", "mou_number"]),
+        ("contacts", "CONTACTED:out", ["date", "kind", "by", "notes"]),
     ])
 
 
 @page("/program/<npsn>/<code>", "entity.html", cache=True)
 @access.requires("bkk", "humas", "admin", "viewer")
 def program(npsn: str, code: str):
-    return _detail("Program", f"{npsn}/{code}", lambda e: [
-        _section("partnerships", _rows(e, "PARTNERS_WITH"), ["start", "end", "kinds", "mou_number"]),
-        _section("people", _rows(e, "STUDIED_IN"), []),
+    return _detail("Program", f"{npsn}/{code}", [
+        ("partnerships", "PARTNERS_WITH:out", ["start", "end", "kinds", "mou_number"]),
+        ("people", "STUDIED_IN:in", []),
     ], graph_depth=None)
 
 

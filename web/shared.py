@@ -117,12 +117,15 @@ def _params_key(query, params: dict) -> str | None:
         return None
 
 
-def entity_payload(label: str, key: str, max_relationships: int = explore.MAX_RELATIONSHIPS) -> dict:
+def entity_payload(label: str, key: str, max_relationships: int = explore.MAX_RELATIONSHIPS,
+                   offsets: dict | None = None, current_on: str | None = None) -> dict:
     """An entity with the person's contact block applied (consent, then policy);
-    at most ``max_relationships`` relationships of each kind."""
+    at most ``max_relationships`` relationships of each kind, from ``offsets``
+    (explore.entity)."""
     want_contact = label == "Person" and access.contact_policy() != "hidden"
     ent = explore.entity(get_store(), label, key, include_contact=want_contact,
-                         names=access.name_policy(), max_relationships=max_relationships)
+                         names=access.name_policy(), max_relationships=max_relationships,
+                         offsets=offsets, current_on=current_on)
     if label == "Person":
         props = ent["properties"]
         ent["contact"] = access.person_contact(props)
