@@ -8,7 +8,7 @@ draws: one request through the app in-process with the result cache off,
 timing the whole page and each Cypher ``read`` it makes (Neo4j only; the
 embedded store has no queries to time). Accounts go into ``--data-dir``.
 
-    python -m bench.route_costs --neo4j-uri bolt://127.0.0.1:17687 --data-dir /tmp/x [--out F.json]
+    python -m bench.route_costs --neo4j-uri bolt://127.0.0.1:17687 --data-dir /tmp/x [--out F.json] [--hubs]
 
 Prints one line per route (ms, queries, ms in Cypher) and its slowest queries
 (the first line of each query's comment names it).
@@ -45,6 +45,30 @@ def routes(pool: staff_load.SchoolPool) -> list[tuple[str, str, str]]:
     ]
 
 
+#: An employer with more relationships than this is a hub (bench --hubs).
+HUB_DEGREE = 5000
+
+
+def hubs_of(store, pools: list, most: int = 40) -> list[str]:
+    """The hub employers among the first ``most`` prospects of each school
+    (those the staff load opens), most relationships first."""
+    codes = sorted({c for pool in pools for c in pool.employers[:most]})
+    rows = store.read("UNWIND $codes AS code MATCH (e:Employer {code: code}) "
+                      "RETURN code, COUNT { (e)--() } AS degree", {"codes": codes})
+    return [r["code"] for r in sorted(rows, key=lambda r: (-r["degree"], r["code"]))
+            if r["degree"] > HUB_DEGREE]
+
+
+def hub_routes(hubs: list[str]) -> list[tuple[str, str, str]]:
+    """(route, role, URL): each hub's graph JSON and firm page, for each role
+    that opens them (the names policy differs: all, consented, none)."""
+    return [(f"{route} {code}", role, url.format(code=code))
+            for code in hubs
+            for route, url in (("graf_json hub", "/graf.json?type=employer&key={code}"),
+                               ("detail dudi hub", "/dudi/{code}"))
+            for role in ("humas", "bkk", "viewer")]
+
+
 def _client(app, role: str):
     """A logged-in test client of a bench user of ``role`` (as tests/web_support.login)."""
     accounts = app.extensions["alumni_graph_accounts"]
@@ -63,7 +87,7 @@ def _query_name(cypher: str) -> str:
     return first.lstrip("/ ").split(":")[0][:60] if first.startswith("//") else first[:60]
 
 
-def measure(store, data_dir: Path, *, top: int = 3) -> list[dict]:
+def measure(store, data_dir: Path, *, top: int = 3, hubs: bool = False) -> list[dict]:
     from alumni_graph.web import create_app
 
     timed: list[tuple[float, str]] = []
@@ -78,21 +102,25 @@ def measure(store, data_dir: Path, *, top: int = 3) -> list[dict]:
                 timed.append(((time.perf_counter() - t) * 1000, _query_name(cypher)))
 
         store.read = timed_read
-    pool = staff_load.pools_of(store, schools=1)[0]
+    if hubs:
+        chosen = hub_routes(hubs_of(store, staff_load.pools_of(store, schools=3)))
+    else:
+        chosen = routes(staff_load.pools_of(store, schools=1)[0])
     app = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "CACHE": False}, store=store)
     clients: dict = {}
     out = []
-    for route, role, url in routes(pool):
+    for route, role, url in chosen:
         client = clients.get(role) or clients.setdefault(role, _client(app, role))
         timed.clear()
         t = time.perf_counter()
-        status = client.get(url).status_code
+        response = client.get(url)
         ms = (time.perf_counter() - t) * 1000
+        status, size = response.status_code, len(response.get_data())
         slowest = sorted(timed, reverse=True)
-        out.append({"route": route, "role": role, "url": url, "status": status, "ms": round(ms, 1),
+        out.append({"route": route, "role": role, "url": url, "status": status, "ms": round(ms, 1), "bytes": size,
                     "queries": len(timed), "cypher_ms": round(sum(q[0] for q in timed), 1),
                     "slowest": [[round(q[0], 1), q[1]] for q in slowest[:top]]})
-        print(f"{route:22s} {role:6s} {status} {ms:9.1f} ms  {len(timed)} queries, "
+        print(f"{route:22s} {role:6s} {status} {ms:9.1f} ms {size / 1024:7.0f} KB  {len(timed)} queries, "
               f"{sum(q[0] for q in timed):.0f} ms in Cypher", flush=True)
         for q_ms, name in slowest[:top]:
             print(f"      {q_ms:9.1f}  {name}", flush=True)
@@ -106,11 +134,14 @@ def main(argv=None) -> None:
     ap.add_argument("--neo4j-uri", required=True)
     ap.add_argument("--data-dir", type=Path, required=True, help="accounts go here")
     ap.add_argument("--out", type=Path, default=None, help="write the JSON here")
+    ap.add_argument("--hubs", action="store_true",
+                    help=f"instead: the graph JSON and firm page of each hub employer (over {HUB_DEGREE} "
+                         "relationships) among the staff load's prospects, as humas, bkk and viewer")
     args = ap.parse_args(argv)
     args.data_dir.mkdir(parents=True, exist_ok=True)
     store = Neo4jStore(args.neo4j_uri)
     try:
-        result = measure(store, args.data_dir)
+        result = measure(store, args.data_dir, hubs=args.hubs)
     finally:
         store.close()
     if args.out:

@@ -198,12 +198,20 @@ def _cypher_file(name: str) -> str:
     return (HERE / f"explore_{name}.cypher").read_text(encoding="utf-8")
 
 
-def _cypher(name: str, label: str | None = None) -> str:
+#: ``__SHOWN__`` as it reads for a names policy that names everyone or no one
+#: (no property read); ``consented`` reads the consent rule (``_PARTS``).
+_SHOWN_BY_MODE = {"all": "true", "none": "(label <> 'Person')"}
+
+
+def _cypher(name: str, label: str | None = None, names_mode: str | None = None) -> str:
     """A query's text with its schema-derived placeholders filled in (and the
-    consent rules of queries/rules.py expanded)."""
+    consent rules of queries/rules.py expanded); ``names_mode`` spells
+    ``__SHOWN__`` for that policy (the text still takes ``$names``)."""
     from alumni_graph.queries.rules import expand_cypher
 
     text = _cypher_file(name)
+    if names_mode in _SHOWN_BY_MODE:
+        text = text.replace("__SHOWN__", _SHOWN_BY_MODE[names_mode])
     for placeholder, part in _PARTS.items():
         text = text.replace(placeholder, part)
     text = expand_cypher(text).replace(
@@ -448,7 +456,7 @@ class _EntityCypher:
         self.hidden_counts = {}
 
     def head(self):
-        rows = self.store.read(_cypher("entity", self.label), self.params)
+        rows = self.store.read(_cypher("entity", self.label, self.names.mode), self.params)
         if not rows:
             raise NotFound(f"no {node_type(self.label).title_en.lower()} with that key")
         counts = {}
@@ -462,7 +470,7 @@ class _EntityCypher:
         rtype, direction, *now = kind.split(":")
         REL_TYPES[rtype]  # only a schema type ever reaches the text  # noqa: B018
         rel = f"-[r:{rtype}]->" if direction == "out" else f"<-[r:{rtype}]-"
-        return (_cypher(name, self.label).replace("__REL__", rel),
+        return (_cypher(name, self.label, self.names.mode).replace("__REL__", rel),
                 {**self.params, "now": (now[0] == "now") if now else None})
 
     def rows(self, kind, take):
@@ -709,24 +717,29 @@ def _ring_cypher(store, frontier: list, seen: list, distance: int, filters: dict
               "adult_born_by": adult_born_by(names.as_of or dt.date.today().isoformat()),
               "types": sorted(filters["types"]) if filters.get("types") else None,
               **{k: filters.get(k) for k in ("program", "sector", "year_from", "year_to")}}
-    ring, total, hidden = [], 0, 0
-    for g in store.read(_cypher("ring"), params):
-        total += g["total"]
-        if not g["shown"]:
-            hidden += g["total"]
-        for r in g["nodes"]:
-            ring.append(({**summary(g["label"], r["p"], names=names), "distance": distance}, r["eid"]))
-    ring.sort(key=lambda pair: _place(pair[0]))
-    ring = ring[:take]
-    places = sorted([_place(n) for n in nearer] + [_place(n) for n, _ in ring])
-    if hidden and take and _hidden_may_enter(places, distance, max_nodes):
-        people = store.read(_cypher("ring_hidden"), params)[0]["people"]
-        tokens = {eid: names.token(key) for eid, key in people}
-        picked = heapq.nsmallest(take, tokens, key=tokens.__getitem__)
-        for r in store.read(_cypher("nodes"), {"ids": picked}):
-            ring.append(({**summary(r["label"], r["p"], names=names), "distance": distance}, r["eid"]))
+    groups = {(r["label"], r["shown"]): r["total"] for r in store.read(_cypher("ring", None, names.mode), params)}
+    total = sum(groups.values())
+    ring: list[tuple[dict, object]] = []
+    before = 0  # ring nodes of the types that come earlier
+    for lab in sorted(TYPE_ORDER, key=TYPE_ORDER.get):
+        if before >= take:
+            break
+        shown, hidden = groups.get((lab, True), 0), groups.get((lab, False), 0)
+        if shown:
+            text = _cypher("ring_nodes", None, names.mode).replace("__LABEL__", node_type(lab).label)
+            for r in store.read(text, {**params, "take": min(shown, take - before)}):
+                ring.append(({**summary(r["label"], r["p"], names=names), "distance": distance}, r["eid"]))
         ring.sort(key=lambda pair: _place(pair[0]))
+        places = sorted([_place(n) for n in nearer] + [_place(n) for n, _ in ring])
+        if hidden and _hidden_may_enter(places, distance, max_nodes):
+            people = store.read(_cypher("ring_hidden", None, names.mode), params)[0]["people"]
+            tokens = {eid: names.token(key) for eid, key in people}
+            picked = heapq.nsmallest(take - before, tokens, key=tokens.__getitem__)
+            for r in store.read(_cypher("nodes"), {"ids": picked}):
+                ring.append(({**summary(r["label"], r["p"], names=names), "distance": distance}, r["eid"]))
+            ring.sort(key=lambda pair: _place(pair[0]))
         ring = ring[:take]
+        before += shown + hidden
     return ring, total
 
 
