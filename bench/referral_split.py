@@ -70,21 +70,24 @@ def split_run(m, store, params: dict):
         middle = time.perf_counter()
         if not rows:
             meta = {"hint": m._hint(m.nearby_employers(G, **args), params["max_hops"])}
+    elif hasattr(m, "main_neo4j"):  # kept per store version; ends looked up only without a path
+        rows = m.finish(m.main_neo4j(store, params), m._letters(None))
+        middle = time.perf_counter()
+        if not rows:
+            nearby = m.nearby_employers_neo4j(store, params)
+            if nearby is None:
+                require_node(store, "Person", (params["nisn"],), "nisn", "person")
+                require_node(store, "Employer", (params["employer"],), "employer", "employer")
+            meta = {"hint": m._hint(nearby or [], params["max_hops"])}
     else:
         require_node(store, "Person", (params["nisn"],), "nisn", "person")
         require_node(store, "Employer", (params["employer"],), "employer", "employer")
-        if hasattr(m, "main_neo4j"):  # 5-hop halves kept per store version
-            raw = m.main_neo4j(store, params)
-        else:
-            raw = m.read_cypher(store, "referral_paths", m.cypher_params(params),
-                                text=m.main_cypher(params["max_hops"]))
-        rows = m.finish(raw, m._letters(None))
+        text = m.main_cypher(params["max_hops"])
+        rows = m.finish(m.read_cypher(store, "referral_paths", m.cypher_params(params), text=text),
+                        m._letters(None))
         middle = time.perf_counter()
         if not rows:
-            if hasattr(m, "nearby_employers_neo4j"):  # the reach kept per store version
-                nearby = m.nearby_employers_neo4j(store, params)
-            else:
-                nearby = m.read_cypher(store, "referral_paths_hint", m.hint_cypher_params(params))
+            nearby = m.read_cypher(store, "referral_paths_hint", m.hint_cypher_params(params))
             meta = {"hint": m._hint(nearby, params["max_hops"])}
     end = time.perf_counter()
     return (rows, meta), (middle - began) * 1000, ((end - middle) * 1000 if not rows else None)

@@ -57,6 +57,8 @@ HINT_SIZE = 3
 TARGETS_KEPT = 256
 #: The hint keeps at most this many ordered reaches per sector (_nearest).
 ORDERED_KEPT = 4096
+#: main_neo4j keeps at most this many sides (per node, date and weights).
+SIDES_KEPT = 1024
 
 COLUMNS = ("rank", "strength", "hops", "explanation_id", "explanation_en", "nodes",
            "relationships")
@@ -834,7 +836,7 @@ def _nearest(first, reach_of, can_pass, code_of, memo: dict, *, src, dst, as_of:
             bound = max(bound, b)
         return bound
 
-    def ordered(x, k0) -> list:
+    def ordered(x, k0) -> tuple:
         """x's reach as ``(-bound, code, e, k0, pairs, entries, last1,
         last2)``, strongest bound first, then code; the bound takes every job
         as current (at its strongest on any date), so it holds on every
@@ -844,10 +846,11 @@ def _nearest(first, reach_of, can_pass, code_of, memo: dict, *, src, dst, as_of:
         if found is None:
             if len(memo) >= ORDERED_KEPT:  # weights are the caller's: bound what they add
                 memo.clear()
-            found = sorted(((-bound_of(k0, pairs, strongest_job, strongest_job), code_of(e) or "",
-                             e, k0, pairs, entries, last1, last2)
-                            for e, pairs, entries, last1, last2 in reach_of(x)),
-                           key=lambda c: (c[0], c[1]))
+            # A tuple of tuples of strings: the garbage collector stops tracking it.
+            found = tuple(sorted(((-bound_of(k0, pairs, strongest_job, strongest_job),
+                                   code_of(e) or "", e, k0, pairs, entries, last1, last2)
+                                  for e, pairs, entries, last1, last2 in reach_of(x)),
+                                 key=lambda c: (c[0], c[1])))
             memo[key] = found
         return found
 
@@ -921,6 +924,8 @@ class _KeptReach:
         self.around: dict = {}
         #: y -> its key (NISN, <npsn>/<code>, code).
         self.keys: dict = {}
+        #: (x, letter before x, as_of, weights) -> {y: main_neo4j's side of x at y}.
+        self.sides: dict = {}
         self.entries = 0
 
 
@@ -1027,6 +1032,8 @@ def main_neo4j(store, params: dict, weights: dict | None = None) -> list[dict]:
     k, as_of = params["k"], params["as_of"]
     found, version = read_cypher(store, "referral_paths_hint_start", {
         "nisn": params["nisn"], "employer": params["employer"], "as_of": as_of}, versioned=True)
+    if not found:
+        return []  # the person or the employer does not exist (run() says which)
     start = found[0]
     kept = _kept_reach(store, version)
     src, dst = start["src"], start["dst"]
@@ -1035,12 +1042,14 @@ def main_neo4j(store, params: dict, weights: dict | None = None) -> list[dict]:
     kinds, about = _first_steps(start["steps"], as_of, rank)
     firsts = [(x, k0) for x, k0 in kinds.items() if x != dst and about[x]["passable"]]
     around, persons, keys = kept.around, kept.persons, kept.keys
+    kept_ok = True
     missing = [x for x in {dst, *(x for x, _ in firsts)} if x not in around]
     if missing:
         more, more_persons, more_keys = _read_around(store, kept, missing)
         if any(x not in around for x in more):  # not kept (a write came in)
             around, persons, keys = ({**around, **more}, {**persons, **more_persons},
                                      {**keys, **more_keys})
+            kept_ok = False
     born_by = adult_born_by(as_of)
 
     def can_pass(p: str) -> bool:  # rules.consented's minor rule; the rest was read
@@ -1064,13 +1073,41 @@ def main_neo4j(store, params: dict, weights: dict | None = None) -> list[dict]:
 
     if dst in kinds:  # 1 hop: the person works or interned there
         offer((kinds[dst],), (src, dst), [src_key, dst_key])
+    # Each side's people at each x2, strongest first, for this date and these
+    # weights: kept with the reaches (the people themselves are the same on
+    # every call; the person asking is skipped when joining).
+    sides = kept.sides if kept_ok else {}
+    wkey = tuple(sorted(w.items()))
+
+    def side(x: str, k0, x2: str, entries: tuple) -> tuple:
+        """``(strength of the steps, p, p's key, letter x-p, letter p-x2)`` for
+        each person p between ``x`` and ``x2`` (``k0``: the step before x)."""
+        table = sides.get((x, k0, as_of, wkey))
+        if table is None:
+            if len(sides) >= SIDES_KEPT:
+                sides.clear()
+            table = sides[(x, k0, as_of, wkey)] = {}
+        found = table.get(x2)
+        if found is None:
+            first = w[k0] if k0 is not None else 1.0
+            found = []
+            for p, p_key, xp, py in entries:
+                ka = _best_letter(xp, as_of, rank)
+                kb = _best_letter(py, as_of, rank) if ka is not None else None
+                if kb is not None and can_pass(p):
+                    found.append((first * w[ka] * w[kb], p, p_key, ka, kb))
+            found.sort(key=lambda h: -h[0])
+            found = table[x2] = tuple(found)  # untracked by the garbage collector, as above
+        return found
+
     for x1, k0 in firsts:  # 3 hops: someone next to x1 and the employer
-        for p, p_key, dp, py in back.get(x1, ()):
-            if p == src:
-                continue
-            k3 = _best_letter(dp, as_of, rank)
-            k2 = _best_letter(py, as_of, rank) if k3 is not None else None
-            if k2 is not None and can_pass(p):
+        if x1 not in back:
+            continue
+        for s3, p, p_key, k3, k2 in side(dst, None, x1, back[x1]):
+            least = -best[k - 1][0] * (1 - 1e-9) if len(best) >= k else -1.0
+            if w[k0] * s3 < least:
+                break
+            if p != src:
                 offer((k0, k2, k3), (src, x1, p, dst), [src_key, about[x1]["key"], p_key, dst_key])
     for x1, k0 in firsts:  # 5 hops
         out = around[x1]
@@ -1078,38 +1115,24 @@ def main_neo4j(store, params: dict, weights: dict | None = None) -> list[dict]:
         for x2 in small:
             if x2 == dst or x2 == x1 or x2 not in big:
                 continue
-            halves = []
-            for p1, p1_key, xp, py in out[x2]:
-                if p1 == src:
-                    continue
-                k1 = _best_letter(xp, as_of, rank)
-                k2 = _best_letter(py, as_of, rank) if k1 is not None else None
-                if k2 is not None and can_pass(p1):
-                    halves.append((w[k0] * w[k1] * w[k2], p1, p1_key, k1, k2))
+            halves = side(x1, k0, x2, out[x2])
             if not halves:
                 continue
-            ends = []
-            for p2, p2_key, dp, py in back[x2]:
-                if p2 == src:
-                    continue
-                k5 = _best_letter(dp, as_of, rank)
-                k4 = _best_letter(py, as_of, rank) if k5 is not None else None
-                if k4 is not None and can_pass(p2):
-                    ends.append((w[k4] * w[k5], p2, p2_key, k4, k5))
+            ends = side(dst, None, x2, back[x2])
             if not ends:
                 continue
-            halves.sort(key=lambda h: -h[0])
-            ends.sort(key=lambda e: -e[0])
             for s1, p1, p1_key, k1, k2 in halves:
                 # Weakest strength that can still enter (products taken in
                 # another order than strength_of's: a margin keeps ties).
                 least = -best[k - 1][0] * (1 - 1e-9) if len(best) >= k else -1.0
                 if s1 * ends[0][0] < least:
                     break  # strongest first: the rest are weaker still
-                for s2, p2, p2_key, k4, k5 in ends:
+                if p1 == src:
+                    continue
+                for s2, p2, p2_key, k5, k4 in ends:
                     if s1 * s2 < least:
                         break
-                    if p2 == p1:
+                    if p2 == p1 or p2 == src:
                         continue
                     offer((k0, k1, k2, k4, k5), (src, x1, p1, x2, p2, dst),
                           [src_key, about[x1]["key"], p1_key, keys[x2], p2_key, dst_key])
@@ -1123,7 +1146,7 @@ def main_neo4j(store, params: dict, weights: dict | None = None) -> list[dict]:
             for s, _, _, (ids, path) in best]
 
 
-def nearby_employers_neo4j(store, params: dict, weights: dict | None = None) -> list[dict]:
+def nearby_employers_neo4j(store, params: dict, weights: dict | None = None) -> list[dict] | None:
     """The hint on Neo4j: the rows of ``referral_paths_hint.cypher``, ranked by
     the networkx twin's ranking (:func:`_nearest`). The person's own steps come
     from ``referral_paths_hint_start.cypher`` on every call, with the store's
@@ -1131,11 +1154,14 @@ def nearby_employers_neo4j(store, params: dict, weights: dict | None = None) -> 
     at a province's hubs, 34,000 people read to keep 3,000 rows of one
     sector) are kept per process for that version (``Neo4jStore.version()``:
     any committed write, by anyone, changes it, so the next call reads
-    afresh), as the embedded store keeps them per graph (:meth:`WalkIndex.reach`)."""
+    afresh), as the embedded store keeps them per graph (:meth:`WalkIndex.reach`).
+    None: the person or the employer does not exist."""
     as_of = params["as_of"]
     found, version = read_cypher(store, "referral_paths_hint_start", {
         "nisn": params["nisn"], "employer": params["employer"], "as_of": as_of}, versioned=True)
-    if not found or found[0]["sector"] is None:
+    if not found:
+        return None  # the person or the employer does not exist
+    if found[0]["sector"] is None:
         return []
     kept = _kept_reach(store, version)
     start = found[0]
@@ -1315,12 +1341,18 @@ def run(store, params: dict, weights: dict | None = None) -> tuple[list[dict], d
             return rows, {}
         return rows, {"hint": _hint(nearby_employers(G, weights=weights, **args),
                                     params["max_hops"])}
-    require_node(store, "Person", (params["nisn"],), "nisn", "person")
-    require_node(store, "Employer", (params["employer"],), "employer", "employer")
+    # A path proves both ends exist; without one, the hint's first read
+    # tells (None), and only then are they looked up for the error: two round
+    # trips fewer per question.
     rows = finish(main_neo4j(store, params, weights), _letters(weights))
     if rows:
         return rows, {}
-    return rows, {"hint": _hint(nearby_employers_neo4j(store, params, weights), params["max_hops"])}
+    nearby = nearby_employers_neo4j(store, params, weights)
+    if nearby is None:
+        require_node(store, "Person", (params["nisn"],), "nisn", "person")
+        require_node(store, "Employer", (params["employer"],), "employer", "employer")
+        nearby = []
+    return rows, {"hint": _hint(nearby, params["max_hops"])}
 
 
 QUERY = Query(

@@ -144,3 +144,23 @@ def test_a_new_path_is_found_at_once_after_a_write(store):
     rows = run_query(store, "referral_paths", params).rows
     assert [([n["key"] for n in r["nodes"]], r["strength"]) for r in rows] == [
         (["0099000001", f"{NPSN}/TKR", "0099000002", "X2", "0099000003", "X1"], 0.384)]
+
+
+def test_an_unknown_person_or_employer_is_named_at_every_length(store):
+    """A question about a NISN or an employer code that does not exist is an
+    error naming the parameter, never an empty answer with a hint (on Neo4j
+    the two ends are looked up only when no path came back)."""
+    import pytest
+
+    from alumni_graph.graph_service.errors import NotFound
+
+    _school(store, people=[("0099000001", {})], employers=["X1"])
+    for max_hops in (1, 3, 5):
+        for nisn, employer, param in (("0099000009", "X1", "nisn"), ("0099000001", "X9", "employer"),
+                                      ("0099000009", "X9", "nisn")):
+            with pytest.raises(NotFound) as info:
+                run_query(store, "referral_paths", {"nisn": nisn, "employer": employer,
+                                                    "max_hops": max_hops, "as_of": AS_OF})
+            what = "person" if param == "nisn" else "employer"
+            assert info.value.errors == [{"param": param, "message": f"no such {what}"}], (
+                max_hops, nisn, employer)
