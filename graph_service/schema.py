@@ -215,6 +215,12 @@ def index_statements() -> list[str]:
     return [
         "CREATE INDEX person_school IF NOT EXISTS FOR (n:Person) ON (n.school_npsn)",
         "CREATE TEXT INDEX person_name_text IF NOT EXISTS FOR (n:Person) ON (n.name)",
+        # The explorer's search by name (queries/explore_search_fulltext.cypher):
+        # words lower-cased, no stop words dropped (a name may be "An Nisa"),
+        # updated in the writing transaction (a new name is found at once).
+        "CREATE FULLTEXT INDEX person_name_fulltext IF NOT EXISTS FOR (n:Person) ON EACH [n.name] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words', "
+        "`fulltext.eventually_consistent`: false}}",
         "CREATE TEXT INDEX employer_name_text IF NOT EXISTS FOR (n:Employer) ON (n.name)",
         "CREATE INDEX employer_name_normalized IF NOT EXISTS FOR (n:Employer) ON (n.name_normalized)",
     ]

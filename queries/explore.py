@@ -36,6 +36,8 @@ import hashlib
 import heapq
 import hmac
 import json
+import logging
+import re
 import threading
 import weakref
 from dataclasses import dataclass
@@ -48,6 +50,7 @@ from alumni_graph.graph_service.schema import (
 )
 from alumni_graph.graph_service.store import rel_edge_key
 
+log = logging.getLogger("alumni_graph.queries")
 HERE = Path(__file__).resolve().parent
 
 #: Summary fields per label, besides the key and name: what a search result,
@@ -272,9 +275,14 @@ def search(store, text: str, limit: int = 10, types: list[str] | tuple | None = 
         return []
     as_of = names.as_of or dt.date.today().isoformat()
     if _is_cypher(store):
-        rows = store.read(_cypher("search"), {"q": q, "types": labels, "limit": int(limit),
-                                               "all_people": names.mode == "all",
-                                               "adult_born_by": adult_born_by(as_of)})
+        params = {"q": q, "types": labels, "limit": int(limit), "all_people": names.mode == "all",
+                  "adult_born_by": adult_born_by(as_of)}
+        rows = None
+        name_query = fulltext_query(q)
+        if "Person" in labels and name_query is not None:
+            rows = _fulltext_rows(store, {**params, "name_query": name_query})
+        if rows is None:
+            rows = store.read(_cypher("search"), params)
         return [summary(r["label"], r["p"], r["degree"], names=names) for r in rows]
     g = store.graph()
     found = []
@@ -296,6 +304,44 @@ def search(store, text: str, limit: int = 10, types: list[str] | tuple | None = 
         summary(g.nodes[nid]["label"], g.nodes[nid], g.degree(nid), names=names)
         for _, nid in found[:limit]
     ]
+
+
+def fulltext_query(q: str) -> str | None:
+    """The Lucene query (for the full-text index ``person_name_fulltext``) that
+    finds every name containing the lower-cased ``q``, and more: ``*run*`` for
+    each run of ASCII letters and digits in ``q``, all required. A run of ASCII
+    letters and digits is never split into two words by Lucene's standard
+    tokenizer and is lower-cased as by ``toLower``, so a name containing ``q``
+    has a word containing each run; the caller keeps the names that really
+    contain ``q``. Only ``[a-z0-9]`` reaches Lucene: nothing the user typed is
+    read as Lucene syntax (``*``, ``:``, ``(``, ``AND``...). None when ``q`` has
+    no such run (then the people are read one by one, as before)."""
+    runs = re.findall(r"[a-z0-9]+", q)
+    if not runs:
+        return None
+    return " AND ".join(f"*{run}*" for run in runs)
+
+
+def _fulltext_rows(store, params: dict) -> list[dict] | None:
+    """The search through the full-text index, or None when the database has
+    no such index yet (one loaded before it was declared: the next load or
+    ``init_schema`` creates it) or it is still being filled."""
+    from neo4j.exceptions import ClientError
+
+    try:
+        return store.read(_cypher("search_fulltext"), params)
+    except ClientError as exc:
+        if exc.code != "Neo.ClientError.Procedure.ProcedureCallFailed":
+            raise
+        global _FULLTEXT_WARNED
+        if not _FULLTEXT_WARNED:  # once per process
+            _FULLTEXT_WARNED = True
+            log.warning("the full-text index person_name_fulltext is missing or not online yet: "
+                        "the search reads every person (run `alumni-graph init-schema`)")
+        return None
+
+
+_FULLTEXT_WARNED = False
 
 
 _KEY_INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
