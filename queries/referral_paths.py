@@ -900,8 +900,10 @@ def _nearest(first, reach_of, can_pass, code_of, memo: dict, *, src, dst, as_of:
 
 #: At most this many rows (of referral_paths_reach.cypher and
 #: referral_paths_around.cypher) are kept per Neo4j store in a process; past
-#: it, everything kept is dropped.
-NEO4J_REACH_KEPT = 1_000_000
+#: it, everything kept is dropped. A row takes about 0.8 KB (measured at M:
+#: 13,647 rows of a hub employer, 11 MB), so this is about 330 MB at most; the
+#: 240 cases of bench/referral_split.py at M kept about 280,000 rows.
+NEO4J_REACH_KEPT = 400_000
 _NEO4J_REACH: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _NEO4J_REACH_LOCK = threading.Lock()
 _STEP_LETTER = {"STUDIED_IN": "S", "INTERNED_AT": "I", "WORKS_AT": "W"}
