@@ -31,6 +31,7 @@ cannot be expanded.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import heapq
@@ -286,19 +287,16 @@ def search(store, text: str, limit: int = 10, types: list[str] | tuple | None = 
         return [summary(r["label"], r["p"], r["degree"], names=names) for r in rows]
     g = store.graph()
     found = []
-    for nid, attrs in g.nodes(data=True):
-        label = attrs["label"]
-        if label not in labels:
-            continue
-        if label == "Person" and not names.reveals(attrs):
-            continue
-        name = (attrs.get("name") or "").lower()
-        skey = str(attrs.get(SEARCH_KEY[label], "")).lower()
-        if q not in name and not skey.startswith(q):
-            continue
-        rank = 0 if skey == q else 1 if name.startswith(q) else 2
-        key = key_string(label, attrs)
-        found.append(((rank, (attrs.get("name") or key).lower(), label, key), nid))
+    for label in labels:
+        index = _search_index(g, label)
+        for r in _search_hits(index, q):  # name contains q, or key starts with it
+            nid, name, skey = index.nids[r], index.names[r], index.keys[r]
+            attrs = g.nodes[nid]
+            if label == "Person" and not names.reveals(attrs):
+                continue
+            rank = 0 if skey == q else 1 if name.startswith(q) else 2
+            key = key_string(label, attrs)
+            found.append(((rank, (attrs.get("name") or key).lower(), label, key), nid))
     found.sort()
     return [
         summary(g.nodes[nid]["label"], g.nodes[nid], g.degree(nid), names=names)
@@ -342,6 +340,70 @@ def _fulltext_rows(store, params: dict) -> list[dict] | None:
 
 
 _FULLTEXT_WARNED = False
+
+
+@dataclass(frozen=True)
+class _SearchIndex:
+    """One label's nodes of one graph as the search reads them: lower-cased
+    names and search keys by record, the names joined in one text (``starts``:
+    where each begins) so ``str.find`` looks through all of them at C speed,
+    and the keys sorted for a prefix range (the embedded twin of the full-text
+    index the Neo4j search uses)."""
+    nids: list
+    names: list
+    keys: list
+    text: str
+    starts: list
+    sorted_keys: list
+
+
+_SEARCH_INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _search_index(G, label: str) -> _SearchIndex:
+    """``label``'s :class:`_SearchIndex` for graph ``G``, made on first use and
+    kept with the graph (as :func:`_key_index`)."""
+    per_graph = _SEARCH_INDEXES.get(G)
+    if per_graph is None or per_graph.get("") != len(G):
+        with _KEY_LOCK:
+            per_graph = _SEARCH_INDEXES.get(G)
+            if per_graph is None or per_graph.get("") != len(G):
+                per_graph = _SEARCH_INDEXES[G] = {"": len(G)}
+    index = per_graph.get(label)
+    if index is None:
+        field = SEARCH_KEY[label]
+        nids, names, keys, starts, at = [], [], [], [], 0
+        for nid, attrs in G.nodes(data=True):
+            if attrs.get("label") == label:
+                name = (attrs.get("name") or "").lower()
+                nids.append(nid)
+                names.append(name)
+                keys.append(str(attrs.get(field, "")).lower())
+                starts.append(at)
+                at += len(name) + 1
+        index = per_graph[label] = _SearchIndex(
+            nids, names, keys, "\n".join(names), starts, sorted((k, r) for r, k in enumerate(keys)))
+    return index
+
+
+def _search_hits(index: _SearchIndex, q: str) -> set[int]:
+    """Records whose name contains ``q`` or whose key starts with it."""
+    hits, pos, n = set(), 0, len(q)
+    find, starts, names = index.text.find, index.starts, index.names
+    while (i := find(q, pos)) >= 0:
+        r = bisect.bisect_right(starts, i) - 1
+        end = starts[r] + len(names[r])
+        if i + n <= end:  # within one name (not across the line between two)
+            hits.add(r)
+            pos = end + 1  # the next name
+        else:
+            pos = i + 1
+    keys = index.sorted_keys
+    k = bisect.bisect_left(keys, (q,))
+    while k < len(keys) and keys[k][0].startswith(q):
+        hits.add(keys[k][1])
+        k += 1
+    return hits
 
 
 _KEY_INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()

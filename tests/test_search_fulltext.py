@@ -1,7 +1,8 @@
 """The explorer's search on Neo4j through the full-text index
 (queries/explore_search_fulltext.cypher, index person_name_fulltext in
-graph_service/schema.py): the same answers as reading every person
-(explore_search.cypher) and as the embedded twin, for names and typed text
+graph_service/schema.py), and on the embedded store through its per-graph
+search index (queries/explore.py ``_search_index``): the same answers as
+reading every person (explore_search.cypher), for names and typed text
 that Lucene would read differently (punctuation, its own syntax, accents,
 cases, words split mid-way), under each names policy; and the index is
 really used.
@@ -41,6 +42,7 @@ QUERIES = [
     "the and", "and", "or", "not", "*", "a*", "*star", "ani*star", "(and)", "title:x", "x)", '"',
     "~", "\\", "a?", "+ani", "-ani", "ani~1", "[a TO z]", "img", "<script>", "=hyper", "javascript:",
     "é", "é-", "--", "  Citra  ", "eko saputra", "wati", "su w", "an ni", "a pu",
+    "putri\nsiti", "tri\ns",  # across two names kept one after the other (the embedded index's text)
 ]
 
 
