@@ -286,17 +286,25 @@ def search(store, text: str, limit: int = 10, types: list[str] | tuple | None = 
             rows = store.read(_cypher("search"), params)
         return [summary(r["label"], r["p"], r["degree"], names=names) for r in rows]
     g = store.graph()
-    found = []
+    hits = []
     for label in labels:
         index = _search_index(g, label)
         for r in _search_hits(index, q):  # name contains q, or key starts with it
-            nid, name, skey = index.nids[r], index.names[r], index.keys[r]
-            attrs = g.nodes[nid]
-            if label == "Person" and not names.reveals(attrs):
-                continue
-            rank = 0 if skey == q else 1 if name.startswith(q) else 2
-            key = key_string(label, attrs)
-            found.append(((rank, (attrs.get("name") or key).lower(), label, key), nid))
+            name = index.names[r] or key_string(label, g.nodes[index.nids[r]]).lower()
+            rank = 0 if index.keys[r] == q else 1 if index.names[r].startswith(q) else 2
+            hits.append((rank, name, label, r, index))
+    hits.sort()  # (rank, name, label) as the answer's order; the key breaks ties below
+    found, tie = [], None
+    for rank, name, label, r, index in hits:
+        if tie is not None and (rank, name, label) != tie:
+            break  # nothing further on can come before the limit-th
+        nid = index.nids[r]
+        attrs = g.nodes[nid]
+        if label == "Person" and not names.reveals(attrs):
+            continue
+        found.append(((rank, name, label, key_string(label, attrs)), nid))
+        if len(found) == limit:
+            tie = (rank, name, label)
     found.sort()
     return [
         summary(g.nodes[nid]["label"], g.nodes[nid], g.degree(nid), names=names)
