@@ -167,6 +167,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "section_next": ("{n} berikutnya ›", "Next {n} ›"),
     "section_prev": ("‹ {n} sebelumnya", "‹ Previous {n}"),
     "section_first": ("« Ke awal", "« Back to the start"),
+    "on_this_page": ("Di halaman ini", "On this page"),
     "unnamed_person": ("Nama tidak ditampilkan", "Name not shown"),
     "unnamed": ("(tanpa nama)", "(unnamed)"),
     "resolve_empty_nisn": ("Isi nama atau NISN siswa.", "Enter the student's name or NISN."),

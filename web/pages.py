@@ -610,9 +610,11 @@ def graph():
 
 #: Rows of each kind a detail page lists at a time; "N berikutnya" pages on
 #: (``dari_<section>``: the row to start from). A province's big employer has
-#: thousands of interns and of alumni: 300 of each made a 537 KB page that
-#: took seconds on a phone; a page of 50 fills two phone screens per section.
-PAGE_RELATIONSHIPS = 50
+#: thousands of interns and of alumni: 300 of each made a 537 KB page; on a
+#: 390 px phone each row is a card of ~120 px, so 50 made 7 screens per
+#: section and a 33,000 px page; 25 is about three screens (one on a laptop),
+#: and the "Di halaman ini" links at the top jump to each section.
+PAGE_RELATIONSHIPS = 25
 
 
 def _detail(label: str, key: str, sections: list[tuple[str, str, list[str]]],
@@ -644,8 +646,15 @@ def _detail(label: str, key: str, sections: list[tuple[str, str, list[str]]],
             section["start"] = _section_url(title, 0)
         data["sections"].append(section)
     if graph_depth:
-        data["graph"] = around_graph(label, key, _Args(depth=graph_depth, max_nodes=150))
+        data["graph"] = around_graph(label, key, _Args(depth=graph_depth, max_nodes=DETAIL_GRAPH_NODES))
     return data
+
+
+#: Points in a detail page's small graph: as many as the graph page's first
+#: view labels legibly. 150 drew a hub firm's 124 schools and 26 programmes
+#: as one unreadable blot and were 218 KB of its 265 KB page; "Lihat di graf"
+#: opens the explorer for more.
+DETAIL_GRAPH_NODES = GRAPH_FOCUS
 
 
 def _section_url(title: str, offset: int) -> str:
