@@ -125,8 +125,8 @@ class WalkIndex:
     them, so the index adds nothing to a collection's work.
     """
 
-    __slots__ = ("_steps", "_reach", "_near", "_two_near", "_per_target", "ordered", "nodes",
-                 "__weakref__")
+    __slots__ = ("_steps", "_reach", "_near", "_two_near", "_per_target", "ordered", "_passable",
+                 "nodes", "__weakref__")
 
     def __init__(self, G):
         self._steps: dict = {}
@@ -139,6 +139,8 @@ class WalkIndex:
         self._per_target: dict = {}
         #: sector -> the hint's memo (each reach in its order, _nearest).
         self.ordered: dict = {}
+        #: as_of -> {node: may it stand between on that date} (_Walker.can_pass).
+        self._passable: dict = {}
         self.nodes = len(G)  # a cheap check that the graph was not changed in place
 
     def steps(self, G, u: str) -> tuple:
@@ -177,6 +179,20 @@ class WalkIndex:
                     out.update(v for v, *_ in self.steps(G, q))
             out.discard(t)
             found = self._two_near[t] = dict.fromkeys(out)
+        return found
+
+    def passable_on(self, as_of: str) -> dict:
+        """Who may stand between on ``as_of`` (filled by :meth:`_Walker.can_pass`),
+        kept for the last few dates asked: reading each person's consent
+        was a third of a 5-hop search through a hub, on every call."""
+        found = self._passable.get(as_of)
+        if found is None:
+            with _INDEX_LOCK:
+                found = self._passable.get(as_of)
+                if found is None:
+                    if len(self._passable) >= 8:
+                        self._passable.clear()
+                    found = self._passable[as_of] = {}
         return found
 
     def per_target(self, t: str) -> tuple[dict, dict, dict]:
@@ -287,7 +303,7 @@ class _Walker:
         self._rank = {k: (-x, k) for k, x in w.items()}
         self._index = walk_index(G)
         self._cache: dict[str, dict[str, str]] = {}
-        self._passable: dict[str, bool] = {}
+        self._passable: dict[str, bool] = self._index.passable_on(as_of)
 
     def degree(self, u: str) -> int:
         """How many walkable relationships ``u`` has (any date)."""
