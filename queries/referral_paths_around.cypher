@@ -1,6 +1,6 @@
 // referral_paths on Neo4j, 5-hop paths: two steps out from each node x in $xs
 // (a programme or an employer, by elementId) through a person p who may
-// stand between on some date (an alumnus with consent_contact true; the minor
+// stand between on some date (an alumnus with the contact flag, @consent_flag; the minor
 // rule depends on the date, so p's birth date and guardian consent come
 // back), to every other node y next to p (a programme or an employer: every
 // walkable relationship joins a person to one). Each x-p and p-y relationship
@@ -10,7 +10,7 @@
 UNWIND $xs AS xid
 MATCH (x) WHERE elementId(x) = xid
 MATCH (x)-[r1:STUDIED_IN|WORKS_AT|INTERNED_AT]-(p:Person)
-WHERE p.graduation_year IS NOT NULL AND p.consent_contact = true
+WHERE p.graduation_year IS NOT NULL AND @consent_flag(p)
 WITH xid, x, p, collect([type(r1), r1.start, r1.end]) AS xp
 MATCH (p)-[r2:STUDIED_IN|WORKS_AT|INTERNED_AT]-(y)
 WHERE y <> x AND NOT y:School

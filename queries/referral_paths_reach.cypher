@@ -1,7 +1,7 @@
 // referral_paths hint, the last two steps (Neo4j): for each node x in $xs (a
 // programme or an employer next to the asking person, by elementId), every
 // relationship between a person p next to x who may stand between on some
-// date (an alumnus with consent_contact true; the minor rule depends on the
+// date (an alumnus with the contact flag, @consent_flag; the minor rule depends on the
 // date, so p's birth date and guardian consent come back for the runner) and
 // an employer e of KBLI section $sector other than x. No date is applied, so
 // the rows serve every as_of: the runner keeps them per process, per x and
@@ -10,7 +10,7 @@
 UNWIND $xs AS xid
 MATCH (x) WHERE elementId(x) = xid
 MATCH (x)-[r2:STUDIED_IN|WORKS_AT|INTERNED_AT]-(p:Person)
-WHERE p.graduation_year IS NOT NULL AND p.consent_contact = true
+WHERE p.graduation_year IS NOT NULL AND @consent_flag(p)
 WITH xid, x, p, collect([type(r2), r2.start, r2.end]) AS xp
 MATCH (p)-[r3:STUDIED_IN|WORKS_AT|INTERNED_AT]-(e:Employer)
 WHERE e.sector = $sector AND e <> x

@@ -149,13 +149,20 @@ def _consent_cypher(flag: str) -> str:
 CONSENTED_CYPHER = _consent_cypher("consent_contact")
 #: :func:`display_consented` in Cypher (``@display_consented(x)``); needs ``$adult_born_by``.
 DISPLAY_CONSENTED_CYPHER = _consent_cypher("consent_display")
-_RULES = {"consented": CONSENTED_CYPHER, "display_consented": DISPLAY_CONSENTED_CYPHER}
+#: Only the contact flag of :data:`CONSENTED_CYPHER` (``@consent_flag(x)``), for
+#: reads kept for every date: the minor rule depends on ``as_of``, so such a
+#: read returns the birth date and guardian reference and Python applies
+#: :func:`guardian_consented` / :func:`is_minor` (referral_paths' kept reads).
+CONSENT_FLAG_CYPHER = "coalesce({v}.consent_contact = true, false)"
+_RULES = {"consented": CONSENTED_CYPHER, "display_consented": DISPLAY_CONSENTED_CYPHER,
+          "consent_flag": CONSENT_FLAG_CYPHER}
 _MACRO = re.compile(
-    r"@(consented|display_consented)\(\s*([A-Za-z_][A-Za-z0-9_]*(?:\[[A-Za-z0-9_]+\])?)\s*\)")
+    r"@(consented|display_consented|consent_flag)\(\s*([A-Za-z_][A-Za-z0-9_]*(?:\[[A-Za-z0-9_]+\])?)\s*\)")
 
 
 def expand_cypher(text: str) -> str:
     """Replace each ``@consented(x)`` in Cypher text by :data:`CONSENTED_CYPHER`
     for ``x`` (a variable, or an indexed one like ``ns[i]``), and each
-    ``@display_consented(x)`` by :data:`DISPLAY_CONSENTED_CYPHER`."""
+    ``@display_consented(x)`` by :data:`DISPLAY_CONSENTED_CYPHER` and each
+    ``@consent_flag(x)`` by :data:`CONSENT_FLAG_CYPHER`."""
     return _MACRO.sub(lambda m: "(" + _RULES[m.group(1)].format(v=m.group(2)) + ")", text)
