@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
+# Test worker processes (pytest-xdist), each with its own Neo4j and Chromium.
+# 0 runs in this process; with NEO4J_URI (one database for all) it must be 0.
+TEST_WORKERS ?= $(if $(NEO4J_URI),0,2)
 
 .PHONY: demo test serve bench clean
 
@@ -24,7 +27,7 @@ serve: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	tools/ensure-system-deps.sh
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # BENCH_ARGS, e.g. "--scale M" or "--only load queries" (see bench/RESULTS.md).
 BENCH_ARGS ?=

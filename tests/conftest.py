@@ -31,6 +31,37 @@ def pytest_addoption(parser):
                      help="also run long fuzzing and fault-injection tests")
 
 
+# `make test` runs the suite in two pytest-xdist workers (`-n 2 --dist loadfile`).
+# Each worker is a test session of its own: its own Neo4j started by
+# `neo4j_server` (the same jars, its own port and directory), its own Chromium,
+# its own temporary directories. A test file runs whole on one worker, so its
+# module fixtures (live servers, shared apps) are built once; these files also
+# share a worker, because they share a fixture built once per session:
+SAME_WORKER = {
+    "tests/test_queries_demo.py": "demo parity",  # demo_stores: the demo, generated and loaded
+    "tests/test_queries_demo_analyses.py": "demo parity",
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """With ``--dist loadfile``: whole files to a worker, SAME_WORKER's files
+    together, and the packages' doctests (outside tests/) together, since they
+    share the graphs that the top conftest.py loads once per session."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class ByFile(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            if not path.startswith("tests/"):
+                return "doctests"
+            return SAME_WORKER.get(path, path)
+
+    return ByFile(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
     if config.getoption("--run-slow"):
         return
@@ -58,6 +89,9 @@ def _cheap_password_hashing():
 def neo4j_server(tmp_path_factory):
     """The Bolt URI of a running Neo4j (yields a dict with uri/user/password)."""
     uri = os.environ.get("NEO4J_URI")
+    if uri and int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+        pytest.fail("NEO4J_URI gives every test worker the one database, which each test clears: "
+                    "run it with one worker (make test TEST_WORKERS=0, or pytest without -n)")
     if uri:
         yield {"uri": uri, "user": os.environ.get("NEO4J_USER", "neo4j"),
                "password": os.environ.get("NEO4J_PASSWORD", "")}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import fcntl
 import os
 import shutil
 import signal
@@ -65,6 +66,15 @@ def pinned_version() -> str:
 def fetch_jars(lib_dir: Path | None = None) -> Path:
     """Make sure lib_dir holds the runtime jars of the pinned version; return it."""
     lib_dir = Path(lib_dir or DEFAULT_LIB_DIR).resolve()
+    lib_dir.parent.mkdir(parents=True, exist_ok=True)
+    # Test workers (pytest -n) start at once: one fetches, the others wait for it
+    # and then find the jars, rather than swapping the directory under a JVM.
+    with open(lib_dir.parent / ".fetch.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _fetch_jars(lib_dir)
+
+
+def _fetch_jars(lib_dir: Path) -> Path:
     version = pinned_version()
     marker = lib_dir / f".neo4j-{version}"
     if marker.exists() and any(lib_dir.glob("*.jar")):
@@ -76,7 +86,6 @@ def fetch_jars(lib_dir: Path | None = None) -> Path:
 
     # Download into a scratch dir and swap it in at the end, so an interrupted
     # download or jars of an older pinned version never end up on the classpath.
-    lib_dir.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="lib.", dir=lib_dir.parent))
     cmd = [
         mvn, "-B", "-q", "-f", str(POM),
