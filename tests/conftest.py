@@ -96,10 +96,10 @@ def neo4j_server(tmp_path_factory):
         yield {"uri": uri, "user": os.environ.get("NEO4J_USER", "neo4j"),
                "password": os.environ.get("NEO4J_PASSWORD", "")}
         return
-    from tools.neo4j.launcher import fetch_jars, start
+    from tools.neo4j.launcher import SHORT_LIVED_FLAGS, fetch_jars, start
 
     fetch_jars()
-    server = start(tmp_path_factory.mktemp("neo4j"))
+    server = start(tmp_path_factory.mktemp("neo4j"), jvm_flags=SHORT_LIVED_FLAGS)
     try:
         yield {"uri": server.uri, "user": "neo4j", "password": "", "server": server}
     finally:

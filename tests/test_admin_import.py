@@ -142,7 +142,7 @@ def test_round_trip_through_the_real_importer(neo4j_server, tmp_path):
     if "server" not in neo4j_server:
         pytest.skip("NEO4J_URI given: the importer needs the test run's own Neo4j jars")
     from alumni_graph.graph_service.neo4j_store import Neo4jStore
-    from tools.neo4j.launcher import run_admin, start
+    from tools.neo4j.launcher import SHORT_LIVED_FLAGS, run_admin, start
 
     emb = _loader_built(tmp_path / "data")
     report = export_admin_import(emb, tmp_path / "csv")
@@ -152,7 +152,7 @@ def test_round_trip_through_the_real_importer(neo4j_server, tmp_path):
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "IMPORT DONE" in done.stdout
 
-    server = start(home, keep_data=True)
+    server = start(home, keep_data=True, jvm_flags=SHORT_LIVED_FLAGS)
     try:
         neo = Neo4jStore(server.uri)
         try:

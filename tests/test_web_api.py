@@ -211,11 +211,11 @@ def test_a_stopped_neo4j_server_is_a_503_on_the_next_request(tmp_path):
     """The real thing, not a fake store: a Neo4j of its own (the session's
     server is shared by the run), stopped between two web requests."""
     from alumni_graph.graph_service.neo4j_store import Neo4jStore
-    from tools.neo4j.launcher import fetch_jars, start
+    from tools.neo4j.launcher import SHORT_LIVED_FLAGS, fetch_jars, start
 
     fetch_jars()
     (tmp_path / "neo4j").mkdir()
-    server = start(tmp_path / "neo4j")
+    server = start(tmp_path / "neo4j", jvm_flags=SHORT_LIVED_FLAGS)
     store = Neo4jStore(server.uri, user="neo4j", password="")
     try:
         store.init_schema()
