@@ -324,3 +324,15 @@ def test_tracer_status_in_words(client):
     assert "Status: Melanjutkan studi" in eko["title"]
     client.get("/bahasa/en")
     assert "<dd>Continuing studies</dd>" in client.get("/siswa/0051000006").get_data(as_text=True)
+
+
+def test_graph_caption_counts_with_thousands_separators(client):
+    """A hub's graph says "Menampilkan 30 dari 16.378 titik." (ns: it said 16378)."""
+    from flask import render_template_string
+
+    app = client.application
+    caption = ('{% from "_macros.html" import graph_block with context %}'
+               '{{ graph_block({"meta": {"truncated": True, "shown_nodes": 30, "total_nodes": 16378}}) }}')
+    with app.test_request_context("/graf"):
+        html = render_template_string(caption)
+    assert "Menampilkan 30 dari 16.378 titik." in html

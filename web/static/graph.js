@@ -31,11 +31,17 @@
     if (el) { el.textContent = text || ""; }
   }
 
+  // A whole number with the page language's thousands separator: 16.378 (id), 16,378 (en).
+  function count(n) {
+    var sep = document.documentElement.lang === "id" ? "." : ",";
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, sep);
+  }
+
   function showing(container, meta) {
     if (!meta || !meta.truncated) { return ""; }
     return container.dataset.showing
-      .replace("{shown}", String(meta.shown_nodes))
-      .replace("{total}", String(meta.total_nodes));
+      .replace("{shown}", count(meta.shown_nodes))
+      .replace("{total}", count(meta.total_nodes));
   }
 
   function safeUrl(url) {
@@ -93,8 +99,8 @@
         var meta = body.graph.meta || {};
         var told = state.container.dataset.neighbours && meta.total_nodes ?
           state.container.dataset.neighbours.replace("{name}", String(node.name || node.label || ""))
-            .replace("{shown}", String(Math.max((meta.shown_nodes || 1) - 1, 0)))
-            .replace("{total}", String(meta.total_nodes - 1)) : showing(state.container, meta);
+            .replace("{shown}", count(Math.max((meta.shown_nodes || 1) - 1, 0)))
+            .replace("{total}", count(meta.total_nodes - 1)) : showing(state.container, meta);
         status(state.container, told + more);
         pick(state, id);
         if (done) { done(); }
