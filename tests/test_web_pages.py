@@ -336,3 +336,18 @@ def test_graph_caption_counts_with_thousands_separators(client):
     with app.test_request_context("/graf"):
         html = render_template_string(caption)
     assert "Menampilkan 30 dari 16.378 titik." in html
+
+
+def test_a_bad_parameter_on_a_page_speaks_the_page_language(client):
+    """A hand-edited /graf?type=dudi said "type: must be one of school, ..." on an
+    Indonesian page; the page now gives only its own language's half."""
+    response = client.get("/graf?type=dudi&key=X")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "type: harus salah satu dari: school, programme, person, employer, vacancy" in html
+    assert "must be one of" not in html
+    assert html.count("harus salah satu dari") == 1, "said once, not again in a list"
+    response = client.get("/graf?depth=banyak")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "depth: harus bilangan bulat" in html
+    assert "whole number" not in html

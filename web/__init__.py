@@ -273,8 +273,13 @@ def _error_response(status: int, message: str | None, errors: list | None = None
                   if isinstance(e, dict) and "message" in e else e for e in errors or []]
         resp = jsonify({"ok": False, "error": one(text), "errors": errors, "status": status})
     else:
+        # A page speaks its own language: the half of a two-language message.
+        errors = [{**e, "message": i18n.one_language(e["message"], lang)}
+                  if isinstance(e, dict) and isinstance(e.get("message"), str) else e
+                  for e in errors or []]
         resp = current_app.make_response(
-            render_template("error.html", status=status, message=text, errors=errors or [])
+            render_template("error.html", status=status, message=i18n.one_language(text, lang),
+                            errors=errors)
         )
     resp.status_code = status
     return resp
@@ -283,4 +288,6 @@ def _error_response(status: int, message: str | None, errors: list | None = None
 def param_error(param: str, value, message: str) -> ParameterError:
     """A 400 that names the parameter (the value is cut short: it may be personal)."""
     shown = value if isinstance(value, (int, float)) or value is None else str(value)[:40]
-    return ParameterError(f"{param}: {message}", [{"param": param, "value": shown, "message": message}])
+    english, both, indonesian = message.partition(" / ")
+    text = f"{param}: {english} / {param}: {indonesian}" if both else f"{param}: {message}"
+    return ParameterError(text, [{"param": param, "value": shown, "message": message}])

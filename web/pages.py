@@ -161,7 +161,7 @@ def _as_of() -> str | None:
     try:
         return dt.date.fromisoformat(raw).isoformat()
     except ValueError:
-        raise param_error("as_of", raw, "must be a date (YYYY-MM-DD)") from None
+        raise param_error("as_of", raw, "must be a date YYYY-MM-DD / harus tanggal YYYY-MM-DD") from None
 
 
 # -- home ----------------------------------------------------------------------
@@ -943,7 +943,7 @@ def employer_review_decide(code: str):
 
     decision = request.form.get("decision")
     if decision not in ("same", "different"):
-        raise param_error("decision", decision, "same | different")
+        raise param_error("decision", decision, "must be same or different / harus same atau different")
     result = decide_review(get_store(), code, decision == "same", source="web:employer-review")
     access.audit("employer_review", target=result["code"],
                  detail={"candidate": result["candidate"], "decision": result["decision"]})

@@ -27,9 +27,9 @@ def int_arg(args, name: str, default: int | None, low: int, high: int) -> int | 
     try:
         value = int(str(raw).strip())
     except ValueError:
-        raise param_error(name, raw, "must be a whole number") from None
+        raise param_error(name, raw, "must be a whole number / harus bilangan bulat") from None
     if not low <= value <= high:
-        raise param_error(name, value, f"must be between {low} and {high}")
+        raise param_error(name, value, f"must be between {low} and {high} / harus antara {low} dan {high}")
     return value
 
 
@@ -37,7 +37,7 @@ def label_of(slug: str, param: str = "type") -> str:
     try:
         return graphview.LABELS[slug]
     except KeyError:
-        raise param_error(param, slug, f"must be one of {', '.join(graphview.LABELS)}") from None
+        raise param_error(param, slug, f"must be one of: {', '.join(graphview.LABELS)} / harus salah satu dari: {', '.join(graphview.LABELS)}") from None
 
 
 def graph_filters(args) -> dict:
