@@ -368,15 +368,22 @@ class _SearchIndex:
 _SEARCH_INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
+def _per_graph(memo, G) -> dict:
+    """The dict of indexes ``memo`` keeps for graph ``G`` (made empty on first
+    use, or when ``G`` changed size), shared by threads under ``_KEY_LOCK``."""
+    per_graph = memo.get(G)
+    if per_graph is None or per_graph.get("") != len(G):
+        with _KEY_LOCK:
+            per_graph = memo.get(G)
+            if per_graph is None or per_graph.get("") != len(G):
+                per_graph = memo[G] = {"": len(G)}
+    return per_graph
+
+
 def _search_index(G, label: str) -> _SearchIndex:
     """``label``'s :class:`_SearchIndex` for graph ``G``, made on first use and
     kept with the graph (as :func:`_key_index`)."""
-    per_graph = _SEARCH_INDEXES.get(G)
-    if per_graph is None or per_graph.get("") != len(G):
-        with _KEY_LOCK:
-            per_graph = _SEARCH_INDEXES.get(G)
-            if per_graph is None or per_graph.get("") != len(G):
-                per_graph = _SEARCH_INDEXES[G] = {"": len(G)}
+    per_graph = _per_graph(_SEARCH_INDEXES, G)
     index = per_graph.get(label)
     if index is None:
         field = SEARCH_KEY[label]
@@ -422,12 +429,7 @@ def _key_index(G, label: str) -> dict:
     """``{lower-cased search key: [node ids]}`` of ``label``'s nodes in graph
     ``G``, made on first use and kept with the graph (the embedded store never
     changes a committed graph in place: a write swaps in a new one)."""
-    per_graph = _KEY_INDEXES.get(G)
-    if per_graph is None or per_graph.get("") != len(G):
-        with _KEY_LOCK:
-            per_graph = _KEY_INDEXES.get(G)
-            if per_graph is None or per_graph.get("") != len(G):
-                per_graph = _KEY_INDEXES[G] = {"": len(G)}
+    per_graph = _per_graph(_KEY_INDEXES, G)
     index = per_graph.get(label)
     if index is None:
         field, index = SEARCH_KEY[label], {}
