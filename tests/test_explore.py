@@ -3,10 +3,10 @@ Cypher and the networkx implementations on the same graph."""
 from __future__ import annotations
 
 import pytest
-
+import queries_support as qs
+import web_fixture as fx
 from alumni_graph.graph_service.errors import NotFound, ParameterError
 from alumni_graph.queries import explore
-import web_fixture as fx
 
 ALL = explore.ALL_NAMES
 KEY = b"k" * 32
@@ -23,15 +23,10 @@ def graph_store(store):
 @pytest.fixture(scope="module")
 def both(tmp_path_factory, neo4j_server):
     """The fixture graph in an embedded store and in Neo4j, for parity checks."""
-    import os
-
     from alumni_graph.graph_service.embedded import EmbeddedStore
-    from alumni_graph.graph_service.neo4j_store import Neo4jStore
 
     emb = EmbeddedStore(tmp_path_factory.mktemp("parity"))
-    neo = Neo4jStore(neo4j_server["uri"], user=neo4j_server["user"],
-                     password=neo4j_server["password"],
-                     database=os.environ.get("NEO4J_DATABASE", "neo4j"))
+    neo = qs.open_neo4j(neo4j_server)
     neo.clear()
     for s in (emb, neo):
         fx.build(s)

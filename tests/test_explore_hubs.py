@@ -4,11 +4,11 @@ capped in the store's query, on both stores, and give exactly what ordering
 and capping the whole neighbourhood gives (parity between the stores too)."""
 from __future__ import annotations
 
-import pytest
-
-from alumni_graph.queries import explore
 import hub_fixture as hub
+import pytest
+import queries_support as qs
 import web_fixture as fx
+from alumni_graph.queries import explore
 
 KEY = b"k" * 32
 POLICIES = {
@@ -34,15 +34,10 @@ def hub_store(store):
 
 @pytest.fixture(scope="module")
 def both(tmp_path_factory, neo4j_server):
-    import os
-
     from alumni_graph.graph_service.embedded import EmbeddedStore
-    from alumni_graph.graph_service.neo4j_store import Neo4jStore
 
     emb = EmbeddedStore(tmp_path_factory.mktemp("hubs"))
-    neo = Neo4jStore(neo4j_server["uri"], user=neo4j_server["user"],
-                     password=neo4j_server["password"],
-                     database=os.environ.get("NEO4J_DATABASE", "neo4j"))
+    neo = qs.open_neo4j(neo4j_server)
     neo.clear()
     for s in (emb, neo):
         hub.build(s)

@@ -12,10 +12,8 @@ word index.
 """
 from __future__ import annotations
 
-import os
-
 import pytest
-
+import queries_support as qs
 import web_fixture as fx
 from alumni_graph.queries import explore
 
@@ -57,12 +55,9 @@ def _add_hard_names(store) -> None:
 @pytest.fixture(scope="module")
 def both(tmp_path_factory, neo4j_server):
     from alumni_graph.graph_service.embedded import EmbeddedStore
-    from alumni_graph.graph_service.neo4j_store import Neo4jStore
 
     emb = EmbeddedStore(tmp_path_factory.mktemp("search"))
-    neo = Neo4jStore(neo4j_server["uri"], user=neo4j_server["user"],
-                     password=neo4j_server["password"],
-                     database=os.environ.get("NEO4J_DATABASE", "neo4j"))
+    neo = qs.open_neo4j(neo4j_server)
     neo.clear()
     for s in (emb, neo):
         fx.build(s)  # init_schema: the full-text index too
